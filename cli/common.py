@@ -1,0 +1,47 @@
+"""Shared command-line plumbing: dataset options, date parsing and clean error exits."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Callable
+
+from capexgraph.ingest import DataError
+
+
+class UsageError(Exception):
+    """A user mistake in the command line or an input file: one line, exit code 2."""
+
+
+def as_of_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def add_dataset_options(p: argparse.ArgumentParser, as_of: bool = True) -> None:
+    p.add_argument("--data", type=Path, metavar="DIR",
+                   help="dataset folder with entities/relationships/sources/facts.csv "
+                        "(default: the dataset shipped with capexgraph)")
+    if as_of:
+        p.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                       help="only what had been announced by this date")
+
+
+def run_guarded(func: Callable[[], int]) -> int:
+    """Turn user mistakes into one clear message and a non-zero exit, never a traceback."""
+    try:
+        return func()
+    except DataError as exc:
+        print(exc.summary(), file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

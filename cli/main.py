@@ -1,0 +1,124 @@
+"""`capexgraph`: the umbrella command (validate, stats, export ...)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from capexgraph import __version__
+from capexgraph.graph import FORMATS, build_graph, write_graph
+from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
+from capexgraph.queries.stats import graph_stats
+
+from .common import UsageError, add_dataset_options, run_guarded
+from .render import money, table
+
+EPILOG = """\
+examples:
+  capexgraph validate                         check the shipped dataset, list every problem
+  capexgraph validate --data my-data/         check your own copy after editing it
+  capexgraph stats                            what the graph covers
+  capexgraph stats --as-of 2025-01-01 --format markdown
+  capexgraph export --format json --out out/capexgraph.json
+  capexgraph export --format gexf --out out/capexgraph.gexf     (open in Gephi)
+  capexgraph export --format csv --out out/csv/                 (nodes.csv + edges.csv)
+"""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    tables = read_tables(args.data)
+    problems = validate_tables(tables, Schema.load())
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in {tables.root}",
+              file=sys.stderr)
+        return 1
+    print(f"OK: {len(tables.entities)} entities, {len(tables.relationships)} relationships, "
+          f"{len(tables.sources)} sources, {len(tables.facts)} facts in {tables.root}: no problems")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    g = build_graph(load_records(args.data), as_of=args.as_of)
+    s = graph_stats(g)
+    if args.format == "json":
+        print(json.dumps(s.to_dict(), ensure_ascii=False, indent=2, default=float))
+        return 0
+    fmt = args.format
+    scope = f" as of {args.as_of}" if args.as_of else ""
+    head = [
+        f"capexgraph{scope}: {s.nodes} nodes ({s.companies} companies), {s.edges} relationships, "
+        f"{s.sources} distinct sources",
+        f"relationships with a disclosed amount: {s.with_amount} ({s.amount_share:.0%}); "
+        f"in USD: {s.with_amount_usd}",
+        f"announcement dates: {s.first_date} to {s.last_date}",
+    ]
+    print("\n".join(f"- {h}" if fmt == "markdown" else h for h in head))
+    print()
+    print(table(["category", "nodes"], s.by_category.values.tolist(), fmt, right=[1]))
+    print()
+    rows = [[r["type"], r["edges"], r["with_amount"], money(r["disclosed_usd"])]
+            for r in s.by_type.to_dict("records")]
+    print(table(["relationship type", "edges", "with amount", "disclosed USD (sum)"], rows, fmt,
+                right=[1, 2, 3]))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    g = build_graph(load_records(args.data), as_of=args.as_of)
+    out = Path(args.out)
+    if out.exists() and out.is_dir() != (args.format == "csv"):
+        raise UsageError(f"--out {out}: the {args.format} format writes "
+                         f"{'a folder' if args.format == 'csv' else 'a file'}, and a "
+                         f"{'folder' if out.is_dir() else 'file'} is there")
+    try:
+        write_graph(g, args.format, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="capexgraph",
+        description="A sourced knowledge graph of the AI-infrastructure supply chain: "
+                    "who supplies, funds, powers and houses whom, every fact cited.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"capexgraph {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check the data files; list every problem with file, row and field",
+                       description="Check every table of a dataset against the schema (data/schema.yaml) "
+                                   "and each other. Exit code 1 if anything is wrong.")
+    add_dataset_options(v, as_of=False)
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("stats", help="counts by category and relationship type, amount coverage, date range")
+    add_dataset_options(s)
+    s.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    s.set_defaults(func=cmd_stats)
+
+    e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF or CSV",
+                       description="Write the graph to a file. Formats: " + "; ".join(
+                           f"{k}: {v[2]}" for k, v in FORMATS.items()) + ".")
+    add_dataset_options(e)
+    e.add_argument("--format", required=True, choices=sorted(FORMATS))
+    e.add_argument("--out", required=True, metavar="PATH", help="file (or folder, for csv) to write")
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return run_guarded(lambda: args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Plain-text and Markdown tables that read well in a terminal and paste into a report."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Sequence
+
+
+def _width(text: str) -> int:
+    """Display width: East Asian wide characters (Hangul, CJK) take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table",
+          right: Sequence[int] = ()) -> str:
+    """Render rows as an aligned text table (`table`) or a GitHub Markdown table (`markdown`)."""
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    if fmt == "markdown":
+        esc = lambda s: s.replace("|", "\\|")  # noqa: E731
+        lines = ["| " + " | ".join(esc(h) for h in headers) + " |",
+                 "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
+        lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+        return "\n".join(lines)
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = lambda vals: "  ".join(_pad(v, w, i in right) for i, (v, w) in enumerate(zip(vals, widths))).rstrip()  # noqa: E731
+    out = [line(list(headers)), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def money(value: float | None) -> str:
+    """$6.0B / $850M style amounts for tables."""
+    if value is None or value != value:
+        return ""
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if value >= scale:
+            return f"${value / scale:,.1f}{unit}"
+    return f"${value:,.0f}"

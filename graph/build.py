@@ -1,0 +1,63 @@
+"""The graph model: a networkx MultiDiGraph built from validated records.
+
+Nodes are entities (companies, jurisdictions, grid regions) keyed by id; edges are relationships
+keyed by relationship id, so two deals between the same pair stay apart. Edge direction follows
+the relationship type's convention in data/schema.yaml (supplier -> customer, investor -> investee ...).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import networkx as nx
+
+from capexgraph.ingest import Records, load_records
+
+#: Node attributes summarising the latest published figure of each metric (USD only).
+SUMMARY_METRICS = {"revenue": "revenue_usd", "capex": "capex_usd",
+                   "revenue_share_china": "china_revenue_share"}
+
+
+def _latest(facts: Iterable[dict], metric: str) -> dict | None:
+    """The most recent fact of a metric (by period, then source date) that needs no conversion."""
+    fitting = [f for f in facts if f["metric"] == metric and not f["counterparty"]
+               and f["unit"] in ("USD", "fraction")]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda f: (f["period"][-4:], f["source"]["date"]))
+
+
+def _node_attrs(entity: dict, facts: list[dict]) -> dict[str, Any]:
+    attrs = {k: v for k, v in entity.items() if k != "id"}
+    attrs["facts"] = facts
+    for metric, key in SUMMARY_METRICS.items():
+        fact = _latest(facts, metric)
+        attrs[key] = fact["value"] if fact else None
+        attrs[f"{key}_period"] = fact["period"] if fact else None
+    return attrs
+
+
+def build_graph(records: Records, as_of: dt.date | None = None) -> nx.MultiDiGraph:
+    """Build the knowledge graph; with `as_of`, keep only what had been announced by that date.
+
+    An edge counts as known from its announcement date; a fact from its source's publication date.
+    Every entity is kept (a company exists whether or not a deal involving it was known yet).
+    """
+    g = nx.MultiDiGraph(name="capexgraph", as_of=as_of.isoformat() if as_of else None)
+    known_facts = [f for f in records.facts if as_of is None or f["source"]["date"] <= as_of]
+    by_entity: dict[str, list[dict]] = {}
+    for fact in known_facts:
+        by_entity.setdefault(fact["entity"], []).append(fact)
+    for eid, entity in records.entities.items():
+        g.add_node(eid, **_node_attrs(entity, by_entity.get(eid, [])))
+    for rel in records.relationships:
+        if as_of is not None and rel["date"] > as_of:
+            continue
+        attrs = {k: v for k, v in rel.items() if k not in ("id", "source", "target")}
+        g.add_edge(rel["source"], rel["target"], key=rel["id"], id=rel["id"], **attrs)
+    return g
+
+
+def load_graph(root=None, as_of: dt.date | None = None) -> nx.MultiDiGraph:
+    """Shortcut: validated shipped (or given) dataset -> graph."""
+    return build_graph(load_records(root), as_of=as_of)

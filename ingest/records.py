@@ -1,0 +1,94 @@
+"""Validated, typed records: the only form in which data leaves the ingest layer."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .parse import parse_amount, parse_date, split_list
+from .problems import DataError
+from .schema import Schema
+from .tables import Tables, read_tables
+from .validate import validate_tables
+
+
+@dataclass
+class Records:
+    """Typed entities, relationships, sources and facts, ready for the graph layer."""
+
+    schema: Schema
+    root: Path
+    entities: dict[str, dict[str, Any]]
+    sources: dict[str, dict[str, Any]]
+    relationships: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+
+
+def _none(text: str) -> str | None:
+    return text or None
+
+
+def _source(row: dict) -> dict[str, Any]:
+    date, _ = parse_date(row["date"])
+    return {"id": row["id"], "publisher": row["publisher"], "title": row["title"],
+            "url": row["url"], "date": date}
+
+
+def _entity(row: dict) -> dict[str, Any]:
+    return {
+        "id": row["id"], "name": row["name"], "name_ko": _none(row["name_ko"]),
+        "aliases": split_list(row["aliases"]), "ticker": _none(row["ticker"]),
+        "exchange": _none(row["exchange"]), "country": _none(row["country"]),
+        "category": split_list(row["categories"]), "kind": row["kind"],
+        "source_ids": split_list(row["source_ids"]), "note": _none(row["note"]),
+    }
+
+
+def _relationship(row: dict, sources: dict[str, dict]) -> dict[str, Any]:
+    amount = parse_amount(row["amount"]) if row["amount"] else None
+    date, precision = parse_date(row["date"])
+    ids = split_list(row["source_ids"])
+    return {
+        "id": row["id"], "source": row["source"], "target": row["target"], "type": row["type"],
+        "product": _none(row["product"]), "amount": amount, "currency": _none(row["currency"]),
+        "amount_qualifier": _none(row["amount_qualifier"]),
+        # Only USD amounts are carried into amount_usd: converting currencies would add an
+        # exchange-rate assumption that no source states.
+        "amount_usd": amount if row["currency"] == "USD" else None,
+        "term": _none(row["term"]), "date": date, "date_precision": precision,
+        "status": row["status"], "source_ids": ids, "sources": [sources[i] for i in ids],
+        "note": _none(row["note"]),
+    }
+
+
+def _fact(row: dict, sources: dict[str, dict]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "entity": row["entity"], "metric": row["metric"],
+        "value": parse_amount(row["value"]), "unit": row["unit"], "period": row["period"],
+        "qualifier": _none(row["qualifier"]), "counterparty": _none(row["counterparty"]),
+        "source": sources[row["source_id"]], "note": _none(row["note"]),
+    }
+
+
+def records_from_tables(tables: Tables, schema: Schema | None = None,
+                        today: dt.date | None = None) -> Records:
+    """Validate tables and convert them; raise DataError listing every problem otherwise."""
+    schema = schema or Schema.load()
+    problems = validate_tables(tables, schema, today)
+    if problems:
+        raise DataError(problems)
+    sources = {r["id"]: _source(r) for r in tables.sources.to_dict("records")}
+    return Records(
+        schema=schema,
+        root=tables.root,
+        entities={r["id"]: _entity(r) for r in tables.entities.to_dict("records")},
+        sources=sources,
+        relationships=[_relationship(r, sources) for r in tables.relationships.to_dict("records")],
+        facts=[_fact(r, sources) for r in tables.facts.to_dict("records")],
+    )
+
+
+def load_records(root: Path | str | None = None, today: dt.date | None = None) -> Records:
+    """Read and validate a dataset directory (default: the shipped dataset)."""
+    return records_from_tables(read_tables(root), today=today)

@@ -1,0 +1,48 @@
+"""The domain model (categories, relationship types, statuses ...) read from data/schema.yaml."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def default_schema_path() -> Path:
+    return Path(str(resources.files("capexgraph.data").joinpath("schema.yaml")))
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Allowed values for every coded field; the single source of truth for validator and graph."""
+
+    node_kinds: dict[str, str]
+    categories: dict[str, dict[str, str]]
+    relationship_types: dict[str, dict[str, Any]]
+    statuses: dict[str, str]
+    amount_qualifiers: dict[str, str]
+    metrics: dict[str, dict[str, str]]
+    currencies: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Schema":
+        with open(path or default_schema_path(), encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+        return cls(
+            node_kinds=raw["node_kinds"],
+            categories=raw["categories"],
+            relationship_types=raw["relationship_types"],
+            statuses=raw["statuses"],
+            amount_qualifiers={str(k or ""): v for k, v in raw["amount_qualifiers"].items()},
+            metrics=raw["metrics"],
+            currencies=list(raw.get("currencies", [])),
+        )
+
+    def channels(self, rel_type: str) -> dict[str, str]:
+        """Exposure channels of a relationship type: channel -> 'forward' | 'backward'."""
+        return dict(self.relationship_types[rel_type].get("channels") or {})
+
+    def category_label(self, category: str, lang: str = "en") -> str:
+        info = self.categories.get(category, {})
+        return info.get("label_ko" if lang == "ko" else "label", category)

@@ -1,0 +1,92 @@
+"""Reading the dataset's CSV tables, keeping each record's line number for error messages."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .problems import DataError, Problem
+
+#: Columns of each table, in the order the files are written. All must be present.
+COLUMNS: dict[str, list[str]] = {
+    "entities": ["id", "name", "name_ko", "aliases", "ticker", "exchange", "country",
+                 "categories", "kind", "source_ids", "note"],
+    "relationships": ["id", "source", "target", "type", "product", "amount", "currency",
+                      "amount_qualifier", "term", "date", "status", "source_ids", "note"],
+    "sources": ["id", "publisher", "title", "url", "date"],
+    "facts": ["id", "entity", "metric", "value", "unit", "period", "qualifier", "counterparty",
+              "source_id", "note"],
+}
+LINE = "_line"  # the column holding each record's line number in its file
+
+
+def default_data_dir() -> Path:
+    """The dataset shipped inside the package (data/ in the repository)."""
+    return Path(str(resources.files("capexgraph.data")))
+
+
+@dataclass
+class Tables:
+    """The four raw tables as string DataFrames, plus where they came from."""
+
+    root: Path
+    entities: pd.DataFrame
+    relationships: pd.DataFrame
+    sources: pd.DataFrame
+    facts: pd.DataFrame
+
+    def file(self, table: str) -> str:
+        return str(self.root / f"{table}.csv")
+
+
+def _read_table(path: Path, table: str, problems: list[Problem]) -> pd.DataFrame:
+    empty = pd.DataFrame(columns=[*COLUMNS[table], LINE])
+    if not path.exists():
+        problems.append(Problem(str(path), 0, "", f"missing file (the {table} table)"))
+        return empty
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in COLUMNS[table] if c not in header]
+            unknown = [c for c in header if c not in COLUMNS[table]]
+            for c in missing:
+                problems.append(Problem(str(path), 1, c, "missing column"))
+            for c in unknown:
+                problems.append(Problem(str(path), 1, c or "(empty)",
+                                        f"unknown column; expected {', '.join(COLUMNS[table])}"))
+            records = []
+            for rec in reader:
+                if None in rec:  # more cells than header columns
+                    problems.append(Problem(str(path), reader.line_num, "",
+                                            "more cells than the header has columns"))
+                    rec.pop(None)
+                row = {c: (rec.get(c) or "").strip() for c in COLUMNS[table]}
+                if not any(row.values()):
+                    continue  # blank line
+                row[LINE] = reader.line_num
+                records.append(row)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(str(path), 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return empty
+    except csv.Error as exc:
+        problems.append(Problem(str(path), 0, "", f"not a readable CSV file: {exc}"))
+        return empty
+    if not records:
+        return empty
+    return pd.DataFrame.from_records(records, columns=[*COLUMNS[table], LINE])
+
+
+def read_tables(root: Path | str | None = None) -> Tables:
+    """Read all tables; raise DataError naming every file that is missing or malformed."""
+    root = Path(root) if root is not None else default_data_dir()
+    if not root.is_dir():
+        raise DataError([Problem(str(root), 0, "", "not a directory holding a capexgraph dataset")])
+    problems: list[Problem] = []
+    frames = {t: _read_table(root / f"{t}.csv", t, problems) for t in COLUMNS}
+    if problems:
+        raise DataError(problems)
+    return Tables(root=root, **frames)

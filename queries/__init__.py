@@ -1,0 +1,1 @@
+"""Questions asked of the graph: statistics, exposure, paths, Cypher and SPARQL."""

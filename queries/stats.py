@@ -1,0 +1,63 @@
+"""What the graph holds: counts by category and type, amount coverage, date range."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from capexgraph.graph import edges_frame, nodes_frame
+
+
+@dataclass
+class Stats:
+    nodes: int
+    companies: int
+    edges: int
+    sources: int
+    with_amount: int
+    with_amount_usd: int
+    first_date: str | None
+    last_date: str | None
+    by_category: pd.DataFrame   # category, nodes
+    by_type: pd.DataFrame       # type, edges, with_amount, disclosed_usd
+
+    @property
+    def amount_share(self) -> float:
+        return self.with_amount / self.edges if self.edges else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "nodes": self.nodes, "companies": self.companies, "relationships": self.edges,
+            "sources": self.sources, "relationships_with_amount": self.with_amount,
+            "relationships_with_amount_usd": self.with_amount_usd,
+            "share_with_amount": round(self.amount_share, 4),
+            "date_range": [self.first_date, self.last_date],
+            "by_category": dict(zip(self.by_category["category"], self.by_category["nodes"].astype(int))),
+            "by_type": self.by_type.to_dict("records"),
+        }
+
+
+def graph_stats(g: nx.MultiDiGraph) -> Stats:
+    """Summarise a graph, so a user can judge its coverage before trusting an answer."""
+    nodes = nodes_frame(g)
+    edges = edges_frame(g)
+    cats = nodes.explode("category").groupby("category").size().rename("nodes")
+    by_category = cats.sort_values(ascending=False).reset_index()
+    by_type = (edges.assign(has_amount=edges["amount"].notna())
+               .groupby("type")
+               .agg(edges=("id", "size"), with_amount=("has_amount", "sum"),
+                    disclosed_usd=("amount_usd", "sum"))
+               .sort_values("edges", ascending=False).reset_index())
+    by_type["with_amount"] = by_type["with_amount"].astype(int)
+    urls = {s["url"] for _, _, d in g.edges(data=True) for s in d.get("sources", [])}
+    urls |= {f["source"]["url"] for _, d in g.nodes(data=True) for f in d.get("facts", [])}
+    dates = edges["date"].dropna()
+    return Stats(
+        nodes=len(nodes), companies=int((nodes["kind"] == "company").sum()), edges=len(edges),
+        sources=len(urls), with_amount=int(edges["amount"].notna().sum()),
+        with_amount_usd=int(edges["amount_usd"].notna().sum()),
+        first_date=dates.min().date().isoformat() if len(dates) else None,
+        last_date=dates.max().date().isoformat() if len(dates) else None,
+        by_category=by_category, by_type=by_type,
+    )

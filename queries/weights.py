@@ -1,0 +1,209 @@
+"""Edge weights per exposure channel, derived from the data with the rule that produced each.
+
+`W[u, v]` is the fraction of v's value lost if u loses 100% (design note). The rules and their
+default numbers live in data/exposure.yaml; every weight records whether it rests on published
+numbers or on a default (`estimated`), so a user can see which scores rest on estimates.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+import yaml
+
+CHANNELS = ("supply", "demand", "financial")
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    path = path or Path(str(resources.files("capexgraph.data").joinpath("exposure.yaml")))
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class Weight:
+    """One edge of one channel: u transmits to v with weight w, because of relationships `rels`."""
+
+    u: str
+    v: str
+    w: float
+    estimated: bool
+    rule: str
+    rels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChannelWeights:
+    """The weights of every channel over one node index."""
+
+    nodes: list[str]
+    index: dict[str, int]
+    edges: dict[str, dict[tuple[str, str], Weight]]
+
+    def matrix(self, channel: str) -> sp.csr_matrix:
+        n = len(self.nodes)
+        items = list(self.edges.get(channel, {}).values())
+        if not items:
+            return sp.csr_matrix((n, n))
+        rows = [self.index[e.u] for e in items]
+        cols = [self.index[e.v] for e in items]
+        return sp.csr_matrix((np.array([e.w for e in items]), (rows, cols)), shape=(n, n))
+
+
+def _years(term: str | None, date, cfg: dict) -> tuple[float, bool]:
+    """Contract length in years from its term text; (years, estimated)."""
+    text = (term or "").lower()
+    m = re.search(r"through (\d{4})", text)
+    if m and date is not None:
+        return max(1.0, int(m.group(1)) - date.year + 1), False
+    m = re.search(r"(\d+(?:\.\d+)?)[ -]?(year|yr)", text)
+    if m:
+        return max(1.0, float(m.group(1))), False
+    m = re.search(r"(\d+)[ -]?month", text)
+    if m:
+        return max(1.0, int(m.group(1)) / 12), False
+    return float(cfg["demand"]["default_years"]), True
+
+
+def _customer_shares(g: nx.MultiDiGraph) -> dict[tuple[str, str], tuple[float, str]]:
+    """Disclosed revenue shares: (customer, supplier) -> (share, citation)."""
+    out = {}
+    for n, d in g.nodes(data=True):
+        for f in d.get("facts", []):
+            if f["metric"] == "revenue_share_customer" and f["counterparty"]:
+                s = f["source"]
+                out[(f["counterparty"], n)] = (f["value"], f"{s['publisher']}, {s['date']}")
+    return out
+
+
+def _add(edges: dict, u: str, v: str, w: float, estimated: bool, rule: str, rel: str) -> None:
+    key = (u, v)
+    if key in edges:
+        e = edges[key]
+        e.w += w
+        e.estimated = e.estimated or estimated
+        e.rels.append(rel)
+        if rule not in e.rule:
+            e.rule += f"; {rule}"
+    else:
+        edges[key] = Weight(u, v, w, estimated, rule, [rel])
+
+
+def _cap_incoming(edges: dict[tuple[str, str], Weight]) -> None:
+    """Keep each node's incoming weight per channel <= 1 (design note), scaling proportionally."""
+    incoming: dict[str, float] = defaultdict(float)
+    for (u, v), e in edges.items():
+        incoming[v] += e.w
+    for (u, v), e in edges.items():
+        if incoming[v] > 1.0:
+            e.w /= incoming[v]
+            e.rule += f"; scaled by 1/{incoming[v]:.2f} to keep incoming weight <= 1"
+
+
+def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> ChannelWeights:
+    """Weights for every channel of the design note, from a capexgraph graph."""
+    cfg = cfg or load_config()
+    nodes = list(g.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges: dict[str, dict] = {c: {} for c in CHANNELS}
+    excluded = set(cfg.get("exclude_status", []))
+    live = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
+            if d["status"] not in excluded]
+    shares = _customer_shares(g)
+    sup = cfg["supply"]
+
+    def input_group(u: str, d: dict) -> tuple[str, float]:
+        if d["type"] in sup["criticality_by_type"]:
+            return d["type"], sup["criticality_by_type"][d["type"]]
+        cats = g.nodes[u]["category"]
+        for c in cats:
+            if c in sup["criticality_by_category"]:
+                return c, sup["criticality_by_category"][c]
+        return (cats[0] if cats else "other"), sup["default"]
+
+    # --- supply: supplier -> customer, split within each input group --------------------------
+    groups: dict[tuple[str, str], list[tuple[str, str, dict, float]]] = defaultdict(list)
+    places: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, k, d in live:
+        ch = schema.channels(d["type"])
+        if ch.get("supply") == "forward":
+            group, crit = input_group(u, d)
+            groups[(v, group)].append((u, k, d, crit))
+        elif ch.get("supply") == "backward":  # located_in: the place transmits to the company
+            places[u].append((v, k))
+    for (v, group), members in groups.items():
+        suppliers = {u for u, *_ in members}
+        amounts = defaultdict(float)
+        for u, k, d, _ in members:
+            amounts[u] += d["amount_usd"] or 0.0
+        by_amount = all(amounts[u] > 0 for u in suppliers) and len(suppliers) > 1
+        total = sum(amounts.values())
+        per_edge = defaultdict(int)
+        for u, *_ in members:
+            per_edge[u] += 1
+        for u, k, d, crit in members:
+            share = amounts[u] / total if by_amount else 1.0 / len(suppliers)
+            how = "by disclosed amounts" if by_amount else "equally"
+            rule = (f"criticality {crit:g} of {group} input (data/exposure.yaml) x share {share:.2f} "
+                    f"of {len(suppliers)} {group} supplier(s) of {v}, split {how}")
+            _add(edges["supply"], u, v, crit * share / per_edge[u], True, rule, k)
+    for company, locs in places.items():
+        for place, k in locs:
+            w = sup["located_in"] / len(locs)
+            _add(edges["supply"], place, company, w, True,
+                 f"operates in {len(locs)} recorded place(s): {sup['located_in']:g}/{len(locs)}", k)
+
+    # --- demand: customer -> supplier, share of the supplier's revenue ------------------------
+    dem = cfg["demand"]
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("demand") != "backward":
+            continue
+        customer, supplier = v, u
+        if (customer, supplier) in shares:
+            if (customer, supplier) in edges["demand"]:
+                edges["demand"][(customer, supplier)].rels.append(k)
+                continue
+            value, cite = shares[(customer, supplier)]
+            _add(edges["demand"], customer, supplier, value, False,
+                 f"disclosed: {value:.0%} of {supplier}'s revenue from {customer} ({cite})", k)
+            continue
+        revenue = g.nodes[supplier].get("revenue_usd")
+        if d["amount_usd"] and revenue:
+            years, est_years = _years(d["term"], d["date"], cfg)
+            years = min(years, dem["max_years"])
+            w = min(1.0, d["amount_usd"] / years / revenue)
+            rule = (f"${d['amount_usd'] / 1e9:,.2f}B over {years:g} years"
+                    f"{' (assumed term)' if est_years else ''} / {supplier} revenue "
+                    f"${revenue / 1e9:,.1f}B ({g.nodes[supplier].get('revenue_usd_period')})")
+            _add(edges["demand"], customer, supplier, w, True, rule, k)
+        else:
+            missing = "amount" if not d["amount_usd"] else f"{supplier} revenue"
+            _add(edges["demand"], customer, supplier, dem["default_share"], True,
+                 f"default share {dem['default_share']:g} (no {missing} in the data)", k)
+
+    # --- financial: investee -> investor --------------------------------------------------------
+    fin = cfg["financial"]
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("financial") != "backward":
+            continue
+        investor, investee = u, v
+        size = g.nodes[investor].get("revenue_usd")
+        if d["amount_usd"] and size:
+            w = min(1.0, d["amount_usd"] / size)
+            rule = (f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} revenue ${size / 1e9:,.1f}B "
+                    f"(size proxy)")
+        else:
+            w = fin["default_share"]
+            rule = f"default share {w:g} (no {'amount' if not d['amount_usd'] else investor + ' revenue'})"
+        _add(edges["financial"], investee, investor, w, True, rule, k)
+
+    for c in CHANNELS:
+        _cap_incoming(edges[c])
+    return ChannelWeights(nodes, index, edges)

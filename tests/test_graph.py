@@ -1,0 +1,49 @@
+"""The networkx model: typed attributes, parallel deals kept apart, as-of filtering, DataFrames."""
+from __future__ import annotations
+
+import datetime as dt
+
+from capexgraph.graph import build_graph, edges_frame, load_graph, nodes_frame
+from capexgraph.ingest import load_records
+
+
+def test_attributes_are_typed_and_cited(mini):
+    g = load_graph(mini)
+    data = g.edges["corning", "meta", "seed-r001"]
+    assert data["amount"] == 6e9 and data["amount_usd"] == 6e9
+    assert data["amount_qualifier"] == "up_to"
+    assert data["date"] == dt.date(2026, 1, 27)
+    assert all(s["url"].startswith("https://") and isinstance(s["date"], dt.date)
+               for s in data["sources"])
+
+
+def test_parallel_deals_between_one_pair_stay_apart(mini):
+    g = load_graph(mini)
+    keys = sorted(g["coreweave"]["openai"])
+    assert len(keys) >= 2
+    amounts = {g.edges["coreweave", "openai", k]["amount"] for k in keys}
+    assert len(amounts) == len(keys)
+
+
+def test_as_of_keeps_only_what_was_announced(mini):
+    records = load_records(mini)
+    full = build_graph(records)
+    before = build_graph(records, as_of=dt.date(2026, 1, 25))
+    after = build_graph(records, as_of=dt.date(2026, 1, 26))
+    assert not before.has_edge("nvidia", "coreweave", "seed-r002")
+    assert after.has_edge("nvidia", "coreweave", "seed-r002")
+    assert all(d["date"] <= dt.date(2026, 1, 25) for *_, d in before.edges(data=True))
+    assert before.number_of_edges() < full.number_of_edges()
+    assert set(before.nodes) == set(full.nodes)
+    # facts are known from their source's publication date
+    for _, d in before.nodes(data=True):
+        assert all(f["source"]["date"] <= dt.date(2026, 1, 25) for f in d["facts"])
+
+
+def test_frames_are_one_call_away(mini):
+    g = load_graph(mini)
+    nodes, edges = nodes_frame(g), edges_frame(g)
+    assert len(nodes) == g.number_of_nodes() and len(edges) == g.number_of_edges()
+    row = edges.set_index("id").loc["seed-r001"]
+    assert row["source"] == "corning" and row["amount_usd"] == 6e9
+    assert str(edges["date"].dtype).startswith("datetime64")

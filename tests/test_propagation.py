@@ -1,0 +1,115 @@
+"""Invariants of the design note (docs/EXPOSURE_MODEL), as property-based tests on random networks."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import given, settings, strategies as st
+
+from capexgraph.queries.propagation import contributions, fixed_point, leontief
+
+
+@st.composite
+def networks(draw, max_n: int = 9):
+    """A random weighted digraph (self-loops and cycles allowed), incoming weights <= 1."""
+    n = draw(st.integers(2, max_n))
+    density = draw(st.floats(0.1, 0.7))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    W = rng.random((n, n)) * (rng.random((n, n)) < density)
+    col = W.sum(axis=0)
+    W = W / np.maximum(col, 1.0)[None, :] * draw(st.floats(0.1, 1.0))
+    psi = rng.random(n) * (rng.random(n) < 0.5)
+    return sp.csr_matrix(W), psi
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_bounds(net):
+    W, psi = net
+    h = fixed_point(W, psi).h
+    assert np.all(h >= psi - 1e-12) and np.all(h <= 1 + 1e-12) and np.all(psi >= 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(networks())
+def test_zero_shock_zero_exposure(net):
+    W, _ = net
+    assert np.all(fixed_point(W, np.zeros(W.shape[0])).h == 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(), st.floats(0.0, 1.0))
+def test_monotone_in_shock_size(net, t):
+    W, psi = net
+    small = fixed_point(W, psi * t).h
+    large = fixed_point(W, psi).h
+    assert np.all(small <= large + 1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_terminates_on_cycles_and_self_loops(net):
+    W, psi = net
+    W = (W + sp.identity(W.shape[0]) * 0.5).tocsr()  # heavy self-loops on top of cycles
+    res = fixed_point(W, psi)
+    assert res.converged
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.floats(0.01, 0.3))
+def test_linear_and_additive_while_no_cap_binds(net, scale):
+    W, psi = net
+    W = (W * 0.5).tocsr()  # spectral radius < 1
+    a, b = psi * scale * 0.1, np.roll(psi, 1) * scale * 0.1
+    ha, hb, hab = (fixed_point(W, x).h for x in (a, b, a + b))
+    if np.max(hab) < 1:  # no cap binds
+        assert np.allclose(hab, ha + hb, atol=1e-9)
+        assert np.allclose(fixed_point(W, 2 * a).h, 2 * ha, atol=1e-9)
+        assert np.allclose(fixed_point(W, a, cap=False).h, leontief(W, a), atol=1e-8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_shock_reaches_only_descendants(net):
+    import networkx as nx
+
+    W, psi = net
+    g = nx.DiGraph(W.toarray())
+    seeds = set(np.flatnonzero(psi))
+    reach = set(seeds)
+    for s in seeds:
+        reach |= nx.descendants(g, s)
+    h = fixed_point(W, psi).h
+    assert all(h[i] == 0 for i in range(len(h)) if i not in reach)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_contributions_sum_to_propagated_part(net):
+    W, psi = net
+    h = fixed_point(W, psi).h
+    C = contributions(W, h, psi)
+    assert np.allclose(np.asarray(C.sum(axis=0)).ravel(), h - psi, atol=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(networks(), st.randoms())
+def test_relabelling_permutes_the_result(net, rnd):
+    W, psi = net
+    n = W.shape[0]
+    perm = list(range(n))
+    rnd.shuffle(perm)
+    P = sp.csr_matrix((np.ones(n), (range(n), perm)), shape=(n, n))  # row i -> column perm[i]
+    W2 = (P.T @ W @ P).tocsr()
+    psi2 = np.empty(n)
+    psi2[perm] = psi
+    h, h2 = fixed_point(W, psi).h, fixed_point(W2, psi2).h
+    assert np.allclose(h2[perm], h, atol=1e-12)
+
+
+def test_many_scenarios_in_one_pass_equal_one_by_one():
+    rng = np.random.default_rng(7)
+    W = sp.random(40, 40, density=0.1, random_state=7, format="csr") * 0.3
+    PSI = rng.random((40, 12)) * (rng.random((40, 12)) < 0.2)
+    batch = fixed_point(W, PSI).h
+    for j in range(PSI.shape[1]):
+        assert np.allclose(batch[:, j], fixed_point(W, PSI[:, j]).h, atol=1e-10)
