@@ -211,7 +211,7 @@ def result_rows(ex: Exposure, view: View, top: int, k_paths: int) -> list[dict[s
         rows.append({
             "rank": rank, "id": n, "name": view.name(n), "ticker": view.ticker(n) or None,
             "category": (view.g.nodes[n].get("category") if view.g is not None and n in view.g else []),
-            "score": round(float(ex.total[i]), 6), "direct": round(float(ex.direct[i]), 6),
+            "score": round(float(ex.scores[i]), 6), "direct": round(float(ex.direct[i]), 6),
             "channels": {c: round(v, 6) for c, v in ex.channel_scores(i).items()},
             "paths": [{"nodes": p["nodes"], "channels": p["channels"],
                        "contribution": round(p["contribution"], 6)} for p in paths],
@@ -258,15 +258,15 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
     paths = ex.top_paths(node, k)
     incoming = ex.incoming(node)
     if fmt == "json":
-        print(json.dumps({"id": node, "name": view.name(node), "score": float(ex.total[i]),
+        print(json.dumps({"id": node, "name": view.name(node), "score": float(ex.scores[i]),
                           "direct": float(ex.direct[i]), "channels": ex.channel_scores(i),
-                          "incoming": incoming, "paths": paths,
+                          "incoming": incoming, "propagated": ex.propagated(node), "paths": paths,
                           "paths_cover": ex.coverage(node, paths),
                           "sources": _sources(g, incoming)}, ensure_ascii=False, indent=1, default=str))
         return
     md = fmt == "markdown"
     ch = ", ".join(f"{c} {v:.3f}" for c, v in ex.channel_scores(i).items())
-    print(f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): score {ex.total[i]:.3f} "
+    print(f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): score {ex.scores[i]:.3f} "
           f"= direct {ex.direct[i]:.3f} + propagated; channels: {ch}")
     print()
     print(f"{'**' if md else ''}Strongest paths from the shock's seeds{'**' if md else ''} "
@@ -280,7 +280,7 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
              "estimated" if r["estimated"] else "published", r["rule"]] for r in incoming[:15]]
     if rows:
         print(f"{'**' if md else ''}Incoming contributions{'**' if md else ''} (they sum to the propagated part, "
-              f"{ex.total[i] - ex.direct[i]:.3f}):")
+              f"{ex.propagated(node):.3f}):")
         print(table(["from", "channel", "contribution", "weight", "basis", "rule"], rows, fmt_t, right=[2, 3]))
         print()
     srcs = _sources(g, incoming[:15])
@@ -310,7 +310,7 @@ def portfolio(ex: Exposure, holdings, view: View, fmt: str) -> None:
     total_w = sum(w for _, w, _ in holdings)
     rows, port = [], 0.0
     for node, w, t in holdings:
-        s = float(ex.total[ex.weights.index[node]])
+        s = float(ex.scores[ex.weights.index[node]])
         part = w / total_w * s
         port += part
         rows.append({"ticker": t, "id": node, "name": view.name(node), "weight": w / total_w,
@@ -368,8 +368,6 @@ def run(args: argparse.Namespace) -> int:
     channels = sorted({c for sc in scenarios for c in sc.channels}, key=CHANNELS.index)
     cap = all(sc.cap for sc in scenarios)
     ex = run_exposure(weights, seeds, channels, cap=cap)
-    if g is not None and any(sc.seeds_transmit_only for sc in scenarios):
-        _transmit_only(ex, scenarios)
     n_edges = sum(len(e) for e in weights.edges.values())
     n_est = sum(1 for c in weights.edges.values() for e in c.values() if e.estimated)
     shock = {"name": "+".join(sc.name for sc in scenarios), "title": " + ".join(sc.title for sc in scenarios),
@@ -391,19 +389,6 @@ def run(args: argparse.Namespace) -> int:
     rows = result_rows(ex, view, args.top, args.paths)
     print_ranking(rows, ex, view, args.format, args.top, shock)
     return 0
-
-
-def _transmit_only(ex: Exposure, scenarios: list[Scenario]) -> None:
-    """Seeds that only transmit (a buyer cutting spend is not itself 'exposed')."""
-    import numpy as np
-
-    direct = ex.direct.copy()
-    ex.total = np.maximum(ex.total - direct, 0.0)
-    ex.operational = np.maximum(ex.operational - direct, 0.0)
-    for c in ("supply", "demand"):
-        ex.h[c] = np.maximum(ex.h[c] - ex.psi[c], 0.0)
-        ex.psi[c] = np.zeros_like(ex.psi[c])
-    ex.h["financial"] = ex.total
 
 
 def _plain_seeds(sc: Scenario, weights, scale: float):

@@ -33,6 +33,7 @@ class Exposure:
     total: np.ndarray
     iterations: dict[str, int] = field(default_factory=dict)
     cap: bool = True
+    discount: np.ndarray | None = None  # own hit of seeds that only transmit (not counted as exposure)
 
     @property
     def nodes(self) -> list[str]:
@@ -40,7 +41,16 @@ class Exposure:
 
     @property
     def direct(self) -> np.ndarray:
-        return np.maximum.reduce([self.psi[c] for c in CHANNELS])
+        return np.maximum(np.maximum.reduce([self.psi[c] for c in CHANNELS]) - self._discount, 0.0)
+
+    @property
+    def _discount(self) -> np.ndarray:
+        return self.discount if self.discount is not None else np.zeros(len(self.nodes))
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Total exposure per node, in [0, 1] (the figure users rank by)."""
+        return np.maximum(self.total - self._discount, 0.0)
 
     def channel_scores(self, i: int) -> dict[str, float]:
         out = {}
@@ -48,24 +58,33 @@ class Exposure:
             if c == "financial":
                 out[c] = float(self.total[i] - self.operational[i])
             else:
-                out[c] = float(self.h[c][i])
+                out[c] = float(max(self.h[c][i] - self._discount[i], 0.0))
         return out
 
     def ranked(self, min_score: float = 1e-12) -> list[int]:
-        order = np.argsort(-self.total, kind="stable")
-        return [int(i) for i in order if self.total[i] > min_score]
+        scores = self.scores
+        order = np.argsort(-scores, kind="stable")
+        return [int(i) for i in order if scores[i] > min_score]
 
     # --- explanations ------------------------------------------------------------------------
+    def dominant(self, i: int) -> str:
+        """The operational channel that sets node i's operational exposure (max of the two)."""
+        return "supply" if self.h["supply"][i] >= self.h["demand"][i] else "demand"
+
     def incoming(self, node: str) -> list[dict[str, Any]]:
-        """Who passed how much of node's propagated exposure, per channel (largest first)."""
+        """Who passed how much of node's exposure (largest first).
+
+        Covers the dominant operational channel and the financial channel, so the contributions
+        sum to the score minus the direct hit on that channel (`propagated`).
+        """
         v = self.weights.index[node]
         rows = []
-        for c in self.channels:
+        for c in (self.dominant(v), "financial"):
+            if c not in self.channels:
+                continue
             W = self.weights.matrix(c)
-            if c == "financial":
-                C = contributions(W, self.h[c], self.operational)
-            else:
-                C = contributions(W, self.h[c], self.psi[c])
+            base = self.operational if c == "financial" else self.psi[c]
+            C = contributions(W, self.h[c], base)
             col = C.getcol(v).tocoo()
             for u, val in zip(col.row, col.data):
                 if val <= 0:
@@ -75,6 +94,12 @@ class Exposure:
                 rows.append({"from": src, "channel": c, "contribution": float(val), "weight": e.w,
                              "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels)})
         return sorted(rows, key=lambda r: -r["contribution"])
+
+    def propagated(self, node: str) -> float:
+        """Score minus the direct hit: what the incoming contributions add up to."""
+        i = self.weights.index[node]
+        return float(self.total[i] - self.psi[self.dominant(i)][i] - max(
+            0.0, self.operational[i] - max(self.h["supply"][i], self.h["demand"][i])))
 
     def path_graph(self) -> nx.DiGraph:
         """All channels' edges, cost -log(w), plus a virtual source feeding every seed."""
@@ -115,7 +140,7 @@ class Exposure:
         return out
 
     def coverage(self, node: str, paths: list[dict[str, Any]]) -> float:
-        score = float(self.total[self.weights.index[node]])
+        score = float(self.scores[self.weights.index[node]])
         if score <= 0:
             return 0.0
         return min(1.0, sum(p["contribution"] for p in paths) / score)
@@ -156,7 +181,12 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
     else:
         h["financial"] = operational.copy()
         total = operational
-    return Exposure(weights, seeds, channels, psi, h, operational, total, iterations, cap)
+    discount = np.zeros(n)
+    for s in seeds:
+        if not s.counts:
+            i = weights.index[s.node]
+            discount[i] = max(discount[i], min(s.magnitude, 1.0) if cap else s.magnitude)
+    return Exposure(weights, seeds, channels, psi, h, operational, total, iterations, cap, discount)
 
 
 def weights_from_edgelist(rows: list[tuple[str, str, str, float]]) -> ChannelWeights:

@@ -30,6 +30,7 @@ class Seed:
     channel: str
     magnitude: float
     why: str
+    counts: bool = True  # False: the seed transmits the shock but is not itself exposed (a buyer cutting spend)
 
 
 @dataclass
@@ -187,5 +188,5 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0) -> list[
             else:
                 value, why = float(mag), str(rule.get("why", "scenario magnitude"))
             for ch in chans:
-                seeds.append(Seed(node, ch, value * scale, why))
+                seeds.append(Seed(node, ch, value * scale, why, counts=not sc.seeds_transmit_only))
     return seeds
