@@ -8,9 +8,11 @@ from pathlib import Path
 
 from capexgraph import __version__
 from capexgraph.graph import FORMATS, build_graph, write_graph
+from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
 from capexgraph.queries.stats import graph_stats
 
+from . import neo4j_cmd
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import money, table
 
@@ -23,6 +25,9 @@ examples:
   capexgraph export --format json --out out/capexgraph.json
   capexgraph export --format gexf --out out/capexgraph.gexf     (open in Gephi)
   capexgraph export --format csv --out out/csv/                 (nodes.csv + edges.csv)
+  capexgraph export --format neo4j-admin --out out/neo4j/       (neo4j-admin import, LOAD CSV)
+  capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --with-exposure
+  capexgraph cypher list
 """
 
 
@@ -66,15 +71,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Formats that are written but not read back: name -> (writer(graph, path, schema), description)
+WRITE_ONLY = {"neo4j-admin": (write_neo4j_admin, "a folder for neo4j-admin import, a LOAD CSV script and a Browser style")}
+FOLDER_FORMATS = {"csv", "neo4j-admin"}
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    g = build_graph(load_records(args.data), as_of=args.as_of)
+    records = load_records(args.data)
+    g = build_graph(records, as_of=args.as_of)
     out = Path(args.out)
-    if out.exists() and out.is_dir() != (args.format == "csv"):
+    folder = args.format in FOLDER_FORMATS
+    if out.exists() and out.is_dir() != folder:
         raise UsageError(f"--out {out}: the {args.format} format writes "
-                         f"{'a folder' if args.format == 'csv' else 'a file'}, and a "
+                         f"{'a folder' if folder else 'a file'}, and a "
                          f"{'folder' if out.is_dir() else 'file'} is there")
     try:
-        write_graph(g, args.format, out)
+        if args.format in WRITE_ONLY:
+            WRITE_ONLY[args.format][0](g, out, records.schema)
+        else:
+            write_graph(g, args.format, out)
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
@@ -103,11 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF or CSV",
                        description="Write the graph to a file. Formats: " + "; ".join(
-                           f"{k}: {v[2]}" for k, v in FORMATS.items()) + ".")
+                           [f"{k}: {v[2]}" for k, v in FORMATS.items()]
+                           + [f"{k}: {v[1]}" for k, v in WRITE_ONLY.items()]) + ".")
     add_dataset_options(e)
-    e.add_argument("--format", required=True, choices=sorted(FORMATS))
+    e.add_argument("--format", required=True, choices=sorted([*FORMATS, *WRITE_ONLY]))
     e.add_argument("--out", required=True, metavar="PATH", help="file (or folder, for csv) to write")
     e.set_defaults(func=cmd_export)
+    neo4j_cmd.register(sub)
     return p
 
 

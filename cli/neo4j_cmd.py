@@ -1,0 +1,198 @@
+"""`capexgraph load-neo4j` and `capexgraph cypher`: the graph in Neo4j, and the query library."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from typing import Any
+
+from capexgraph.graph import build_graph
+from capexgraph.ingest import load_records
+from capexgraph.queries.cypher_library import bind, load_library
+
+from .common import UsageError, add_dataset_options
+from .render import table
+
+LOAD_EPILOG = """\
+examples:
+  NEO4J_PASSWORD=secret capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j
+  capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --with-exposure
+  capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --wipe --yes
+The password comes from $NEO4J_PASSWORD, or a prompt; --no-auth for servers without authentication.
+"""
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty():
+        if done == total:
+            print(f"  {stage}: {done}/{total}", file=sys.stderr)
+        return
+    width = 30
+    filled = int(width * done / total) if total else width
+    print(f"\r  {stage:<13} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="",
+          file=sys.stderr, flush=True)
+    if done == total:
+        print(file=sys.stderr)
+
+
+def connect(args: argparse.Namespace):
+    """A verified driver, or one clear line about what failed."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+
+    if args.no_auth:
+        auth = None
+    else:
+        password = os.environ.get("NEO4J_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                raise UsageError("set NEO4J_PASSWORD (no terminal to prompt for the password), or use --no-auth")
+            password = getpass.getpass(f"Neo4j password for {args.user}: ")
+        auth = (args.user, password)
+    try:
+        driver = GraphDatabase.driver(args.uri, auth=auth, connection_timeout=10)
+        driver.verify_connectivity()
+    except AuthError:
+        raise UsageError(f"authentication failed for user '{args.user}' at {args.uri}") from None
+    except (ServiceUnavailable, OSError) as exc:
+        raise UsageError(f"cannot connect to {args.uri}: {str(exc).splitlines()[0]}") from None
+    except (ConfigurationError, ValueError) as exc:
+        raise UsageError(f"bad --uri '{args.uri}': {exc}") from None
+    return driver
+
+
+def _connection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--uri", default="bolt://localhost:7687", help="Bolt URI (default bolt://localhost:7687)")
+    p.add_argument("--user", default="neo4j", help="user name (default neo4j)")
+    p.add_argument("--database", default=None, help="database name (default: the server's default)")
+    p.add_argument("--no-auth", action="store_true", help="connect without authentication")
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from capexgraph.queries.neo4j_load import Neo4jLoader
+
+    records = load_records(args.data)
+    g = build_graph(records, as_of=args.as_of)
+    driver = connect(args)
+    try:
+        loader = Neo4jLoader(driver, args.database, args.batch_size, _progress)
+        if args.wipe:
+            if not args.yes:
+                if not sys.stdin.isatty():
+                    raise UsageError("--wipe deletes every node capexgraph loaded: confirm with --yes")
+                answer = input(f"Delete every capexgraph node in {args.uri}? [y/N] ")
+                if answer.strip().lower() not in ("y", "yes"):
+                    print("nothing deleted")
+                    return 1
+            print(f"deleted {loader.wipe()} capexgraph nodes (and their relationships)")
+            if args.wipe_only:
+                return 0
+        exposure, weights = None, None
+        if args.with_exposure:
+            exposure, weights = _exposure_properties(g, records.schema)
+        print(f"loading {g.number_of_nodes()} nodes and {g.number_of_edges()} relationships "
+              f"into {args.uri} ...", file=sys.stderr)
+        summary = loader.load(g, records.schema, exposure=exposure, weights=weights)
+        print(summary.line())
+        if exposure:
+            print("exposure properties: " + ", ".join(sorted(exposure)))
+    finally:
+        driver.close()
+    return 0
+
+
+def _exposure_properties(g, schema) -> tuple[dict[str, dict[str, float]], Any]:
+    """Every library scenario's scores as `exposure_<name>` node properties, plus the weights."""
+    import re
+
+    from capexgraph.queries.exposure import run_exposure
+    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.weights import derive_weights
+
+    weights = derive_weights(g, schema)
+    props: dict[str, dict[str, float]] = {}
+    for name, sc in scenario_library().items():
+        if not re.match(r"^[a-z0-9_]+$", name):
+            continue  # property names come from an allow-list pattern, never raw text
+        ex = run_exposure(weights, resolve_seeds(sc, g), sc.channels, cap=sc.cap)
+        props[f"exposure_{name}"] = {n: float(s) for n, s in zip(ex.nodes, ex.scores)}
+    return props, weights
+
+
+def cmd_cypher(args: argparse.Namespace) -> int:
+    lib = load_library()
+    if args.action == "list" or args.action is None:
+        rows = [[q.name, ", ".join(q.params) or "-", q.description[:90]] for q in lib.values()]
+        print(table(["name", "parameters", "what it answers"], rows))
+        print(f"\n{len(lib)} queries. capexgraph cypher show NAME prints one (paste it into Neo4j Browser).")
+        return 0
+    if not args.name:
+        raise UsageError(f"cypher {args.action} needs a query name; valid: {', '.join(lib)}")
+    if args.name not in lib:
+        raise UsageError(f"unknown query '{args.name}'; valid: {', '.join(lib)}")
+    q = lib[args.name]
+    if args.action == "show":
+        print(q.source, end="" if q.source.endswith("\n") else "\n")
+        return 0
+    overrides = {}
+    for item in args.param or []:
+        if "=" not in item:
+            raise UsageError(f"--param '{item}': write NAME=VALUE")
+        k, v = item.split("=", 1)
+        overrides[k.strip()] = v
+    try:
+        params = bind(q, overrides)
+    except KeyError as exc:
+        raise UsageError(f"query '{q.name}' has no parameter {exc}; its parameters: "
+                         f"{', '.join(q.params) or 'none'}") from None
+    from capexgraph.queries.neo4j_load import Neo4jLoader
+
+    driver = connect(args)
+    try:
+        rows = Neo4jLoader(driver, args.database).run(q.text, **params)
+    finally:
+        driver.close()
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+    else:
+        cols = list(rows[0]) if rows else []
+        print(table(cols, [[_short(r[c]) for c in cols] for r in rows], args.format))
+        print(f"\n{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    return 0
+
+
+def _short(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else ("" if v is None else str(v))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def register(sub) -> None:
+    p = sub.add_parser("load-neo4j", help="load the graph into Neo4j with the official driver",
+                       description="Load the graph into Neo4j (or another Bolt server) with batched, "
+                                   "idempotent MERGE writes. Provenance travels on every relationship.",
+                       epilog=LOAD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _connection_options(p)
+    add_dataset_options(p)
+    p.add_argument("--with-exposure", action="store_true",
+                   help="also write each scenario's scores (exposure_<name>) and the exposure weights")
+    p.add_argument("--wipe", action="store_true", help="first delete what capexgraph loaded (asks; --yes skips)")
+    p.add_argument("--wipe-only", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
+    p.set_defaults(func=cmd_load)
+
+    c = sub.add_parser("cypher", help="list, show or run the named Cypher queries",
+                       description="The Cypher query library (queries/cypher/*.cypher). Each file runs "
+                                   "as pasted into Neo4j Browser; `run` executes it over Bolt.",
+                       epilog="examples:\n  capexgraph cypher list\n  capexgraph cypher show suppliers_of\n"
+                              "  capexgraph cypher run suppliers_of --param company=meta --no-auth",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("action", nargs="?", choices=["list", "show", "run"], default="list")
+    c.add_argument("name", nargs="?")
+    c.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="override a parameter (a Cypher literal, or bare text)")
+    c.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    _connection_options(c)
+    c.set_defaults(func=cmd_cypher)

@@ -1,0 +1,494 @@
+"""The interactive graph: one self-contained, offline HTML file drawn with vis-network (pyvis' copy).
+
+`render_html(g, "graph.html")` writes a page with the whole graph, a legend, search, filters by
+category / relationship type / amount / date, a neighbourhood focus, and (with `exposure=`) a
+shock view coloured by exposure score with the seeds and the strongest paths highlighted.
+
+The page fetches nothing: vis-network's JavaScript is inlined from the pyvis package, there is no
+CSS framework or web font, and every string that comes from the data travels as JSON and reaches
+the page as DOM text (`textContent`), never as HTML, so a company called `<img onerror=...>` is
+shown as those characters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+
+from capexgraph.ingest import Schema
+
+from . import style
+from ._template import PAGE
+
+__all__ = ["ShockView", "VizError", "render_html", "resolve_node", "shock_view", "vis_js"]
+
+#: Minimum-amount choices of the filter (USD).
+AMOUNT_STEPS = [0, 1e8, 5e8, 1e9, 5e9, 1e10, 5e10, 1e11]
+#: Above this many nodes the initial layout is left to the browser (networkx would be slow).
+PY_LAYOUT_MAX = 600
+FONT_STACK = ("'Noto Sans', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
+              "'Segoe UI', Roboto, Helvetica, Arial, sans-serif")
+
+
+class VizError(ValueError):
+    """A request the views cannot satisfy (an unknown company to focus on, a bad output path)."""
+
+
+# --- exposure input ---------------------------------------------------------------------------
+@dataclass
+class ShockView:
+    """What the shock view needs: a score per node, the seeds and the strongest paths.
+
+    `channels` (optional) gives each node's per-channel scores for the tooltips; `seeds` are
+    dicts with `node` and optionally `channel`, `magnitude`, `why` (plain node ids also work).
+    """
+
+    scores: dict[str, float]
+    seeds: list[dict[str, Any]] = field(default_factory=list)
+    paths: list[list[str]] = field(default_factory=list)
+    channels: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def seed_nodes(self) -> list[str]:
+        return style.unique(s["node"] for s in self.seeds)
+
+
+def shock_view(exposure: Any, top: int = 8, k: int = 2) -> ShockView:
+    """Normalise an Exposure object, a ShockView, or a mapping into a ShockView.
+
+    A mapping is either `{node: score}` or `{"scores": {...}, "seeds": [...], "paths": [[...]],
+    "channels": {...}}`. From an Exposure, the paths are the `k` strongest seed-to-node paths of
+    its `top` most exposed nodes.
+    """
+    if isinstance(exposure, ShockView):
+        return exposure
+    if isinstance(exposure, Mapping):
+        if "scores" in exposure:
+            seeds = [s if isinstance(s, Mapping) else {"node": str(s)}
+                     for s in exposure.get("seeds") or []]
+            return ShockView({str(n): float(v) for n, v in exposure["scores"].items()},
+                             [dict(s) for s in seeds], [list(p) for p in exposure.get("paths") or []],
+                             {str(n): dict(c) for n, c in (exposure.get("channels") or {}).items()})
+        return ShockView({str(n): float(v) for n, v in exposure.items()})
+    if hasattr(exposure, "scores") and hasattr(exposure, "nodes") and hasattr(exposure, "top_paths"):
+        ex = exposure
+        nodes = list(ex.nodes)
+        scores = {n: float(s) for n, s in zip(nodes, ex.scores)}
+        channels = {n: ex.channel_scores(i) for i, n in enumerate(nodes) if scores[n] > 0}
+        seeds = [{"node": s.node, "channel": s.channel, "magnitude": float(s.magnitude), "why": s.why}
+                 for s in ex.seeds]
+        pg = ex.path_graph()
+        paths: list[list[str]] = []
+        for i in ex.ranked()[:top]:
+            for p in ex.top_paths(nodes[i], k, pg):
+                if len(p["nodes"]) > 1 and p["nodes"] not in paths:
+                    paths.append(list(p["nodes"]))
+        return ShockView(scores, seeds, paths, channels)
+    raise TypeError("exposure= takes an Exposure, a ShockView, or a mapping of node -> score")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def vis_js() -> str:
+    """vis-network's standalone build, as shipped inside the pyvis package."""
+    for sub in ("templates/lib/vis-9.1.2", "lib/vis-9.1.2"):
+        path = Path(str(resources.files("pyvis"))) / sub / "vis-network.min.js"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise VizError("vis-network.min.js not found in the pyvis package (pip install 'pyvis>=0.3')")
+
+
+def resolve_node(g: nx.MultiDiGraph, key: str) -> str:
+    """A node id from an id, a ticker, a name (English or Korean) or an alias, case-insensitive."""
+    if key in g:
+        return key
+    want = str(key).strip().casefold()
+    for field_ in ("ticker", "name", "name_ko"):
+        for n, d in g.nodes(data=True):
+            if d.get(field_) and str(d[field_]).casefold() == want:
+                return n
+    for n, d in g.nodes(data=True):
+        if any(str(a).casefold() == want for a in d.get("aliases") or []) or str(n).casefold() == want:
+            return n
+    raise VizError(f"unknown company '{key}': give an id (e.g. nvidia), a ticker (e.g. NVDA) or a name")
+
+
+def atomic_write(out_path: Path | str, data: bytes) -> Path:
+    """Write beside the target, then os.replace: readers never see half a file."""
+    out = Path(out_path)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise VizError(f"cannot write {out}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return out
+
+
+def _script_json(obj: Any) -> str:
+    """JSON safe to place inside <script>: no '<', '>', '&' or line separators survive literally."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _amount_text(d: dict, lang: str) -> str:
+    amount, cur = d.get("amount"), d.get("currency")
+    if amount is None:
+        return ""
+    q = style.QUALIFIER[lang].get(d.get("amount_qualifier") or "", "")
+    if cur in (None, "USD"):
+        return q + style.money(amount)
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if abs(amount) >= scale:
+            return f"{q}{cur} {amount / scale:,.1f}{unit}"
+    return f"{q}{cur} {amount:,.0f}"
+
+
+def _label(d: dict, n: str, lang: str) -> str:
+    return str((d.get("name_ko") if lang == "ko" else None) or d.get("name") or n)
+
+
+def _size_measure(d: dict) -> float | None:
+    for key in ("revenue_usd", "capex_usd"):
+        v = d.get(key)
+        if isinstance(v, (int, float)) and v == v and v > 0:
+            return float(v)
+    return None
+
+
+def _edge_width(usd: float | None) -> float:
+    if not usd or usd <= 0:
+        return 1.0
+    return round(min(8.0, max(1.5, 1.5 + 6.5 * (math.log10(usd) - 8) / 4)), 2)
+
+
+def _initial_positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    if g.number_of_nodes() == 0 or g.number_of_nodes() > PY_LAYOUT_MAX:
+        return {}
+    und = nx.Graph()
+    und.add_nodes_from(g.nodes)
+    und.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    pos = nx.spring_layout(und, seed=7, iterations=60)
+    scale = 70 * math.sqrt(max(g.number_of_nodes(), 4))
+    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in pos.items()}
+
+
+def _date_iso(value: Any) -> str | None:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)[:10] if value else None
+
+
+def _fmt_score(x: float) -> str:
+    return f"{x:.3f}"
+
+
+# --- payload ----------------------------------------------------------------------------------
+def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | None,
+             focus: str | None, depth: int, shock: ShockView | None, schema: Schema) -> dict:
+    ui = style.UI[lang]
+    extra_colors: dict[str, str] = {}
+    cat_order = list(schema.categories)
+    positions = _initial_positions(g)
+
+    # categories present, in schema order
+    present: dict[str, int] = {}
+    for _, d in g.nodes(data=True):
+        cats = list(d.get("category") or []) or [style.NO_CATEGORY]
+        for c in cats:
+            present[c] = present.get(c, 0) + 1
+    categories = []
+    for c in sorted(present, key=lambda c: (cat_order.index(c) if c in cat_order else len(cat_order), c)):
+        label = schema.category_label(c, lang) if c in schema.categories else (
+            "—" if c == style.NO_CATEGORY else c)
+        categories.append({"code": c, "label": label, "color": style.category_color(
+            None if c == style.NO_CATEGORY else c, extra_colors), "count": present[c]})
+    color_of = {c["code"]: c["color"] for c in categories}
+
+    # node sizes
+    measures = {n: _size_measure(d) for n, d in g.nodes(data=True)}
+    top_measure = max([m for m in measures.values() if m], default=None)
+    max_score = 0.0
+    if shock:
+        max_score = max([s for n, s in shock.scores.items() if n in g], default=0.0)
+    seed_info: dict[str, list[dict]] = {}
+    if shock:
+        for s in shock.seeds:
+            seed_info.setdefault(s["node"], []).append(s)
+    top_labels: set[str] = set()
+    if shock:
+        ranked = sorted((n for n in g if shock.scores.get(n, 0) > 0), key=lambda n: -shock.scores[n])
+        top_labels = set(ranked[:15])
+
+    nodes = []
+    for n, d in g.nodes(data=True):
+        cats = list(d.get("category") or [])
+        primary = cats[0] if cats else style.NO_CATEGORY
+        label = _label(d, n, lang)
+        rows: list[list[str]] = []
+        if d.get("ticker"):
+            rows.append([ui["ticker"], " · ".join(str(x) for x in (d.get("ticker"), d.get("exchange")) if x)])
+        if d.get("country"):
+            rows.append([ui["country"], str(d["country"])])
+        if cats:
+            rows.append([ui["category"], ", ".join(schema.category_label(c, lang) for c in cats)])
+        for key, word in (("revenue_usd", "revenue"), ("capex_usd", "capex")):
+            if d.get(key):
+                period = d.get(f"{key}_period")
+                rows.append([ui[word], style.money(d[key]) + (f" ({period})" if period else "")])
+        other = d.get("name") if lang == "ko" else d.get("name_ko")
+        sub = str(other) if other and other != label else ""
+        node: dict[str, Any] = {"id": str(n), "label": label, "cats": cats or [style.NO_CATEGORY],
+                                "kind": d.get("kind") or "", "shape": "dot"}
+        q = [str(n), label, d.get("name"), d.get("name_ko"), d.get("ticker"), *(d.get("aliases") or [])]
+        node["q"] = " | ".join(str(x).casefold() for x in q if x)
+        if n in positions:
+            node["x"], node["y"] = positions[n]
+        if d.get("kind") == "jurisdiction":
+            node["shape"] = "diamond"
+        elif d.get("kind") == "grid_region":
+            node["shape"] = "triangle"
+        if shock is None:
+            m = measures[n]
+            rel = math.sqrt(m / top_measure) if (m and top_measure) else 0.0
+            size = 9 + 41 * rel
+            fill = color_of[primary]
+            node.update(size=round(size, 1), borderWidth=1.5,
+                        color={"background": fill, "border": "#ffffff",
+                               "highlight": {"background": fill, "border": "#111111"},
+                               "hover": {"background": fill, "border": "#111111"}},
+                        font={"size": round(16 + 30 * rel)})
+        else:
+            score = float(shock.scores.get(n, 0.0))
+            rel = score / max_score if max_score > 0 else 0.0
+            fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
+            size = 8 + 38 * math.sqrt(rel) if score > 0 else 7
+            border = color_of[primary]
+            node.update(size=round(size, 1), borderWidth=3,
+                        color={"background": fill, "border": border,
+                               "highlight": {"background": fill, "border": "#111111"},
+                               "hover": {"background": fill, "border": "#111111"}},
+                        font={"size": round(16 + 28 * math.sqrt(rel)) if score > 0 else 13,
+                              "color": "#1a1a1a" if score > 0 else "#777777"})
+            if n in top_labels:
+                node["label"] = f"{label}\n{_fmt_score(score)}"
+            ch = shock.channels.get(n) or {}
+            detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(v)}"
+                                for c, v in ch.items())
+            rows.insert(0, [ui["exposure"], _fmt_score(score) + (f" ({detail})" if detail else "")])
+            if n in seed_info:
+                node.update(shape="star", borderWidth=4,
+                            color={**node["color"], "border": style.SEED_BORDER})
+                node["seed"] = True
+                for s in seed_info[n]:
+                    bits = [x for x in (s.get("channel"), f"{ui['magnitude']} {s['magnitude']:.2f}"
+                                        if isinstance(s.get("magnitude"), (int, float)) else None,
+                                        s.get("why")) if x]
+                    rows.insert(1, [ui["seed"], "; ".join(str(b) for b in bits)])
+            node["score"] = round(score, 6)
+        node["tip"] = {"h": label, "sub": sub, "rows": rows}
+        nodes.append(node)
+
+    # edges
+    path_pairs: set[frozenset] = set()
+    if shock:
+        for p in shock.paths:
+            for a, b in zip(p, p[1:]):
+                path_pairs.add(frozenset((a, b)))
+    pair_rank: dict[frozenset, int] = {}
+    type_count: dict[str, int] = {}
+    dates: list[str] = []
+    edges = []
+    for u, v, k, d in g.edges(keys=True, data=True):
+        typ = str(d.get("type") or "")
+        group = style.TYPE_GROUP.get(typ, "supply")
+        gs = style.GROUP_STYLE[group]
+        type_count[typ] = type_count.get(typ, 0) + 1
+        usd = d.get("amount_usd")
+        usd = float(usd) if isinstance(usd, (int, float)) and usd == usd else None
+        date = _date_iso(d.get("date"))
+        if date:
+            dates.append(date)
+        pair = frozenset((u, v))
+        rank = pair_rank.get(pair, 0)
+        pair_rank[pair] = rank + 1
+        width = _edge_width(usd)
+        color = {"color": gs["color"], "highlight": "#111111", "hover": "#111111", "opacity": 0.8}
+        on_path = shock is not None and pair in path_pairs
+        if shock is not None:
+            if on_path:
+                color = {"color": style.PATH_COLOR, "highlight": "#111111", "hover": "#111111", "opacity": 1.0}
+                width = max(width, 3.0) + 2
+            else:
+                color = {"color": "#9a9a9a", "highlight": "#111111", "hover": "#111111", "opacity": 0.35}
+        type_label = (style.TYPE_LABEL_KO.get(typ) if lang == "ko" else None) or (
+            schema.relationship_types.get(typ, {}).get("label") or typ)
+        rows = [[ui["amount"], _amount_text(d, lang)]] if d.get("amount") is not None else []
+        if usd is not None and d.get("currency") not in (None, "USD"):
+            rows.append([ui["amount_usd"], style.money(usd)])
+        if date:
+            rows.append([ui["date"], date])
+        if d.get("status"):
+            st = str(d["status"])
+            rows.append([ui["status"], style.STATUS_KO.get(st, st) if lang == "ko" else st.replace("_", " ")])
+        if d.get("product"):
+            rows.append([ui["product"], str(d["product"])])
+        if d.get("term"):
+            rows.append([ui["term"], str(d["term"])])
+        if on_path:
+            rows.append(["★", ui["path_edge"]])
+        srcs = []
+        for s in d.get("sources") or []:
+            bits = [s.get("publisher"), f"“{s['title']}”" if s.get("title") else None, _date_iso(s.get("date"))]
+            srcs.append({"text": ", ".join(str(b) for b in bits if b), "url": str(s.get("url") or "")})
+        names = (_label(g.nodes[u], u, lang), _label(g.nodes[v], v, lang))
+        edge: dict[str, Any] = {
+            "id": str(k), "from": str(u), "to": str(v), "type": typ, "usd": usd, "date": date,
+            "width": width, "color": color, "dashes": gs["dashes"],
+            "tip": {"h": f"{names[0]} → {names[1]}", "sub": type_label, "rows": rows, "src": srcs}}
+        if typ == "partners_with":
+            edge["arrows"] = {"to": {"enabled": False}}
+            edge["tip"]["h"] = f"{names[0]} — {names[1]}"
+        if rank:
+            edge["smooth"] = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW",
+                              "roundness": round(0.18 * ((rank + 1) // 2), 2)}
+        if on_path:
+            edge["path"] = True
+        edges.append(edge)
+
+    type_order = list(schema.relationship_types)
+    types = []
+    for t in sorted(type_count, key=lambda t: (type_order.index(t) if t in type_order else 99, t)):
+        group = style.TYPE_GROUP.get(t, "supply")
+        info = schema.relationship_types.get(t, {})
+        types.append({"code": t, "label": (style.TYPE_LABEL_KO.get(t) if lang == "ko" else None)
+                      or info.get("label") or t, "group": group,
+                      "groupLabel": style.GROUP_LABEL[lang][group],
+                      "color": style.GROUP_STYLE[group]["color"],
+                      "dash": "dashed" if group == "investment" else (
+                          "dotted" if group in ("partnership", "location") else "solid"),
+                      "direction": str(info.get("direction") or ""), "count": type_count[t]})
+
+    n_companies = sum(1 for _, d in g.nodes(data=True) if d.get("kind", "company") == "company")
+    as_of = g.graph.get("as_of") or (max(dates) if dates else None)
+    focus_id = resolve_node(g, focus) if focus else None
+    if title is None:
+        title = ui["shock_title"] if shock else ui["title"]
+    if subtitle is None:
+        bits = []
+        if shock:
+            exposed = sum(1 for n in g if shock.scores.get(n, 0) > 0)
+            seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
+            more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
+            bits.append(f"{exposed} {ui['companies'] if lang == 'ko' else 'companies exposed'}"
+                        if lang == "en" else f"노출 기업 {exposed}곳")
+            if seeds:
+                bits.append(f"{ui['seeds']}: {', '.join(seeds[:4])}{more}")
+        else:
+            if lang == "ko":
+                bits.append(f"기업 {n_companies}곳 · 관계 {g.number_of_edges()}건")
+            else:
+                bits.append(f"{n_companies} {ui['companies']} · {g.number_of_edges()} {ui['relationships']}")
+        if focus_id:
+            bits.append(f"{ui['focus_on']} {_label(g.nodes[focus_id], focus_id, lang)} "
+                        f"({ui['depth']} {depth})")
+        if as_of:
+            bits.append(f"{ui['as_of']} {as_of}")
+        subtitle = " · ".join(bits)
+
+    shock_panel = None
+    if shock:
+        ranked = sorted((n for n in g if shock.scores.get(n, 0) > 0), key=lambda n: -shock.scores[n])
+        shock_panel = {
+            "max": max_score,
+            "top": [{"id": n, "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
+                    for n in ranked[:12]],
+            "seeds": [{"id": s, "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
+            "paths": [" → ".join(_label(g.nodes[x], x, lang) for x in p if x in g)
+                      for p in shock.paths[:10]],
+            "stops": style.EXPOSURE_STOPS, "zero": style.ZERO_EXPOSURE,
+        }
+    n = g.number_of_nodes()
+    return {
+        "lang": lang, "ui": ui, "title": title, "subtitle": subtitle, "font": FONT_STACK,
+        "nodes": nodes, "edges": edges, "categories": categories, "types": types,
+        "amounts": [{"value": a, "label": ui["any"] if a == 0 else "≥ " + style.money(a)}
+                    for a in AMOUNT_STEPS],
+        "dates": {"min": min(dates) if dates else None, "max": max(dates) if dates else None},
+        "layout": {"iterations": 400 if n <= 400 else (300 if n <= 1000 else 200),
+                   "positioned": bool(positions), "big": n > 800},
+        "focus": {"id": focus_id, "depth": depth} if focus_id else None,
+        "shock": shock_panel,
+    }
+
+
+def render_html(g: nx.MultiDiGraph, out_path: str | os.PathLike, *, lang: str = "en",
+                title: str | None = None, subtitle: str | None = None, focus: str | None = None,
+                depth: int = 2, exposure: Any = None, schema: Schema | None = None) -> Path:
+    """Write the interactive graph to `out_path` (one offline HTML file) and return its path.
+
+    lang: "en" or "ko" (Korean names and controls). focus: a node id, ticker or name; the page
+    opens on its neighbourhood `depth` links away (the audience can "Show all"). exposure: an
+    Exposure, a ShockView or a mapping node -> score (see `shock_view`) for the shock view.
+    """
+    if lang not in style.UI:
+        raise VizError(f"lang must be one of {', '.join(style.UI)}, not '{lang}'")
+    if depth < 1:
+        raise VizError("depth must be >= 1")
+    schema = schema or Schema.load()
+    shock = shock_view(exposure) if exposure is not None else None
+    data = _payload(g, lang, title, subtitle, focus, depth, shock, schema)
+    ui = data["ui"]
+    page = (PAGE
+            .replace("__LANG__", lang)
+            .replace("__TITLE_TEXT__", html.escape(str(data["title"])))
+            .replace("__SUBTITLE_TEXT__", html.escape(str(data["subtitle"])))
+            .replace("__FONT__", FONT_STACK)
+            .replace("__UI_SEARCH__", html.escape(ui["search"]))
+            .replace("__UI_SEARCH_PH__", html.escape(ui["search_ph"]))
+            .replace("__UI_FIND__", html.escape(ui["find"]))
+            .replace("__UI_FOCUS__", html.escape(ui["focus"]))
+            .replace("__UI_DEPTH__", html.escape(ui["depth"]))
+            .replace("__UI_SHOW_ALL__", html.escape(ui["show_all"]))
+            .replace("__UI_FILTERS__", html.escape(ui["filters"]))
+            .replace("__UI_CATEGORIES__", html.escape(ui["categories"]))
+            .replace("__UI_TYPES__", html.escape(ui["types"]))
+            .replace("__UI_MIN_AMOUNT__", html.escape(ui["min_amount"]))
+            .replace("__UI_FROM__", html.escape(ui["date_from"]))
+            .replace("__UI_TO__", html.escape(ui["date_to"]))
+            .replace("__UI_HIDE_ISOLATED__", html.escape(ui["hide_isolated"]))
+            .replace("__UI_RESET__", html.escape(ui["reset"]))
+            .replace("__UI_SELECTED__", html.escape(ui["selected"]))
+            .replace("__UI_CLICK_HINT__", html.escape(ui["click_hint"]))
+            .replace("__UI_LAYING_OUT__", html.escape(ui["laying_out"]))
+            .replace("__UI_SIZE__", html.escape(ui["legend_size_shock" if shock else "legend_size"]))
+            .replace("__UI_ARROWS__", html.escape(ui["legend_arrows"]))
+            .replace("__UI_WIDTH__", html.escape(ui["legend_width"]))
+            .replace("__UI_PANEL__", html.escape(ui["panel"])))
+    js = vis_js().replace("</script", "<\\/script")
+    # Data and code last: neither may be touched by the replacements above.
+    page = page.replace("/*__DATA__*/", _script_json(data), 1)
+    page = page.replace("/*__VIS__*/", js, 1)
+    return atomic_write(out_path, page.encode("utf-8"))

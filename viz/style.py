@@ -1,0 +1,171 @@
+"""Shared look of the views: category colours, relationship styles, UI words in English and Korean."""
+from __future__ import annotations
+
+from typing import Iterable
+
+#: One colour per category, grouped in hue families: buyers of compute (blues/purples), silicon
+#: (greens/teals), hardware (oranges), buildings (browns), power (reds/yellows), others (greys).
+CATEGORY_COLORS = {
+    "hyperscaler": "#1f4e9c",
+    "consumer_tech": "#6a8fd0",
+    "ai_lab": "#7b3fa0",
+    "neocloud": "#3aa0d8",
+    "accelerator": "#1b7f3b",
+    "foundry": "#5cb85c",
+    "memory": "#0f9d8a",
+    "semi_equipment": "#8fbc3a",
+    "server_odm": "#e07b00",
+    "networking": "#f2a93b",
+    "optics_fiber": "#c95f2b",
+    "datacenter": "#8c5a2b",
+    "cooling": "#4fc3c9",
+    "power_utility": "#d62728",
+    "power_equipment": "#e8b600",
+    "nuclear": "#b5179e",
+    "security_software": "#5a5a8a",
+    "investor": "#6b6b6b",
+    "jurisdiction": "#333333",
+    "grid_region": "#a0a0a0",
+}
+FALLBACK_COLORS = ["#17becf", "#bcbd22", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+NO_CATEGORY = "_none"
+
+#: Relationship types -> a visual group (style) of the legend.
+TYPE_GROUP = {
+    "supplies": "supply", "licenses": "supply",
+    "cloud_capacity": "lease", "lease": "lease",
+    "power_supply": "power",
+    "invests_in": "investment", "lends": "investment", "acquires": "investment", "owns": "investment",
+    "partners_with": "partnership",
+    "located_in": "location",
+}
+#: Group -> vis-network edge style (colour, dashes).
+GROUP_STYLE = {
+    "supply": {"color": "#2b6cb0", "dashes": False},
+    "lease": {"color": "#8c5a2b", "dashes": False},
+    "power": {"color": "#d69e00", "dashes": False},
+    "investment": {"color": "#2f855a", "dashes": [10, 6]},
+    "partnership": {"color": "#805ad5", "dashes": [3, 5]},
+    "location": {"color": "#9aa0a6", "dashes": [2, 6]},
+}
+GROUP_LABEL = {
+    "en": {"supply": "Supply", "lease": "Capacity & leases", "power": "Power",
+           "investment": "Investment & ownership", "partnership": "Partnership",
+           "location": "Location"},
+    "ko": {"supply": "공급", "lease": "용량·임대", "power": "전력", "investment": "투자·지분",
+           "partnership": "제휴", "location": "소재지"},
+}
+TYPE_LABEL_KO = {
+    "supplies": "공급", "cloud_capacity": "컴퓨팅 용량 판매", "power_supply": "전력 공급",
+    "lease": "데이터센터 임대", "licenses": "기술 라이선스", "invests_in": "투자", "lends": "대출",
+    "acquires": "인수", "owns": "소유", "partners_with": "제휴", "located_in": "소재",
+}
+STATUS_KO = {"announced": "발표", "active": "진행 중", "completed": "완료", "terminated": "종료",
+             "reported_not_confirmed": "보도(미확인)"}
+QUALIFIER = {
+    "en": {"up_to": "up to ", "approximately": "about ", "at_least": "at least ", "reported": "reported "},
+    "ko": {"up_to": "최대 ", "approximately": "약 ", "at_least": "최소 ", "reported": "보도 "},
+}
+
+#: Sequential scale for exposure (0 -> pale yellow, max -> dark red); zero exposure is grey.
+EXPOSURE_STOPS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+ZERO_EXPOSURE = "#d0d0d0"
+PATH_COLOR = "#bd0026"
+SEED_BORDER = "#000000"
+
+#: Exposure channels (chart stacks and tooltips).
+CHANNEL_COLORS = {"supply": "#2b6cb0", "demand": "#dd8452", "financial": "#2f855a"}
+CHANNEL_LABEL = {"en": {"supply": "supply", "demand": "demand", "financial": "financial"},
+                 "ko": {"supply": "공급", "demand": "수요", "financial": "금융"}}
+
+UI = {
+    "en": {
+        "title": "AI-infrastructure supply chain",
+        "shock_title": "Shock exposure",
+        "companies": "companies", "relationships": "relationships", "as_of": "as of",
+        "search": "Search a company", "search_ph": "name or ticker, then Enter", "find": "Find",
+        "not_found": "No company matches", "found": "Found",
+        "focus": "Focus on selected", "depth": "depth", "show_all": "Show all",
+        "focus_on": "Neighbourhood of", "select_first": "Select a company first (click or search)",
+        "filters": "Filters", "categories": "Categories", "types": "Relationship types",
+        "min_amount": "Minimum disclosed amount", "any": "any amount",
+        "date_from": "From", "date_to": "To", "hide_isolated": "Hide companies without visible links",
+        "reset": "Reset filters", "all": "all", "none": "none",
+        "legend_size": "Node size: latest revenue (capex if no revenue)",
+        "legend_size_shock": "Node size and colour: exposure score",
+        "legend_arrows": "Arrows: supplier → customer, investor → investee, landlord → tenant, company → place",
+        "legend_width": "Line width: disclosed USD amount",
+        "selected": "Selected", "click_hint": "Click a company or a line for details.",
+        "laying_out": "Laying out the graph", "shown": "shown",
+        "ticker": "Ticker", "country": "Country", "category": "Category", "revenue": "Revenue",
+        "capex": "Capex", "kind": "Kind", "amount": "Amount", "amount_usd": "USD", "date": "Date",
+        "status": "Status", "product": "Product", "term": "Term", "sources": "Sources",
+        "exposure": "Exposure", "seed": "Seed: hit directly", "magnitude": "magnitude",
+        "seeds": "Seeds (hit directly)", "top_exposed": "Most exposed", "paths": "Strongest paths",
+        "low": "low", "high": "high", "zero": "not exposed",
+        "path_edge": "on a strongest path", "panel": "Panel",
+    },
+    "ko": {
+        "title": "AI 인프라 공급망",
+        "shock_title": "충격 노출도",
+        "companies": "개 기업", "relationships": "개 관계", "as_of": "기준일",
+        "search": "기업 검색", "search_ph": "이름 또는 티커 입력 후 Enter", "find": "찾기",
+        "not_found": "일치하는 기업 없음", "found": "찾음",
+        "focus": "선택 기업 중심 보기", "depth": "단계", "show_all": "전체 보기",
+        "focus_on": "주변 관계망:", "select_first": "먼저 기업을 선택하세요 (클릭 또는 검색)",
+        "filters": "필터", "categories": "분류", "types": "관계 유형",
+        "min_amount": "최소 공개 금액", "any": "전체",
+        "date_from": "시작", "date_to": "종료", "hide_isolated": "보이는 관계가 없는 기업 숨기기",
+        "reset": "필터 초기화", "all": "전체", "none": "없음",
+        "legend_size": "원 크기: 최근 매출 (매출이 없으면 설비투자)",
+        "legend_size_shock": "원 크기와 색: 노출도",
+        "legend_arrows": "화살표: 공급사 → 고객, 투자자 → 피투자사, 임대인 → 임차인, 기업 → 소재지",
+        "legend_width": "선 굵기: 공개된 달러 금액",
+        "selected": "선택", "click_hint": "기업이나 선을 클릭하면 상세 정보가 보입니다.",
+        "laying_out": "그래프 배치 중", "shown": "표시",
+        "ticker": "티커", "country": "국가", "category": "분류", "revenue": "매출",
+        "capex": "설비투자", "kind": "유형", "amount": "금액", "amount_usd": "달러", "date": "날짜",
+        "status": "상태", "product": "품목", "term": "기간", "sources": "출처",
+        "exposure": "노출도", "seed": "직접 충격 대상", "magnitude": "강도",
+        "seeds": "직접 충격 대상", "top_exposed": "노출도 상위", "paths": "주요 경로",
+        "low": "낮음", "high": "높음", "zero": "노출 없음",
+        "path_edge": "주요 경로에 포함", "panel": "패널",
+    },
+}
+
+
+def category_color(cat: str | None, extra: dict[str, str]) -> str:
+    if cat in CATEGORY_COLORS:
+        return CATEGORY_COLORS[cat]
+    key = cat or NO_CATEGORY
+    if key not in extra:
+        extra[key] = FALLBACK_COLORS[len(extra) % len(FALLBACK_COLORS)]
+    return extra[key]
+
+
+def lerp_color(stops: list[str], t: float) -> str:
+    """Colour at t in [0, 1] along evenly spaced hex stops."""
+    t = min(max(t, 0.0), 1.0)
+    pos = t * (len(stops) - 1)
+    i = min(int(pos), len(stops) - 2)
+    f = pos - i
+    a = [int(stops[i][k:k + 2], 16) for k in (1, 3, 5)]
+    b = [int(stops[i + 1][k:k + 2], 16) for k in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
+
+
+def money(value: float | None, lang: str = "en") -> str:
+    """$6.0B / $850M (English) or 60억 달러-style is avoided: both languages use $ and B/M/T."""
+    if value is None or value != value:
+        return ""
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if abs(value) >= scale:
+            return f"${value / scale:,.1f}{unit}"
+    return f"${value:,.0f}"
+
+
+def unique(seq: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in seq:
+        seen.setdefault(s, None)
+    return list(seen)
