@@ -13,6 +13,13 @@ import networkx as nx
 
 from capexgraph.ingest import Records, load_records
 
+#: Every attribute a node or edge of the model carries (readers restore absent ones as empty).
+NODE_ATTRS = ("name", "name_ko", "aliases", "ticker", "exchange", "country", "category", "kind",
+              "source_ids", "note", "facts", "revenue_usd", "revenue_usd_period", "capex_usd",
+              "capex_usd_period", "china_revenue_share", "china_revenue_share_period")
+EDGE_ATTRS = ("type", "product", "amount", "currency", "amount_qualifier", "amount_usd", "term",
+              "date", "date_precision", "status", "source_ids", "sources", "note")
+
 #: Node attributes summarising the latest published figure of each metric (USD only).
 SUMMARY_METRICS = {"revenue": "revenue_usd", "capex": "capex_usd",
                    "revenue_share_china": "china_revenue_share"}

@@ -15,13 +15,15 @@ from typing import Callable, Iterator
 import networkx as nx
 import pandas as pd
 
+from .build import EDGE_ATTRS, NODE_ATTRS
 from .plain import STRUCTURED, flatten, from_plain, to_plain
 
 
-def _fill_missing(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _fill_missing(g: nx.MultiDiGraph, node_keys=NODE_ATTRS, edge_keys=EDGE_ATTRS) -> nx.MultiDiGraph:
     """Scalar formats drop empty values; give every node and edge the full set of keys again."""
-    for items in (list(g.nodes(data=True)), [(k, d) for *_, k, d in g.edges(keys=True, data=True)]):
-        keys = set().union(*(d.keys() for _, d in items)) if items else set()
+    for items, known in ((list(g.nodes(data=True)), node_keys),
+                         ([(k, d) for *_, k, d in g.edges(keys=True, data=True)], edge_keys)):
+        keys = set(known).union(*(d.keys() for _, d in items)) if items else set(known)
         for _, data in items:
             for key in keys - data.keys():
                 data[key] = [] if key in STRUCTURED else None
@@ -34,7 +36,7 @@ def atomic_path(target: Path, is_dir: bool = False) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    work = tmp if is_dir else tmp / target.name
+    work = tmp / target.name
     try:
         yield work
         if is_dir:
@@ -73,6 +75,12 @@ def read_json(path: Path) -> nx.MultiDiGraph:
 
 
 # --- GraphML and GEXF: scalar attributes only ---------------------------------------------
+def _all_keys(g: nx.MultiDiGraph) -> tuple[list[str], list[str]]:
+    nodes = sorted(set().union(*(d.keys() for _, d in g.nodes(data=True))))
+    edges = sorted(set().union(*(d.keys() for *_, d in g.edges(data=True))) - {"id"})
+    return nodes, edges
+
+
 def _scalar_graph(g: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
     h = nx.MultiDiGraph(**{k: v for k, v in flatten(g.graph).items()})
     for n, data in g.nodes(data=True):
@@ -128,9 +136,11 @@ def read_gexf(path: Path) -> nx.MultiDiGraph:
 
 # --- CSV: a folder with nodes.csv and edges.csv --------------------------------------------
 def write_csv(g: nx.MultiDiGraph, path: Path) -> None:
-    nodes = pd.DataFrame([{"id": n, **flatten(d)} for n, d in g.nodes(data=True)])
+    node_keys, edge_keys = _all_keys(g)
+    nodes = pd.DataFrame([{"id": n, **flatten(d)} for n, d in g.nodes(data=True)],
+                         columns=["id", *node_keys])
     edges = pd.DataFrame([{"id": k, "source": u, "target": v, **flatten(d)}
-                          for u, v, k, d in _edge_rows(g)])
+                          for u, v, k, d in _edge_rows(g)], columns=["id", "source", "target", *edge_keys])
     with atomic_path(path, is_dir=True) as tmp:
         tmp.mkdir()
         nodes.to_csv(tmp / "nodes.csv", index=False)

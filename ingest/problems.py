@@ -15,8 +15,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row else self.file
-        field = f" field '{self.field}'" if self.field else ""
-        return f"{where}:{field}: {self.message}"
+        if self.field:
+            return f"{where}: field '{self.field}': {self.message}"
+        return f"{where}: {self.message}"
 
 
 class DataError(Exception):

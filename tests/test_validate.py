@@ -74,7 +74,7 @@ def test_duplicate_id_points_at_first_use(cli, mini):
 
 
 def test_all_problems_are_reported_at_once(cli, mini):
-    edit(mini, "relationships", 0, "target", "nobody")
+    edit(mini, "relationships", 2, "target", "nobody")
     edit(mini, "sources", 1, "date", "soon")
     edit(mini, "entities", 0, "categories", "")
     r = cli("validate", "--data", mini)

@@ -178,6 +178,9 @@ function computeVisible() {
     for (var d = 0; d < state.depth; d++) {
       var next = [];
       frontier.forEach(function (id) {
+        // places (countries, grid regions) are shown but not walked through: they would pull in
+        // every company operating there
+        if (id !== state.focus && (byId[id].kind === "jurisdiction" || byId[id].kind === "grid_region")) return;
         adj[id].forEach(function (e) {
           if (!okEdge[e.id]) return;
           var o = e.from === id ? e.to : e.from;
@@ -344,12 +347,12 @@ if (D.focus) { state.focus = D.focus.id; state.depth = D.focus.depth; $("cg-dept
 var options = {
   autoResize: true,
   nodes: {shape: "dot", borderWidth: 1.5, font: {face: D.font, color: "#1a1a1a", strokeWidth: 4, strokeColor: "#ffffff"},
-          scaling: {label: {enabled: false, drawThreshold: 7, maxVisible: 40}}},
+          scaling: {label: {enabled: false, drawThreshold: 5, maxVisible: 40}}},
   edges: {arrows: {to: {enabled: true, scaleFactor: 0.55}}, smooth: false, selectionWidth: 2, hoverWidth: 1,
           font: {face: D.font}},
   physics: {enabled: true, solver: "forceAtlas2Based",
-            forceAtlas2Based: {gravitationalConstant: -90, centralGravity: 0.012, springLength: 130, springConstant: 0.05,
-                               damping: 0.55, avoidOverlap: 0.7},
+            forceAtlas2Based: {gravitationalConstant: -90, centralGravity: 0.03, springLength: 110, springConstant: 0.06,
+                               damping: 0.5, avoidOverlap: 1.0},
             stabilization: {enabled: true, iterations: D.layout.iterations, updateInterval: 25, fit: true},
             minVelocity: 1.5},
   interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: D.layout.big, hideEdgesOnZoom: D.layout.big,
@@ -371,11 +374,13 @@ function settle() {
   Object.keys(pos).forEach(function (id) { upd.push({id: id, x: pos[id].x, y: pos[id].y}); });
   nodes.update(upd);
   applyFilters(true);
+  if (state.focus) selectNode(state.focus, false);
   $("cg-overlay").className = "done";
   api.ready = true;
   document.body.setAttribute("data-ready", "1");
 }
 network.once("stabilizationIterationsDone", settle);
+if (!D.nodes.length) settle();
 network.on("click", function (p) {
   if (p.nodes.length) showDetails(byId[p.nodes[0]]);
   else if (p.edges.length) showDetails(edgeById[p.edges[0]]);

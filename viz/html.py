@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import networkx as nx
 
@@ -170,10 +170,17 @@ def _label(d: dict, n: str, lang: str) -> str:
     return str((d.get("name_ko") if lang == "ko" else None) or d.get("name") or n)
 
 
+def _short(label: str, limit: int = 22) -> str:
+    """Canvas label: drop a long name's parenthetical, cut what is still too long."""
+    if len(label) > limit and " (" in label:
+        label = label.split(" (", 1)[0]
+    return label if len(label) <= limit + 6 else label[: limit + 5] + "…"
+
+
 def _size_measure(d: dict) -> float | None:
     for key in ("revenue_usd", "capex_usd"):
         v = d.get(key)
-        if isinstance(v, (int, float)) and v == v and v > 0:
+        if isinstance(v, (int, float)) and math.isfinite(v) and v > 0:
             return float(v)
     return None
 
@@ -199,6 +206,14 @@ def _date_iso(value: Any) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return str(value)[:10] if value else None
+
+
+def _finite(x: Any) -> float:
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return 0.0
+    return x if math.isfinite(x) else 0.0
 
 
 def _fmt_score(x: float) -> str:
@@ -229,17 +244,21 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
 
     # node sizes
     measures = {n: _size_measure(d) for n, d in g.nodes(data=True)}
+    size_by = "revenue"
+    if not any(measures.values()):  # no revenue or capex known: size by number of relationships
+        size_by = "degree"
+        measures = {n: float(g.degree(n)) or None for n in g}
     top_measure = max([m for m in measures.values() if m], default=None)
     max_score = 0.0
     if shock:
-        max_score = max([s for n, s in shock.scores.items() if n in g], default=0.0)
+        max_score = max([_finite(s) for n, s in shock.scores.items() if n in g], default=0.0)
     seed_info: dict[str, list[dict]] = {}
     if shock:
         for s in shock.seeds:
             seed_info.setdefault(s["node"], []).append(s)
     top_labels: set[str] = set()
     if shock:
-        ranked = sorted((n for n in g if shock.scores.get(n, 0) > 0), key=lambda n: -shock.scores[n])
+        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0), key=lambda n: -shock.scores[n])
         top_labels = set(ranked[:15])
 
     nodes = []
@@ -260,7 +279,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
                 rows.append([ui[word], style.money(d[key]) + (f" ({period})" if period else "")])
         other = d.get("name") if lang == "ko" else d.get("name_ko")
         sub = str(other) if other and other != label else ""
-        node: dict[str, Any] = {"id": str(n), "label": label, "cats": cats or [style.NO_CATEGORY],
+        node: dict[str, Any] = {"id": str(n), "label": _short(label), "cats": cats or [style.NO_CATEGORY],
                                 "kind": d.get("kind") or "", "shape": "dot"}
         q = [str(n), label, d.get("name"), d.get("name_ko"), d.get("ticker"), *(d.get("aliases") or [])]
         node["q"] = " | ".join(str(x).casefold() for x in q if x)
@@ -281,21 +300,21 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
                                "hover": {"background": fill, "border": "#111111"}},
                         font={"size": round(16 + 30 * rel)})
         else:
-            score = float(shock.scores.get(n, 0.0))
+            score = _finite(shock.scores.get(n, 0.0))
             rel = score / max_score if max_score > 0 else 0.0
             fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
-            size = 8 + 38 * math.sqrt(rel) if score > 0 else 7
+            size = 8 + 30 * math.sqrt(rel) if score > 0 else 7
             border = color_of[primary]
             node.update(size=round(size, 1), borderWidth=3,
                         color={"background": fill, "border": border,
                                "highlight": {"background": fill, "border": "#111111"},
                                "hover": {"background": fill, "border": "#111111"}},
-                        font={"size": round(16 + 28 * math.sqrt(rel)) if score > 0 else 13,
+                        font={"size": round(16 + 16 * math.sqrt(rel)) if score > 0 else 13,
                               "color": "#1a1a1a" if score > 0 else "#777777"})
             if n in top_labels:
-                node["label"] = f"{label}\n{_fmt_score(score)}"
+                node["label"] = f"{_short(label)}\n{_fmt_score(score)}"
             ch = shock.channels.get(n) or {}
-            detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(v)}"
+            detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(_finite(v))}"
                                 for c, v in ch.items())
             rows.insert(0, [ui["exposure"], _fmt_score(score) + (f" ({detail})" if detail else "")])
             if n in seed_info:
@@ -312,6 +331,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         nodes.append(node)
 
     # edges
+    sizes = {nd["id"]: nd["size"] for nd in nodes}
     path_pairs: set[frozenset] = set()
     if shock:
         for p in shock.paths:
@@ -327,7 +347,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         gs = style.GROUP_STYLE[group]
         type_count[typ] = type_count.get(typ, 0) + 1
         usd = d.get("amount_usd")
-        usd = float(usd) if isinstance(usd, (int, float)) and usd == usd else None
+        usd = float(usd) if isinstance(usd, (int, float)) and math.isfinite(usd) else None
         date = _date_iso(d.get("date"))
         if date:
             dates.append(date)
@@ -349,7 +369,8 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         if usd is not None and d.get("currency") not in (None, "USD"):
             rows.append([ui["amount_usd"], style.money(usd)])
         if date:
-            rows.append([ui["date"], date])
+            precision = d.get("date_precision") or "day"
+            rows.append([ui["date"], date[:4] if precision == "year" else date[:7] if precision == "month" else date])
         if d.get("status"):
             st = str(d["status"])
             rows.append([ui["status"], style.STATUS_KO.get(st, st) if lang == "ko" else st.replace("_", " ")])
@@ -364,9 +385,11 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
             bits = [s.get("publisher"), f"“{s['title']}”" if s.get("title") else None, _date_iso(s.get("date"))]
             srcs.append({"text": ", ".join(str(b) for b in bits if b), "url": str(s.get("url") or "")})
         names = (_label(g.nodes[u], u, lang), _label(g.nodes[v], v, lang))
+        # big nodes (and their two-line labels in the shock view) need longer springs
+        length = round(80 + 1.6 * (sizes.get(u, 10) + sizes.get(v, 10)) * (1.5 if shock else 1.0))
         edge: dict[str, Any] = {
             "id": str(k), "from": str(u), "to": str(v), "type": typ, "usd": usd, "date": date,
-            "width": width, "color": color, "dashes": gs["dashes"],
+            "width": width, "length": length, "color": color, "dashes": gs["dashes"],
             "tip": {"h": f"{names[0]} → {names[1]}", "sub": type_label, "rows": rows, "src": srcs}}
         if typ == "partners_with":
             edge["arrows"] = {"to": {"enabled": False}}
@@ -393,25 +416,26 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
 
     n_companies = sum(1 for _, d in g.nodes(data=True) if d.get("kind", "company") == "company")
     as_of = g.graph.get("as_of") or (max(dates) if dates else None)
-    focus_id = resolve_node(g, focus) if focus else None
+    focus_id = resolve_node(g, focus) if focus is not None else None
     if title is None:
         title = ui["shock_title"] if shock else ui["title"]
     if subtitle is None:
         bits = []
         if shock:
-            exposed = sum(1 for n in g if shock.scores.get(n, 0) > 0)
+            exposed = sum(1 for n in g if _finite(shock.scores.get(n, 0)) > 0)
             seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
             more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
-            bits.append(f"{exposed} {ui['companies'] if lang == 'ko' else 'companies exposed'}"
-                        if lang == "en" else f"노출 기업 {exposed}곳")
+            bits.append((f"{exposed} compan{'y' if exposed == 1 else 'ies'} exposed" if lang == "en"
+                         else f"노출 기업 {exposed}곳"))
             if seeds:
                 bits.append(f"{ui['seeds']}: {', '.join(seeds[:4])}{more}")
         else:
             if lang == "ko":
                 bits.append(f"기업 {n_companies}곳 · 관계 {g.number_of_edges()}건")
             else:
-                bits.append(f"{n_companies} {ui['companies']} · {g.number_of_edges()} {ui['relationships']}")
-        if focus_id:
+                bits.append(f"{n_companies} compan{'y' if n_companies == 1 else 'ies'} · "
+                            f"{g.number_of_edges()} relationship{'' if g.number_of_edges() == 1 else 's'}")
+        if focus_id is not None:
             bits.append(f"{ui['focus_on']} {_label(g.nodes[focus_id], focus_id, lang)} "
                         f"({ui['depth']} {depth})")
         if as_of:
@@ -420,26 +444,26 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
 
     shock_panel = None
     if shock:
-        ranked = sorted((n for n in g if shock.scores.get(n, 0) > 0), key=lambda n: -shock.scores[n])
+        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0), key=lambda n: -shock.scores[n])
         shock_panel = {
             "max": max_score,
-            "top": [{"id": n, "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
+            "top": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
                     for n in ranked[:12]],
-            "seeds": [{"id": s, "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
+            "seeds": [{"id": str(s), "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
             "paths": [" → ".join(_label(g.nodes[x], x, lang) for x in p if x in g)
                       for p in shock.paths[:10]],
             "stops": style.EXPOSURE_STOPS, "zero": style.ZERO_EXPOSURE,
         }
     n = g.number_of_nodes()
     return {
-        "lang": lang, "ui": ui, "title": title, "subtitle": subtitle, "font": FONT_STACK,
+        "lang": lang, "ui": ui, "sizeBy": "exposure" if shock else size_by, "title": title, "subtitle": subtitle, "font": FONT_STACK,
         "nodes": nodes, "edges": edges, "categories": categories, "types": types,
         "amounts": [{"value": a, "label": ui["any"] if a == 0 else "≥ " + style.money(a)}
                     for a in AMOUNT_STEPS],
         "dates": {"min": min(dates) if dates else None, "max": max(dates) if dates else None},
         "layout": {"iterations": 400 if n <= 400 else (300 if n <= 1000 else 200),
                    "positioned": bool(positions), "big": n > 800},
-        "focus": {"id": focus_id, "depth": depth} if focus_id else None,
+        "focus": {"id": str(focus_id), "depth": depth} if focus_id is not None else None,
         "shock": shock_panel,
     }
 
@@ -483,7 +507,7 @@ def render_html(g: nx.MultiDiGraph, out_path: str | os.PathLike, *, lang: str = 
             .replace("__UI_SELECTED__", html.escape(ui["selected"]))
             .replace("__UI_CLICK_HINT__", html.escape(ui["click_hint"]))
             .replace("__UI_LAYING_OUT__", html.escape(ui["laying_out"]))
-            .replace("__UI_SIZE__", html.escape(ui["legend_size_shock" if shock else "legend_size"]))
+            .replace("__UI_SIZE__", html.escape(ui["legend_size_" + data["sizeBy"]]))
             .replace("__UI_ARROWS__", html.escape(ui["legend_arrows"]))
             .replace("__UI_WIDTH__", html.escape(ui["legend_width"]))
             .replace("__UI_PANEL__", html.escape(ui["panel"])))
