@@ -20,6 +20,7 @@ from capexgraph.queries.weights import CHANNELS, derive_weights
 
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import table
+from .viz_cmd import add_exposure_outputs, write_exposure_outputs
 
 PRESETS = {"optimistic": 0.5, "neutral": 1.0, "pessimistic": 1.5}
 HEAD = {
@@ -44,6 +45,7 @@ examples:
   exposure --shock export_controls --as-of 2025-06-30  the graph as known on that date
   exposure --shock export_controls --lang ko           Korean names and headings
   exposure --graph edges.csv --scenario shock.yaml     your own network (source,target,channel,weight)
+  exposure --shock taiwan_strait --html taiwan.html --chart taiwan.png   slide-ready graph and chart
 
 scores are in [0, 1]: the fraction of a company's value the model says is at risk. channel
 columns show supply (shock travels supplier -> customer), demand (customer -> supplier) and
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", type=Path, metavar="EDGES.csv",
                    help="run on your own network: columns source,target,channel,weight")
     p.add_argument("--paths", type=int, default=3, metavar="K", help="paths per company in JSON/explain")
+    add_exposure_outputs(p)
     add_dataset_options(p)
     return p
 
@@ -249,8 +252,12 @@ def print_ranking(rows, ex: Exposure, view: View, fmt: str, top: int, shock: dic
     print(table([H.get(c, c) for c in cols], body, fmt, right=[0, *range(4, 5 + len(ex.channels))]))
     print()
     est = shock.get("estimated_share")
-    print(f"{len(rows)} companies exposed (score > 0); showing {len(shown)}."
-          + (f" {est:.0%} of edge weights are estimated (exposure --explain ID shows which)." if est is not None else ""))
+    if view.lang == "ko":
+        print(f"노출 기업 {len(rows)}곳 중 상위 {len(shown)}곳."
+              + (f" 엣지 가중치의 {est:.0%}는 추정치입니다(exposure --explain ID로 확인)." if est is not None else ""))
+    else:
+        print(f"{len(rows)} companies exposed (score > 0); showing {len(shown)}."
+              + (f" {est:.0%} of edge weights are estimated (exposure --explain ID shows which)." if est is not None else ""))
 
 
 def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | None, k: int) -> None:
@@ -377,6 +384,7 @@ def run(args: argparse.Namespace) -> int:
              "seeds": [{"node": s.node, "channel": s.channel, "magnitude": s.magnitude, "why": s.why} for s in seeds],
              "estimated_share": (n_est / n_edges) if n_edges and g is not None else None,
              "scenarios": [sc.summary() for sc in scenarios]}
+    write_exposure_outputs(args, ex, g, shock)
     if args.explain:
         node = _find(args.explain, g, weights)
         explain(ex, node, view, args.format, g, args.paths)

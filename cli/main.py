@@ -13,6 +13,7 @@ from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
 from capexgraph.queries.stats import graph_stats
 
 from . import neo4j_cmd
+from .viz_cmd import register as register_viz
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import money, table
 
@@ -28,6 +29,8 @@ examples:
   capexgraph export --format neo4j-admin --out out/neo4j/       (neo4j-admin import, LOAD CSV)
   capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --with-exposure
   capexgraph cypher list
+  capexgraph viz --out graph.html                        interactive graph, one offline HTML file
+  capexgraph viz --out taiwan.html --shock taiwan_strait --focus TSM --depth 2
 """
 
 
@@ -125,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, metavar="PATH", help="file (or folder, for csv) to write")
     e.set_defaults(func=cmd_export)
     neo4j_cmd.register(sub)
+    register_viz(sub)
     return p
 
 

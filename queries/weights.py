@@ -188,6 +188,12 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
             _add(edges["demand"], customer, supplier, dem["default_share"], True,
                  f"default share {dem['default_share']:g} (no {missing} in the data)", k)
 
+    # A disclosed customer share is itself evidence of the link, with or without a deal row.
+    for (customer, supplier), (value, cite) in shares.items():
+        if (customer, supplier) not in edges["demand"] and customer in g and supplier in g:
+            _add(edges["demand"], customer, supplier, value, False,
+                 f"disclosed: {value:.0%} of {supplier}'s revenue from {customer} ({cite})", f"fact:{supplier}")
+
     # --- financial: investee -> investor --------------------------------------------------------
     fin = cfg["financial"]
     for u, v, k, d in live:

@@ -44,6 +44,15 @@ def shipped():
                     "see test_shipped_data.py")
 
 
+@pytest.fixture(scope="module")
+def mini_graph():
+    """The hand-checked small dataset (tests/fixtures/mini), through the real loader."""
+    path = Path(__file__).parent / "fixtures" / "mini"
+    if not path.is_dir():
+        pytest.skip("tests/fixtures/mini is not there")
+    return load_graph(path)
+
+
 def _edge(g, u, v, key, typ="supplies", amount=None, date=dt.date(2025, 5, 1), **extra):
     src = {"publisher": "Example Wire", "title": f"{u} and {v}", "url": "https://example.com/a",
            "date": date}
@@ -257,6 +266,7 @@ class Page:
 
     def counts(self) -> dict:
         return self.js("""() => { const c = window.capexgraph; return {
+            virtual: c.edges.get({filter: e => e.virtual === true}).length,
             nodes: c.nodes.length, edges: c.edges.length, viewNodes: c.nodeView.length,
             viewEdges: c.edgeView.length, drawnNodes: c.network.body.nodeIndices.length,
             drawnEdges: c.network.body.edgeIndices.length,
@@ -288,10 +298,14 @@ def _check_clean(p: Page):
     assert p.errors == [], p.errors
 
 
-def _check_complete(p: Page, g):
+def _check_complete(p: Page, g, virtual_ok: bool = False):
     c = p.counts()
     assert c["nodes"] == c["viewNodes"] == c["drawnNodes"] == g.number_of_nodes()
-    assert c["edges"] == c["viewEdges"] == c["drawnEdges"] == g.number_of_edges()
+    assert c["edges"] == c["viewEdges"] == c["drawnEdges"]
+    # every relationship is drawn; shock views may add marked "exposure links" on top
+    assert c["edges"] - c["virtual"] == g.number_of_edges()
+    if not virtual_ok:
+        assert c["virtual"] == 0
     assert c["physics"] is False  # the layout settled, then physics was turned off
 
 
@@ -388,6 +402,10 @@ def test_browser_default_view_shipped(browser, shipped, tmp_path):
     _default_view(browser, shipped, tmp_path, "graph.png")
 
 
+def test_browser_default_view_mini_fixture(browser, mini_graph, tmp_path):
+    _default_view(browser, mini_graph, tmp_path, "graph-mini.png")
+
+
 def test_browser_korean_and_focus(browser, tmp_path):
     g = small_graph()
     p = Page(browser, render_html(g, tmp_path / "ko.html", lang="ko", focus="NVDA", depth=1))
@@ -431,6 +449,12 @@ def test_browser_shock_view_shipped(browser, shipped, tmp_path):
     _shock_checks(browser, shipped, ex, out, "shock.png")
 
 
+def test_browser_shock_view_mini_fixture(browser, mini_graph, tmp_path):
+    sc, ex = _shock_for(mini_graph)
+    out = render_html(mini_graph, tmp_path / "shock.html", exposure=ex, title=sc.title)
+    _shock_checks(browser, mini_graph, ex, out, "shock-mini.png")
+
+
 def test_browser_shock_view_small(browser, tmp_path):
     g = small_graph()
     shock = {"scores": {"jur_tw": 1.0, "tsmc": 0.9, "nvidia": 0.45, "microsoft": 0.12},
@@ -453,7 +477,11 @@ def test_browser_shock_view_small(browser, tmp_path):
 def _shock_checks(browser, g, ex, out, shot):
     p = Page(browser, out)
     try:
-        _check_complete(p, g)
+        _check_complete(p, g, virtual_ok=True)
+        # an exposure link is only drawn where a path step has no relationship row behind it
+        pairs = {frozenset(e) for e in g.edges()}
+        for e in p.js("() => window.capexgraph.edges.get({filter: e => e.virtual === true})"):
+            assert e["type"] == "exposure_link" and frozenset((e["from"], e["to"])) not in pairs
         top = ex.nodes[ex.ranked()[0]]
         seeds = {s.node for s in ex.seeds}
         shapes = p.js("() => Object.fromEntries(window.capexgraph.nodes.get().map(n => [n.id, n.shape]))")

@@ -202,9 +202,11 @@ function computeVisible() {
   }
   visibleNodes = vn; visibleEdges = ve;
 }
+var realEdges = D.edges.filter(function (e) { return !e.virtual; }).length;
 function status() {
-  var nn = Object.keys(visibleNodes).length, ne = Object.keys(visibleEdges).length;
-  var txt = nn + " / " + D.nodes.length + " · " + ne + " / " + D.edges.length + " " + ui.shown;
+  var nn = Object.keys(visibleNodes).length;
+  var ne = Object.keys(visibleEdges).filter(function (id) { return !edgeById[id].virtual; }).length;
+  var txt = nn + " / " + D.nodes.length + " · " + ne + " / " + realEdges + " " + ui.shown;
   if (state.focus) txt += " · " + ui.focus_on + " " + byId[state.focus].tip.h + " (" + ui.depth + " " + state.depth + ")";
   $("cg-status").textContent = txt;
 }

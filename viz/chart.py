@@ -142,7 +142,7 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
         if has_channels:
             for c in CHANNELS:
                 vals = [p.get(c, 0.0) for p in parts]
-                if not any(v > 0 for v in vals):
+                if not any(v > 1e-6 for v in vals):
                     continue
                 ax.barh(ypos, vals, left=left, height=0.7, color=style.CHANNEL_COLORS[c],
                         label=style.CHANNEL_LABEL[lang][c], edgecolor="white", linewidth=0.8)

@@ -33,6 +33,8 @@ __all__ = ["ShockView", "VizError", "render_html", "resolve_node", "shock_view",
 
 #: Minimum-amount choices of the filter (USD).
 AMOUNT_STEPS = [0, 1e8, 5e8, 1e9, 5e9, 1e10, 5e10, 1e11]
+#: Edge type of drawn path steps that no relationship backs (shock view only).
+VIRTUAL_TYPE = "exposure_link"
 #: Above this many nodes the initial layout is left to the browser (networkx would be slow).
 PY_LAYOUT_MAX = 600
 FONT_STACK = ("'Noto Sans', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
@@ -401,9 +403,36 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
             edge["path"] = True
         edges.append(edge)
 
+    # Steps of a strongest path that no relationship row backs (the exposure model also links
+    # companies through disclosed revenue shares in facts.csv): drawn as "exposure links", marked
+    # virtual so they are never mistaken for, or counted as, relationships of the graph.
+    if shock:
+        drawn_pairs = {frozenset((e["from"], e["to"])) for e in edges}
+        for p in shock.paths:
+            for a, b in zip(p, p[1:]):
+                if a not in g or b not in g or frozenset((str(a), str(b))) in drawn_pairs:
+                    continue
+                drawn_pairs.add(frozenset((str(a), str(b))))
+                names = (_label(g.nodes[a], a, lang), _label(g.nodes[b], b, lang))
+                type_count[VIRTUAL_TYPE] = type_count.get(VIRTUAL_TYPE, 0) + 1
+                edges.append({
+                    "id": f"exposure:{a}:{b}", "from": str(a), "to": str(b), "type": VIRTUAL_TYPE,
+                    "usd": None, "date": None, "width": 4, "length": 200, "virtual": True, "path": True,
+                    "color": {"color": style.PATH_COLOR, "highlight": "#111111", "hover": "#111111",
+                              "opacity": 1.0},
+                    "dashes": [2, 5],
+                    "tip": {"h": f"{names[0]} → {names[1]}", "sub": ui["exposure_link"],
+                            "rows": [["★", ui["exposure_link_why"]]], "src": []}})
+
     type_order = list(schema.relationship_types)
     types = []
-    for t in sorted(type_count, key=lambda t: (type_order.index(t) if t in type_order else 99, t)):
+    for t in sorted(type_count, key=lambda t: (type_order.index(t) if t in type_order else
+                                               (100 if t == VIRTUAL_TYPE else 99), t)):
+        if t == VIRTUAL_TYPE:
+            types.append({"code": t, "label": ui["exposure_link"], "group": "exposure",
+                          "groupLabel": ui["exposure_link"], "color": style.PATH_COLOR, "dash": "dotted",
+                          "direction": ui["exposure_link_why"], "count": type_count[t]})
+            continue
         group = style.TYPE_GROUP.get(t, "supply")
         info = schema.relationship_types.get(t, {})
         types.append({"code": t, "label": (style.TYPE_LABEL_KO.get(t) if lang == "ko" else None)

@@ -105,6 +105,10 @@ UI = {
         "seeds": "Seeds (hit directly)", "top_exposed": "Most exposed", "paths": "Strongest paths",
         "low": "low", "high": "high", "zero": "not exposed",
         "path_edge": "on a strongest path", "panel": "Panel",
+        "exposure_link": "exposure link (no deal row)",
+        "exposure_link_why": "A strongest-path step the model takes from a disclosed figure "
+                             "(e.g. a customer's share of revenue in facts.csv), not from a relationship row; "
+                             "arrow = direction the shock travels",
     },
     "ko": {
         "title": "AI 인프라 공급망",
@@ -132,6 +136,9 @@ UI = {
         "seeds": "직접 충격 대상", "top_exposed": "노출도 상위", "paths": "주요 경로",
         "low": "낮음", "high": "높음", "zero": "노출 없음",
         "path_edge": "주요 경로에 포함", "panel": "패널",
+        "exposure_link": "노출 연결 (거래 기록 없음)",
+        "exposure_link_why": "거래 기록이 아니라 공개 수치(예: facts.csv의 고객 매출 비중)에서 나온 주요 경로 단계; "
+                             "화살표 = 충격이 전달되는 방향",
     },
 }
 
