@@ -13,7 +13,7 @@ import networkx as nx
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
-from capexgraph.queries.exposure import Exposure, run_exposure, weights_from_edgelist
+from capexgraph.queries.exposure import Exposure, run_exposure, weights_from_frame
 from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario_file,
                                           resolve_seeds, scenario_library)
 from capexgraph.queries.weights import CHANNELS, derive_weights
@@ -96,33 +96,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --- inputs -----------------------------------------------------------------------------------
-def read_edgelist(path: Path) -> list[tuple[str, str, str, float]]:
-    rows = []
+def read_edgelist(path: Path):
+    """`source,target,channel,weight` from CSV or Parquet, checked column by column (vectorised)."""
+    import numpy as np
+    import pandas as pd
+
+    need = ["source", "target", "channel", "weight"]
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        need = ["source", "target", "channel", "weight"]
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UsageError(f"{path}:1: missing column(s) {', '.join(missing)}; expected {','.join(need)}")
-        for rec in reader:
-            line = reader.line_num
-            if rec["channel"] not in CHANNELS:
-                raise UsageError(f"{path}:{line}: field 'channel': '{rec['channel']}' is not one of "
-                                 f"{', '.join(CHANNELS)}")
-            try:
-                w = float(rec["weight"])
-            except ValueError:
-                raise UsageError(f"{path}:{line}: field 'weight': '{rec['weight']}' is not a number") from None
-            if w < 0:
-                raise UsageError(f"{path}:{line}: field 'weight': {w} is negative")
-            if not rec["source"] or not rec["target"]:
-                raise UsageError(f"{path}:{line}: field 'source'/'target': empty node id")
-            rows.append((rec["source"], rec["target"], rec["channel"], w))
-    return rows
+        if path.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(path, columns=None)
+            first_line = 0  # Parquet rows have no line numbers; report row index + 1
+        else:
+            frame = pd.read_csv(path, dtype={"source": str, "target": str, "channel": str},
+                                keep_default_na=False, encoding="utf-8-sig")
+            first_line = 2  # header is line 1
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, ValueError, pd.errors.ParserError, ImportError) as exc:
+        raise UsageError(f"{path}: cannot read the edge list ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise UsageError(f"{path}:1: missing column(s) {', '.join(missing)}; expected {','.join(need)}")
+
+    def where(i: int) -> str:
+        return f"{path}:{i + first_line}" if first_line else f"{path}: row {i + 1}"
+
+    channel = frame["channel"].astype(str)
+    bad = np.flatnonzero(~channel.isin(CHANNELS).to_numpy())
+    if len(bad):
+        raise UsageError(f"{where(bad[0])}: field 'channel': '{channel.iloc[bad[0]]}' is not one of "
+                         f"{', '.join(CHANNELS)}")
+    weight = pd.to_numeric(frame["weight"], errors="coerce")
+    bad = np.flatnonzero(weight.isna().to_numpy())
+    if len(bad):
+        raise UsageError(f"{where(bad[0])}: field 'weight': '{frame['weight'].iloc[bad[0]]}' is not a number")
+    bad = np.flatnonzero((weight < 0).to_numpy())
+    if len(bad):
+        raise UsageError(f"{where(bad[0])}: field 'weight': {weight.iloc[bad[0]]} is negative")
+    for col in ("source", "target"):
+        ids = frame[col].astype(str)
+        bad = np.flatnonzero((ids.str.len() == 0).to_numpy())
+        if len(bad):
+            raise UsageError(f"{where(bad[0])}: field '{col}': empty node id")
+    return pd.DataFrame({"source": frame["source"].astype(str), "target": frame["target"].astype(str),
+                         "channel": channel, "weight": weight.astype(float)})
 
 
 def read_portfolio(path: Path, g: nx.MultiDiGraph) -> list[tuple[str, float, str]]:
@@ -358,7 +375,7 @@ def run(args: argparse.Namespace) -> int:
     if args.graph:
         if not args.scenario:
             raise UsageError("--graph needs --scenario FILE.yaml (seeds as node: magnitude, and channels)")
-        weights = weights_from_edgelist(read_edgelist(args.graph))
+        weights = weights_from_frame(read_edgelist(args.graph))
         sc = load_scenario_file(args.scenario)
         g = None
         seeds = _plain_seeds(sc, weights, args.magnitude)
@@ -375,8 +392,8 @@ def run(args: argparse.Namespace) -> int:
     channels = sorted({c for sc in scenarios for c in sc.channels}, key=CHANNELS.index)
     cap = all(sc.cap for sc in scenarios)
     ex = run_exposure(weights, seeds, channels, cap=cap)
-    n_edges = sum(len(e) for e in weights.edges.values())
-    n_est = sum(1 for c in weights.edges.values() for e in c.values() if e.estimated)
+    n_edges = weights.edge_count()
+    n_est = weights.estimated_count()
     shock = {"name": "+".join(sc.name for sc in scenarios), "title": " + ".join(sc.title for sc in scenarios),
              "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios),
              "channels": channels, "magnitude": args.magnitude,

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from .propagation import contributions, fixed_point
+from .propagation import fixed_point
 from .scenarios import Seed
 from .weights import CHANNELS, ChannelWeights
 
@@ -67,6 +67,12 @@ class Exposure:
         return [int(i) for i in order if scores[i] > min_score]
 
     # --- explanations ------------------------------------------------------------------------
+    def _csc(self, channel: str) -> sp.csc_matrix:
+        cache = self.__dict__.setdefault("_csc_cache", {})
+        if channel not in cache:
+            cache[channel] = self.weights.matrix(channel).tocsc()
+        return cache[channel]
+
     def dominant(self, i: int) -> str:
         """The operational channel that sets node i's operational exposure (max of the two)."""
         return "supply" if self.h["supply"][i] >= self.h["demand"][i] else "demand"
@@ -82,15 +88,17 @@ class Exposure:
         for c in (self.dominant(v), "financial"):
             if c not in self.channels:
                 continue
-            W = self.weights.matrix(c)
             base = self.operational if c == "financial" else self.psi[c]
-            C = contributions(W, self.h[c], base)
-            col = C.getcol(v).tocoo()
-            for u, val in zip(col.row, col.data):
+            col = self._csc(c)[:, v].tocoo()  # only node v's column: no full-matrix work
+            raw = col.data * self.h[c][col.row]
+            need = self.h[c][v] - base[v]
+            total = raw.sum()
+            scale = need / total if total > 0 else 0.0
+            for u, val in zip(col.row.tolist(), (raw * scale).tolist()):
                 if val <= 0:
                     continue
                 src = self.nodes[u]
-                e = self.weights.edges[c][(src, node)]
+                e = self.weights.weight(c, src, node)
                 rows.append({"from": src, "channel": c, "contribution": float(val), "weight": e.w,
                              "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels)})
         return sorted(rows, key=lambda r: -r["contribution"])
@@ -101,29 +109,52 @@ class Exposure:
         return float(self.total[i] - self.psi[self.dominant(i)][i] - max(
             0.0, self.operational[i] - max(self.h["supply"][i], self.h["demand"][i])))
 
+    #: Above this many weighted edges, paths come from one sparse Dijkstra pass (best path only)
+    #: instead of Yen's k-shortest simple paths on a networkx graph.
+    LARGE = 200_000
+
+    def _arcs(self):
+        """(u, v, cost, w, channel) over all channels, the cheapest channel kept per pair."""
+        best: dict[tuple[int, int], tuple[float, float, str]] = {}
+        for c in self.channels:
+            coo = self.weights.matrix(c).tocoo()
+            for u, v, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
+                if w <= 0 or u == v:
+                    continue
+                cost = -math.log(min(w, 1.0))
+                if (u, v) not in best or best[(u, v)][0] > cost:
+                    best[(u, v)] = (cost, w, c)
+        return best
+
+    def _seed_costs(self) -> tuple[dict[int, tuple[float, float, str]], float]:
+        # Seed edges cost -log(magnitude / largest magnitude), so costs stay >= 0 even for
+        # uncapped magnitudes above 1; `top` restores path values.
+        top = max([s.magnitude for s in self.seeds if s.magnitude > 0], default=1.0)
+        out: dict[int, tuple[float, float, str]] = {}
+        for s in self.seeds:
+            if s.magnitude > 0:
+                i = self.weights.index[s.node]
+                cost = -math.log(s.magnitude / top)
+                if i not in out or out[i][0] > cost:
+                    out[i] = (cost, s.magnitude, s.channel)
+        return out, top
+
     def path_graph(self) -> nx.DiGraph:
         """All channels' edges, cost -log(w), plus a virtual source feeding every seed."""
         pg = nx.DiGraph()
-        for c in self.channels:
-            for (u, v), e in self.weights.edges[c].items():
-                if e.w <= 0 or u == v:
-                    continue
-                cost = -math.log(min(e.w, 1.0))
-                if not pg.has_edge(u, v) or pg[u][v]["cost"] > cost:
-                    pg.add_edge(u, v, cost=cost, w=e.w, channel=c)
-        # Seed edges cost -log(magnitude / largest magnitude), so costs stay >= 0 even for
-        # uncapped magnitudes above 1; `scale` restores path values.
-        top = max([s.magnitude for s in self.seeds if s.magnitude > 0], default=1.0)
+        names = self.nodes
+        for (u, v), (cost, w, c) in self._arcs().items():
+            pg.add_edge(names[u], names[v], cost=cost, w=w, channel=c)
+        seeds, top = self._seed_costs()
         pg.graph["scale"] = top
-        for s in self.seeds:
-            if s.magnitude > 0:
-                cost = -math.log(s.magnitude / top)
-                if not pg.has_edge(SOURCE, s.node) or pg[SOURCE][s.node]["cost"] > cost:
-                    pg.add_edge(SOURCE, s.node, cost=cost, w=s.magnitude, channel=s.channel)
+        for i, (cost, w, c) in seeds.items():
+            pg.add_edge(SOURCE, names[i], cost=cost, w=w, channel=c)
         return pg
 
     def top_paths(self, node: str, k: int = 3, pg: nx.DiGraph | None = None) -> list[dict[str, Any]]:
         """The k strongest seed-to-node paths, value = seed magnitude x product of weights."""
+        if pg is None and self.weights.edge_count() > self.LARGE:
+            return self._best_path(node)
         pg = pg if pg is not None else self.path_graph()
         if node not in pg or SOURCE not in pg:
             return []
@@ -138,6 +169,46 @@ class Exposure:
         except nx.NetworkXNoPath:
             return []
         return out
+
+    def _best_path(self, node: str) -> list[dict[str, Any]]:
+        """The single strongest path, from one multi-source sparse Dijkstra pass (cached)."""
+        if getattr(self, "_dijkstra", None) is None:
+            from scipy.sparse.csgraph import dijkstra
+
+            n = len(self.nodes)
+            rows, cols, costs, chans = [], [], [], {}
+            for c in self.channels:
+                m = self.weights.matrix(c).tocoo()
+                keep = (m.data > 0) & (m.row != m.col)
+                rows.append(m.row[keep]); cols.append(m.col[keep])
+                costs.append(-np.log(np.minimum(m.data[keep], 1.0)) + 1e-15)
+            seeds, top = self._seed_costs()
+            rows.append(np.full(len(seeds), n)); cols.append(np.array(list(seeds), dtype=np.int64))
+            costs.append(np.array([c for c, _, _ in seeds.values()]) + 1e-15)
+            A = sp.csr_matrix((np.concatenate(costs), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(n + 1, n + 1))
+            # duplicates across channels: keep the cheapest by taking a minimum over a stacked COO
+            A = A.tocoo()
+            order = np.lexsort((A.data, A.col, A.row))
+            r, c_, d = A.row[order], A.col[order], A.data[order]
+            first = np.ones(len(r), dtype=bool)
+            first[1:] = (r[1:] != r[:-1]) | (c_[1:] != c_[:-1])
+            A = sp.csr_matrix((d[first], (r[first], c_[first])), shape=(n + 1, n + 1))
+            dist, pred = dijkstra(A, indices=n, return_predecessors=True)
+            self._dijkstra = (dist, pred, top, A)
+        dist, pred, top, A = self._dijkstra
+        v = self.weights.index[node]
+        if not np.isfinite(dist[v]):
+            return []
+        path = [v]
+        while pred[path[-1]] >= 0 and pred[path[-1]] != len(self.nodes):
+            path.append(int(pred[path[-1]]))
+        path.reverse()
+        chans = []
+        for a, b in zip(path, path[1:]):
+            chans.append(min(self.channels, key=lambda c: -self.weights.matrix(c)[a, b]))
+        return [{"nodes": [self.nodes[i] for i in path], "channels": chans,
+                 "contribution": top * math.exp(-(dist[v] - 1e-15 * len(path)))}]
 
     def coverage(self, node: str, paths: list[dict[str, Any]]) -> float:
         score = float(self.scores[self.weights.index[node]])
@@ -189,21 +260,25 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
     return Exposure(weights, seeds, channels, psi, h, operational, total, iterations, cap, discount)
 
 
-def weights_from_edgelist(rows: list[tuple[str, str, str, float]]) -> ChannelWeights:
-    """Weights straight from a user's `source,target,channel,weight` list (already normalised)."""
-    from .weights import Weight
+def weights_from_frame(frame) -> ChannelWeights:
+    """Weights straight from a user's `source,target,channel,weight` table (already normalised).
 
-    nodes: list[str] = []
-    index: dict[str, int] = {}
-    edges: dict[str, dict] = {c: {} for c in CHANNELS}
-    for u, v, c, w in rows:
-        for x in (u, v):
-            if x not in index:
-                index[x] = len(nodes)
-                nodes.append(x)
-        key = (u, v)
-        if key in edges[c]:
-            edges[c][key].w += w
-        else:
-            edges[c][key] = Weight(u, v, w, False, "given in the edge list", [])
-    return ChannelWeights(nodes, index, edges)
+    Vectorised: node ids are factorised once and each channel becomes a CSR matrix directly, so a
+    10-million-edge list needs no Python loop over rows.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.concat([frame["source"], frame["target"]], ignore_index=True))
+    n_edges = len(frame)
+    src, dst = codes[:n_edges], codes[n_edges:]
+    nodes = [str(x) for x in uniques]
+    n = len(nodes)
+    matrices = {}
+    channel = frame["channel"].to_numpy()
+    weight = frame["weight"].to_numpy(dtype=float)
+    for c in CHANNELS:
+        mask = channel == c
+        m = sp.csr_matrix((weight[mask], (src[mask], dst[mask])), shape=(n, n))
+        m.sum_duplicates()
+        matrices[c] = m
+    return ChannelWeights(nodes, {x: i for i, x in enumerate(nodes)}, {c: {} for c in CHANNELS}, matrices)

@@ -41,20 +41,40 @@ class Weight:
 
 @dataclass
 class ChannelWeights:
-    """The weights of every channel over one node index."""
+    """The weights of every channel over one node index: CSR matrices for the engine, and (for the
+    knowledge graph) a `Weight` record per edge that says where each number came from."""
 
     nodes: list[str]
     index: dict[str, int]
-    edges: dict[str, dict[tuple[str, str], Weight]]
+    edges: dict[str, dict[tuple[str, str], Weight]] = field(default_factory=dict)
+    matrices: dict[str, sp.csr_matrix] = field(default_factory=dict)
 
     def matrix(self, channel: str) -> sp.csr_matrix:
-        n = len(self.nodes)
-        items = list(self.edges.get(channel, {}).values())
-        if not items:
-            return sp.csr_matrix((n, n))
-        rows = [self.index[e.u] for e in items]
-        cols = [self.index[e.v] for e in items]
-        return sp.csr_matrix((np.array([e.w for e in items]), (rows, cols)), shape=(n, n))
+        if channel not in self.matrices:
+            n = len(self.nodes)
+            items = list(self.edges.get(channel, {}).values())
+            if items:
+                rows = np.fromiter((self.index[e.u] for e in items), dtype=np.int64, count=len(items))
+                cols = np.fromiter((self.index[e.v] for e in items), dtype=np.int64, count=len(items))
+                data = np.fromiter((e.w for e in items), dtype=float, count=len(items))
+                self.matrices[channel] = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+            else:
+                self.matrices[channel] = sp.csr_matrix((n, n))
+        return self.matrices[channel]
+
+    def weight(self, channel: str, u: str, v: str) -> Weight:
+        """The record behind one edge (a plain one for networks brought as an edge list)."""
+        found = self.edges.get(channel, {}).get((u, v))
+        if found is not None:
+            return found
+        w = float(self.matrix(channel)[self.index[u], self.index[v]])
+        return Weight(u, v, w, False, "given in the edge list", [])
+
+    def edge_count(self) -> int:
+        return sum(self.matrix(c).nnz for c in CHANNELS)
+
+    def estimated_count(self) -> int:
+        return sum(1 for c in self.edges.values() for e in c.values() if e.estimated)
 
 
 def _years(term: str | None, date, cfg: dict) -> tuple[float, bool]:

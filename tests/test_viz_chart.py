@@ -70,11 +70,14 @@ def test_korean_font_has_hangul_and_nothing_is_missing(tmp_path):
 
 
 def test_rows_from_an_exposure():
-    from capexgraph.queries.exposure import run_exposure, weights_from_edgelist
+    import pandas as pd
+
+    from capexgraph.queries.exposure import run_exposure, weights_from_frame
     from capexgraph.queries.scenarios import Seed
 
-    w = weights_from_edgelist([("a", "b", "supply", 0.5), ("b", "c", "supply", 0.5),
-                               ("c", "d", "financial", 0.4)])
+    w = weights_from_frame(pd.DataFrame([("a", "b", "supply", 0.5), ("b", "c", "supply", 0.5),
+                                         ("c", "d", "financial", 0.4)],
+                                        columns=["source", "target", "channel", "weight"]))
     ex = run_exposure(w, [Seed("a", "supply", 1.0, "test")])
     rows = exposure_rows(ex, None, "en", top=10)
     assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
