@@ -107,8 +107,11 @@ def read_edgelist(path: Path):
             frame = pd.read_parquet(path, columns=None)
             first_line = 0  # Parquet rows have no line numbers; report row index + 1
         else:
-            frame = pd.read_csv(path, dtype={"source": str, "target": str, "channel": str},
-                                keep_default_na=False, encoding="utf-8-sig")
+            try:  # pyarrow's reader: multi-threaded, and strings stay in compact Arrow buffers
+                frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")
+            except ImportError:
+                frame = pd.read_csv(path, dtype={"source": str, "target": str, "channel": str},
+                                    keep_default_na=False, encoding="utf-8-sig")
             first_line = 2  # header is line 1
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
@@ -121,12 +124,12 @@ def read_edgelist(path: Path):
     def where(i: int) -> str:
         return f"{path}:{i + first_line}" if first_line else f"{path}: row {i + 1}"
 
-    channel = frame["channel"].astype(str)
+    channel = frame["channel"].astype("string")
     bad = np.flatnonzero(~channel.isin(CHANNELS).to_numpy())
     if len(bad):
         raise UsageError(f"{where(bad[0])}: field 'channel': '{channel.iloc[bad[0]]}' is not one of "
                          f"{', '.join(CHANNELS)}")
-    weight = pd.to_numeric(frame["weight"], errors="coerce")
+    weight = pd.to_numeric(frame["weight"], errors="coerce").astype("float64")
     bad = np.flatnonzero(weight.isna().to_numpy())
     if len(bad):
         raise UsageError(f"{where(bad[0])}: field 'weight': '{frame['weight'].iloc[bad[0]]}' is not a number")
@@ -134,11 +137,11 @@ def read_edgelist(path: Path):
     if len(bad):
         raise UsageError(f"{where(bad[0])}: field 'weight': {weight.iloc[bad[0]]} is negative")
     for col in ("source", "target"):
-        ids = frame[col].astype(str)
-        bad = np.flatnonzero((ids.str.len() == 0).to_numpy())
+        ids = frame[col].astype("string")
+        bad = np.flatnonzero((ids.isna() | (ids.str.len() == 0)).fillna(True).to_numpy(dtype=bool))
         if len(bad):
             raise UsageError(f"{where(bad[0])}: field '{col}': empty node id")
-    return pd.DataFrame({"source": frame["source"].astype(str), "target": frame["target"].astype(str),
+    return pd.DataFrame({"source": frame["source"], "target": frame["target"],
                          "channel": channel, "weight": weight.astype(float)})
 
 

@@ -111,7 +111,7 @@ class Exposure:
 
     #: Above this many weighted edges, paths come from one sparse Dijkstra pass (best path only)
     #: instead of Yen's k-shortest simple paths on a networkx graph.
-    LARGE = 200_000
+    LARGE = 20_000
 
     def _arcs(self):
         """(u, v, cost, w, channel) over all channels, the cheapest channel kept per pair."""
@@ -239,14 +239,14 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
     iterations: dict[str, int] = {}
     for c in ("supply", "demand"):
         if c in channels:
-            res = fixed_point(weights.matrix(c), psi[c], cap=cap)
+            res = fixed_point(None, psi[c], cap=cap, WT=weights.matrix_t(c))
             h[c], iterations[c] = res.h, res.iterations
         else:
             h[c] = psi[c].copy()
     operational = np.maximum(h["supply"], h["demand"])
     operational = np.maximum(operational, psi["financial"])
     if "financial" in channels:
-        res = fixed_point(weights.matrix("financial"), operational, cap=cap)
+        res = fixed_point(None, operational, cap=cap, WT=weights.matrix_t("financial"))
         h["financial"], iterations["financial"] = res.h, res.iterations
         total = res.h
     else:
@@ -258,6 +258,28 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
             i = weights.index[s.node]
             discount[i] = max(discount[i], min(s.magnitude, 1.0) if cap else s.magnitude)
     return Exposure(weights, seeds, channels, psi, h, operational, total, iterations, cap, discount)
+
+
+def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: list[str] | None = None,
+              cap: bool = True, chunk: int = 25) -> np.ndarray:
+    """Many scenarios in one pass: psi[channel] is (n, k); returns total exposure (n, k).
+
+    Same combination as `run_exposure`; each iteration is one sparse x dense product per channel.
+    """
+    channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
+    shape = next(iter(psi.values())).shape
+    if len(shape) == 2 and shape[1] > chunk:  # bound memory: a few dense (n, chunk) blocks at a time
+        return np.hstack([run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()}, channels, cap, chunk)
+                          for j in range(0, shape[1], chunk)])
+    zero = np.zeros(shape)
+    h = {}
+    for c in ("supply", "demand"):
+        base = np.minimum(psi.get(c, zero), 1.0) if cap else psi.get(c, zero)
+        h[c] = fixed_point(None, base, cap=cap, WT=weights.matrix_t(c)).h if c in channels else base
+    operational = np.maximum(h["supply"], h["demand"])
+    if "financial" in channels:
+        return fixed_point(None, operational, cap=cap, WT=weights.matrix_t("financial")).h
+    return operational
 
 
 def weights_from_frame(frame) -> ChannelWeights:

@@ -27,15 +27,16 @@ class Propagation:
     converged: bool
 
 
-def fixed_point(W: sp.spmatrix, psi: np.ndarray, cap: bool = True, tol: float = 1e-12,
-                max_iter: int = 100_000) -> Propagation:
+def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: float = 1e-12,
+                max_iter: int = 100_000, WT: sp.csr_matrix | None = None) -> Propagation:
     """Iterate h <- min(1, psi + W^T h) from h = psi until the largest change is below `tol`.
 
     With `cap=False` the iteration is the Neumann series of (I - W^T)^-1 psi; it converges when
     the spectral radius of W is below 1 (an input-output table's is).
     """
     psi = np.asarray(psi, dtype=float)
-    WT = sp.csr_matrix(W).T.tocsr()
+    if WT is None:  # callers running many scenarios pass the transpose once
+        WT = sp.csr_matrix(W).T.tocsr()
     h = psi.copy()
     for it in range(1, max_iter + 1):
         nxt = psi + WT @ h

@@ -62,6 +62,13 @@ class ChannelWeights:
                 self.matrices[channel] = sp.csr_matrix((n, n))
         return self.matrices[channel]
 
+    def matrix_t(self, channel: str) -> sp.csr_matrix:
+        """W^T in CSR form (what each propagation step multiplies by), computed once."""
+        cache = self.__dict__.setdefault("_transposed", {})
+        if channel not in cache:
+            cache[channel] = self.matrix(channel).T.tocsr()
+        return cache[channel]
+
     def weight(self, channel: str, u: str, v: str) -> Weight:
         """The record behind one edge (a plain one for networks brought as an edge list)."""
         found = self.edges.get(channel, {}).get((u, v))
