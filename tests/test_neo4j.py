@@ -28,6 +28,14 @@ def server():
 
 
 @pytest.fixture(scope="module")
+def driver(server):
+    """One driver (one pooled connection) for every in-process test: see graph_server.py."""
+    d = GraphDatabase.driver(server, auth=None)
+    yield d
+    d.close()
+
+
+@pytest.fixture(scope="module")
 def records():
     return load_records()
 
@@ -38,28 +46,23 @@ def graph(records):
 
 
 @pytest.fixture
-def loader(server):
-    driver = GraphDatabase.driver(server, auth=None)
+def loader(driver):
     ld = Neo4jLoader(driver)
     ld.wipe()
     yield ld
     ld.wipe()
-    driver.close()
 
 
 @pytest.fixture(scope="module")
-def loaded(server, records, graph):
+def loaded(driver, records, graph):
     """One full load with exposure properties and weights, shared by the query tests."""
     from capexgraph.neo4j_cmd import _exposure_properties
 
-    driver = GraphDatabase.driver(server, auth=None)
     ld = Neo4jLoader(driver)
     ld.wipe()
     exposure, weights = _exposure_properties(graph, records.schema)
     ld.load(graph, records.schema, exposure=exposure, weights=weights)
     yield ld, weights
-    ld.wipe()
-    driver.close()
 
 
 def test_full_load_matches_networkx(loader, records, graph):
@@ -208,15 +211,22 @@ def test_in_database_exposure_equals_engine_truncated_at_k(loaded, query, channe
     assert len(expected) > len(seeds)  # the shock actually travelled
 
 
-def test_cli_load_and_cypher_run(server, tmp_path, cli):
-    r = cli("load-neo4j", "--uri", server, "--no-auth", "--wipe", "--yes")
+def test_cli_load_then_cypher_run(cli):
+    with falkordb_server() as uri:  # a fresh server: the command opens its own connection
+        r = cli("load-neo4j", "--uri", uri, "--no-auth", "--with-exposure")
     assert r.code == 0, r.err
-    assert "created" in r.out and "deleted" in r.out
-    r = cli("cypher", "run", "suppliers_of", "--param", "company=meta", "--uri", server, "--no-auth",
-            "--format", "json")
+    assert "created" in r.out and "exposure_export_controls" in r.out
+    with falkordb_server() as uri:
+        assert cli("load-neo4j", "--uri", uri, "--no-auth").code == 0
+    with falkordb_server() as uri:
+        r = cli("cypher", "run", "suppliers_of", "--param", "company=meta", "--uri", uri, "--no-auth",
+                "--format", "json")
     assert r.code == 0, r.err
-    assert any(row["supplier"] == "Corning" for row in json.loads(r.out))
-    r = cli("cypher", "run", "suppliers_of", "--param", "nope=1", "--uri", server, "--no-auth")
+    assert json.loads(r.out) == []  # an empty server answers, with no rows
+
+
+def test_cli_cypher_unknown_parameter(cli):
+    r = cli("cypher", "run", "suppliers_of", "--param", "nope=1", "--no-auth")
     assert r.code == 2 and "has no parameter 'nope'" in r.err
 
 
@@ -273,3 +283,13 @@ def test_cypher_is_valid_neo4j_cypher(tmp_path):
     errors = {f: [d for d in diags if d["severity"] == 1] for f, diags in json.loads(out.stdout).items()}
     assert not {f: e for f, e in errors.items() if e}
     assert len(files) >= 15
+
+
+def test_cli_cypher_run_on_the_loaded_graph(loaded, server, cli):
+    """Last in this file on purpose: the command's own connection closes when it exits, and
+    FalkorDB then refuses the next new connection (the shared driver stays usable)."""
+    r = cli("cypher", "run", "suppliers_of", "--param", "company=meta", "--uri", server, "--no-auth",
+            "--format", "json")
+    assert r.code == 0, r.err
+    rows = json.loads(r.out)
+    assert any(row["supplier"] == "Corning" and row["amount_usd"] == 6e9 for row in rows)
