@@ -247,7 +247,7 @@ def print_ranking(rows, ex: Exposure, view: View, fmt: str, top: int, shock: dic
     H = HEAD[view.lang]
     shown = rows if top == 0 else rows[:top]
     if fmt == "json":
-        print(json.dumps({"shock": shock, "results": rows}, ensure_ascii=False, indent=1))
+        print(json.dumps({"shock": shock, "results": rows}, ensure_ascii=False, indent=1, default=str))
         return
     cols = ["rank", "company", "ticker", "category", "score", *ex.channels, "path"]
     body = []

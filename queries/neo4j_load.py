@@ -6,6 +6,7 @@ relationship types come from the allow-list in graph/neo4j_model.py. Loading is 
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -49,13 +50,27 @@ def _escape_for_falkordb(value: Any) -> Any:
     return value
 
 
-def _batches(rows: list, size: int) -> Iterable[list]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+def _batches(rows: list, size: int, max_bytes: int | None = None) -> Iterable[list]:
+    """At most `size` rows per batch, and (when given) at most about `max_bytes` of JSON."""
+    batch: list = []
+    used = 0
+    for row in rows:
+        cost = len(json.dumps(row, ensure_ascii=False, default=str).encode()) if max_bytes else 0
+        if batch and (len(batch) >= size or (max_bytes and used + cost > max_bytes)):
+            yield batch
+            batch, used = [], 0
+        batch.append(row)
+        used += cost
+    if batch:
+        yield batch
 
 
 class Neo4jLoader:
     """Idempotent loader over one driver and database."""
+
+    #: FalkorDB (4.16) splices parameters into the query text and its Bolt endpoint crashes on
+    #: messages of more than a few kilobytes, so batches there are also capped by size.
+    FALKORDB_MAX_BYTES = 2500
 
     def __init__(self, driver, database: str | None = None, batch_size: int = 500,
                  progress: Progress | None = None):
@@ -93,6 +108,9 @@ class Neo4jLoader:
                 self.run(f"CREATE INDEX FOR (n:{BASE_LABEL}) ON (n.id)")
 
     # --- load -------------------------------------------------------------------------------
+    def _max_bytes(self) -> int | None:
+        return self.FALKORDB_MAX_BYTES if self.dialect == "falkordb" else None
+
     def _existing(self, ids: list[str], rel: bool = False) -> set[str]:
         if rel:
             q = f"UNWIND $ids AS id MATCH (:{BASE_LABEL})-[r {{id: id}}]->(:{BASE_LABEL}) RETURN r.id AS id"
@@ -122,7 +140,7 @@ class Neo4jLoader:
             label_text = ":".join(labels[1:])
             query = (f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id}}) "
                      f"SET n = row.props" + (f" SET n:{label_text}" if label_text else ""))
-            for batch in _batches(rows, self.batch_size):
+            for batch in _batches(rows, self.batch_size, self._max_bytes()):
                 existing = self._existing([r["id"] for r in batch])
                 self.run(query, rows=[{"id": r["id"], "props": r["props"]} for r in batch])
                 summary.nodes_updated += len(existing)
@@ -140,7 +158,7 @@ class Neo4jLoader:
             query = (f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.source}}) "
                      f"MATCH (b:{BASE_LABEL} {{id: row.target}}) "
                      f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) SET r = row.props")
-            for batch in _batches(rows, self.batch_size):
+            for batch in _batches(rows, self.batch_size, self._max_bytes()):
                 existing = self._existing([r["id"] for r in batch], rel=True)
                 self.run(query, rows=[{k: r[k] for k in ("id", "source", "target", "props")} for r in batch])
                 summary.relationships_updated += len(existing)
@@ -164,7 +182,7 @@ class Neo4jLoader:
             query = (f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.source}}) "
                      f"MATCH (b:{BASE_LABEL} {{id: row.target}}) "
                      f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) SET r = row.props")
-            for batch in _batches(rows, self.batch_size):
+            for batch in _batches(rows, self.batch_size, self._max_bytes()):
                 self.run(query, rows=batch)
                 count += len(batch)
         return count

@@ -58,7 +58,7 @@ def test_scenario_runs_and_is_explained_by_data(cli, g, name):
 def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
     out = run_json(cli, "--shock", "export_controls", "--top", "0")
     demand_seeds = {s["node"]: s for s in out["shock"]["seeds"] if s["channel"] == "demand"}
-    assert {"nvidia", "asml"} <= set(demand_seeds)
+    assert {"asml", "applied_materials", "lam_research", "kla", "tokyo_electron"} <= set(demand_seeds)
     for node, seed in demand_seeds.items():
         shares = [f["value"] for f in g.nodes[node]["facts"] if f["metric"] == "revenue_share_china"]
         assert seed["magnitude"] in shares
@@ -133,7 +133,7 @@ def test_formats_and_korean(cli):
     r = exposure(cli, "--shock", "export_controls", "--format", "markdown", "--top", "5")
     assert r.out.count("\n|") >= 6
     r = exposure(cli, "--shock", "export_controls", "--lang", "ko", "--top", "20")
-    assert "노출도" in r.out and "엔비디아" in r.out
+    assert "노출도" in r.out and "램리서치" in r.out and "도쿄일렉트론" in r.out
 
 
 def test_unknown_explain_target(cli):

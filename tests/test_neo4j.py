@@ -205,9 +205,13 @@ def test_in_database_exposure_equals_engine_truncated_at_k(loaded, query, channe
         psi[weights.index[node]] = value
     h = psi + W.T @ psi + W.T @ (W.T @ psi)  # linear, truncated at k = 2
     expected = {n: h[i] for n, i in weights.index.items() if h[i] > 0}
-    assert set(got) == set(expected)
-    for n, value in expected.items():
-        assert got[n] == pytest.approx(value, rel=1e-9, abs=1e-12)
+    # FalkorDB splices parameters into the query text with six decimals, so stored weights are
+    # rounded there; on Neo4j the match is exact.
+    rel, tiny = (1e-4, 1e-5) if ld.dialect == "falkordb" else (1e-9, 0.0)
+    assert set(got) <= set(expected)
+    assert {n for n, v in expected.items() if v > tiny} <= set(got)
+    for n, value in got.items():
+        assert value == pytest.approx(expected[n], rel=rel, abs=tiny * 10 if tiny else 1e-12)
     assert len(expected) > len(seeds)  # the shock actually travelled
 
 

@@ -5,10 +5,8 @@
 UNWIND keys($seeds) AS sid
 MATCH (s:CapexGraph {id: sid})
 OPTIONAL MATCH p = (s)-[:DEMAND_EXPOSURE*1..2]->(v:CapexGraph)
-WITH sid, s, v, p
-WITH collect({node: s, value: $seeds[sid]}) +
-     collect({node: v, value: $seeds[sid] * reduce(w = 1.0, r IN relationships(p) | w * r.w)}) AS terms
-UNWIND terms AS t
-WITH t WHERE t.node IS NOT NULL AND t.value IS NOT NULL
+WITH sid, s, collect(CASE WHEN p IS NULL THEN null
+                          ELSE {node: v, value: $seeds[sid] * reduce(w = 1.0, r IN relationships(p) | w * r.w)} END) AS reached
+UNWIND [{node: s, value: $seeds[sid]}] + reached AS t
 RETURN t.node.id AS id, t.node.name AS company, sum(t.value) AS exposure
 ORDER BY exposure DESC, id;
