@@ -82,11 +82,14 @@ def bench(net: Path, python_iterations: int | None) -> dict:
     res.update(bare_loop_s=t_bare, ratio_to_floor=t_one / t_bare)
 
     # 100 scenarios batched: each scenario hits 10 random nodes.
+    import scipy.sparse as sp
+
     rng = np.random.default_rng(0)
     n, k = len(weights.nodes), 100
-    psi = {c: np.zeros((n, k)) for c in ("supply", "demand")}
-    for j in range(k):
-        psi["supply"][rng.integers(0, n, 10), j] = 0.5
+    rows = rng.integers(0, n, 10 * k)
+    cols = np.repeat(np.arange(k), 10)
+    psi = {"supply": sp.csc_matrix((np.full(10 * k, 0.5), (rows, cols)), shape=(n, k)),
+           "demand": sp.csc_matrix((n, k))}
     t_batch, _ = timed(run_batch, weights, psi)
     res.update(batch_100_s=t_batch, batch_per_scenario_s=t_batch / k, peak_after_batch_mb=peak_mb())
 

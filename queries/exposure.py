@@ -262,15 +262,19 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
 
 def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: list[str] | None = None,
               cap: bool = True, chunk: int = 25) -> np.ndarray:
-    """Many scenarios in one pass: psi[channel] is (n, k); returns total exposure (n, k).
+    """Many scenarios in one pass: psi[channel] is (n, k), dense or scipy.sparse (seeds are usually
+    sparse: a 1M x 100 dense seed matrix alone is 800 MB); returns total exposure (n, k).
 
-    Same combination as `run_exposure`; each iteration is one sparse x dense product per channel.
+    Same combination as `run_exposure`; each iteration is one sparse x dense product per channel,
+    on dense blocks of at most `chunk` scenarios so memory stays bounded.
     """
     channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
     shape = next(iter(psi.values())).shape
-    if len(shape) == 2 and shape[1] > chunk:  # bound memory: a few dense (n, chunk) blocks at a time
+    if len(shape) == 2 and shape[1] > chunk:
+        psi = {c: (p.tocsc() if sp.issparse(p) else p) for c, p in psi.items()}
         return np.hstack([run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()}, channels, cap, chunk)
                           for j in range(0, shape[1], chunk)])
+    psi = {c: (p.toarray() if sp.issparse(p) else np.asarray(p, dtype=float)) for c, p in psi.items()}
     zero = np.zeros(shape)
     h = {}
     for c in ("supply", "demand"):

@@ -113,3 +113,23 @@ def test_many_scenarios_in_one_pass_equal_one_by_one():
     batch = fixed_point(W, PSI).h
     for j in range(PSI.shape[1]):
         assert np.allclose(batch[:, j], fixed_point(W, PSI[:, j]).h, atol=1e-10)
+
+
+def test_batched_scenarios_equal_single_runs_with_sparse_seeds():
+    import pandas as pd
+
+    from capexgraph.queries.exposure import run_batch, run_exposure, weights_from_frame
+    from capexgraph.queries.scenarios import Seed
+
+    rng = np.random.default_rng(3)
+    n, m = 60, 300
+    frame = pd.DataFrame({"source": rng.integers(0, n, m).astype(str), "target": rng.integers(0, n, m).astype(str),
+                          "channel": rng.choice(["supply", "demand", "financial"], m),
+                          "weight": rng.random(m) * 0.2})
+    w = weights_from_frame(frame)
+    k = len(w.nodes)
+    P = sp.random(k, 40, density=0.05, format="csc", random_state=3) * 0.8
+    out = run_batch(w, {"supply": P, "demand": sp.csc_matrix((k, 40))}, chunk=16)
+    for j in range(40):
+        seeds = [Seed(w.nodes[i], "supply", float(P[i, j]), "") for i in P[:, j].nonzero()[0]]
+        assert np.allclose(out[:, j], run_exposure(w, seeds).total, atol=1e-10)
