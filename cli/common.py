@@ -21,6 +21,24 @@ def as_of_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
+#: Named magnitudes for scenario runs: `--magnitude optimistic|neutral|pessimistic` or a number.
+MAGNITUDE_PRESETS = {"optimistic": 0.5, "neutral": 1.0, "pessimistic": 1.5}
+
+
+def magnitude(text: str) -> float:
+    """argparse type for --magnitude: a preset name or a non-negative number."""
+    if text in MAGNITUDE_PRESETS:
+        return MAGNITUDE_PRESETS[text]
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number or one of {', '.join(MAGNITUDE_PRESETS)}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("magnitude must be >= 0")
+    return value
+
+
 def add_dataset_options(p: argparse.ArgumentParser, as_of: bool = True) -> None:
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="dataset folder with entities/relationships/sources/facts.csv "

@@ -19,10 +19,10 @@ from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario
 from capexgraph.queries.weights import CHANNELS, derive_weights
 
 from .common import UsageError, add_dataset_options, run_guarded
+from .common import magnitude as magnitude_arg
 from .render import table
 from .viz_cmd import add_exposure_outputs, write_exposure_outputs
 
-PRESETS = {"optimistic": 0.5, "neutral": 1.0, "pessimistic": 1.5}
 HEAD = {
     "en": {"rank": "rank", "company": "company", "ticker": "ticker", "category": "category",
            "score": "score", "supply": "supply", "demand": "demand", "financial": "financial",
@@ -54,17 +54,6 @@ shows which, with the rule behind each (data/exposure.yaml).
 """
 
 
-def _magnitude(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a number or one of {', '.join(PRESETS)}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("magnitude must be >= 0")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario-dir", action="append", type=Path, metavar="DIR", default=[],
                    help="also look for scenario YAML files here (also $CAPEXGRAPH_SCENARIOS)")
     p.add_argument("--scenario", type=Path, metavar="FILE.yaml", help="run one scenario file")
-    p.add_argument("--magnitude", type=_magnitude, default=1.0, metavar="X",
+    p.add_argument("--magnitude", type=magnitude_arg, default=1.0, metavar="X",
                    help="scale every seed: a number, or optimistic (0.5), neutral (1), pessimistic (1.5)")
     p.add_argument("--top", type=int, default=15, metavar="N", help="rows to show (default 15; 0 = all)")
     p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")

@@ -20,8 +20,8 @@ from capexgraph.viz import VizError, render_html
 from capexgraph.viz.chart import exposure_rows, render_chart
 
 from .common import UsageError, add_dataset_options
+from .common import magnitude as magnitude_arg
 
-PRESETS = {"optimistic": 0.5, "neutral": 1.0, "pessimistic": 1.5}
 
 EPILOG = """\
 examples:
@@ -35,16 +35,6 @@ The page needs no network: open it from disk, a USB stick or an e-mail attachmen
 """
 
 
-def _magnitude(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number or one of {', '.join(PRESETS)}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("magnitude must be >= 0")
-    return value
 
 
 def _depth(text: str) -> int:
@@ -73,7 +63,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_depth, default=2, metavar="N", help="links away from --focus (default 2)")
     p.add_argument("--shock", action="append", metavar="NAME",
                    help="colour by exposure to this scenario (repeat to combine); see exposure --list-shocks")
-    p.add_argument("--magnitude", type=_magnitude, default=1.0, metavar="X",
+    p.add_argument("--magnitude", type=magnitude_arg, default=1.0, metavar="X",
                    help="with --shock: scale every seed (number, optimistic, neutral, pessimistic)")
     p.add_argument("--scenario-dir", action="append", type=Path, default=[], metavar="DIR",
                    help="also look for scenario YAML files here")
