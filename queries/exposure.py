@@ -272,8 +272,11 @@ def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: lis
     shape = next(iter(psi.values())).shape
     if len(shape) == 2 and shape[1] > chunk:
         psi = {c: (p.tocsc() if sp.issparse(p) else p) for c, p in psi.items()}
-        return np.hstack([run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()}, channels, cap, chunk)
-                          for j in range(0, shape[1], chunk)])
+        out = np.empty(shape)
+        for j in range(0, shape[1], chunk):
+            out[:, j:j + chunk] = run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()},
+                                            channels, cap, chunk)
+        return out
     psi = {c: (p.toarray() if sp.issparse(p) else np.asarray(p, dtype=float)) for c, p in psi.items()}
     zero = np.zeros(shape)
     h = {}
