@@ -261,7 +261,7 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
 
 
 def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: list[str] | None = None,
-              cap: bool = True, chunk: int = 25) -> np.ndarray:
+              cap: bool = True, chunk: int = 10) -> np.ndarray:
     """Many scenarios in one pass: psi[channel] is (n, k), dense or scipy.sparse (seeds are usually
     sparse: a 1M x 100 dense seed matrix alone is 800 MB); returns total exposure (n, k).
 
