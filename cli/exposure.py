@@ -212,6 +212,11 @@ class View:
         return " → ".join(self.name(n) for n in nodes)
 
 
+def _sig(x: float) -> float:
+    """Twelve significant digits: small scores stay visible (fixed decimals would round them to 0)."""
+    return float(f"{float(x):.12g}")
+
+
 def result_rows(ex: Exposure, view: View, top: int, k_paths: int) -> list[dict[str, Any]]:
     pg = ex.path_graph()
     ranked = ex.ranked()
@@ -223,10 +228,10 @@ def result_rows(ex: Exposure, view: View, top: int, k_paths: int) -> list[dict[s
         rows.append({
             "rank": rank, "id": n, "name": view.name(n), "ticker": view.ticker(n) or None,
             "category": (view.g.nodes[n].get("category") if view.g is not None and n in view.g else []),
-            "score": round(float(ex.scores[i]), 6), "direct": round(float(ex.direct[i]), 6),
-            "channels": {c: round(v, 6) for c, v in ex.channel_scores(i).items()},
+            "score": _sig(ex.scores[i]), "direct": _sig(ex.direct[i]),
+            "channels": {c: _sig(v) for c, v in ex.channel_scores(i).items()},
             "paths": [{"nodes": p["nodes"], "channels": p["channels"],
-                       "contribution": round(p["contribution"], 6)} for p in paths],
+                       "contribution": _sig(p["contribution"])} for p in paths],
             "paths_cover": round(ex.coverage(n, paths), 4) if paths else None,
         })
     return rows
