@@ -5,7 +5,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from capexgraph.ingest import DataError
 
@@ -63,3 +63,32 @@ def run_guarded(func: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def library_query(lib: Mapping[str, Any], action: str, name: str | None, kind: str) -> Any:
+    """The query a `cypher|sparql show|run NAME` names, or a UsageError listing the valid names."""
+    if not name:
+        raise UsageError(f"{kind} {action} needs a query name; valid: {', '.join(lib)}")
+    if name not in lib:
+        raise UsageError(f"unknown query '{name}'; valid: {', '.join(lib)}")
+    return lib[name]
+
+
+def list_library(lib: Mapping[str, Any], hint: str) -> None:
+    """Print a query library as a table of name, parameters and what each answers."""
+    from .render import table
+
+    rows = [[q.name, ", ".join(q.params) or "-", q.description[:90]] for q in lib.values()]
+    print(table(["name", "parameters", "what it answers"], rows))
+    print(f"\n{len(lib)} queries. {hint}")
+
+
+def param_overrides(items: list[str] | None) -> dict[str, str]:
+    """`--param NAME=VALUE` options as a dict (a missing '=' is a usage error)."""
+    overrides: dict[str, str] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--param '{item}': write NAME=VALUE")
+        k, v = item.split("=", 1)
+        overrides[k.strip()] = v
+    return overrides

@@ -12,7 +12,7 @@ from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
 from capexgraph.queries.stats import graph_stats
 
-from . import neo4j_cmd
+from . import neo4j_cmd, rdf_cmd
 from .viz_cmd import register as register_viz
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import money, table
@@ -29,6 +29,11 @@ examples:
   capexgraph export --format neo4j-admin --out out/neo4j/       (neo4j-admin import, LOAD CSV)
   capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --with-exposure
   capexgraph cypher list
+  capexgraph export --format ttl --out out/capexgraph.ttl      (RDF: also jsonld, nt)
+  capexgraph import-rdf out/capexgraph.ttl --out back.json
+  capexgraph shacl                                       check the dataset against the SHACL shapes
+  capexgraph sparql list
+  capexgraph sparql run suppliers_of --param company=meta
   capexgraph viz --out graph.html                        interactive graph, one offline HTML file
   capexgraph viz --out taiwan.html --shock taiwan_strait --focus TSM --depth 2
 """
@@ -119,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     s.set_defaults(func=cmd_stats)
 
-    e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF or CSV",
+    e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF, CSV, RDF (ttl, jsonld, nt) or neo4j-admin files",
                        description="Write the graph to a file. Formats: " + "; ".join(
                            [f"{k}: {v[2]}" for k, v in FORMATS.items()]
                            + [f"{k}: {v[1]}" for k, v in WRITE_ONLY.items()]) + ".")
@@ -128,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, metavar="PATH", help="file (or folder, for csv) to write")
     e.set_defaults(func=cmd_export)
     neo4j_cmd.register(sub)
+    rdf_cmd.register(sub)
     register_viz(sub)
     return p
 

@@ -12,7 +12,7 @@ from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
 from capexgraph.queries.cypher_library import bind, load_library
 
-from .common import UsageError, add_dataset_options
+from .common import UsageError, add_dataset_options, library_query, list_library, param_overrides
 from .render import table
 
 LOAD_EPILOG = """\
@@ -124,24 +124,13 @@ def _exposure_properties(g, schema) -> tuple[dict[str, dict[str, float]], Any]:
 def cmd_cypher(args: argparse.Namespace) -> int:
     lib = load_library()
     if args.action == "list" or args.action is None:
-        rows = [[q.name, ", ".join(q.params) or "-", q.description[:90]] for q in lib.values()]
-        print(table(["name", "parameters", "what it answers"], rows))
-        print(f"\n{len(lib)} queries. capexgraph cypher show NAME prints one (paste it into Neo4j Browser).")
+        list_library(lib, "capexgraph cypher show NAME prints one (paste it into Neo4j Browser).")
         return 0
-    if not args.name:
-        raise UsageError(f"cypher {args.action} needs a query name; valid: {', '.join(lib)}")
-    if args.name not in lib:
-        raise UsageError(f"unknown query '{args.name}'; valid: {', '.join(lib)}")
-    q = lib[args.name]
+    q = library_query(lib, args.action, args.name, "cypher")
     if args.action == "show":
         print(q.source, end="" if q.source.endswith("\n") else "\n")
         return 0
-    overrides = {}
-    for item in args.param or []:
-        if "=" not in item:
-            raise UsageError(f"--param '{item}': write NAME=VALUE")
-        k, v = item.split("=", 1)
-        overrides[k.strip()] = v
+    overrides = param_overrides(args.param)
     try:
         params = bind(q, overrides)
     except KeyError as exc:

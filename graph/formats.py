@@ -17,6 +17,7 @@ import pandas as pd
 
 from .build import EDGE_ATTRS, NODE_ATTRS
 from .plain import STRUCTURED, flatten, from_plain, to_plain
+from .rdf import RDF_FORMAT_ENTRIES
 
 
 def _fill_missing(g: nx.MultiDiGraph, node_keys=NODE_ATTRS, edge_keys=EDGE_ATTRS) -> nx.MultiDiGraph:
@@ -171,6 +172,7 @@ FORMATS: dict[str, tuple[Writer, Reader, str]] = {
     "gexf": (write_gexf, read_gexf, "GEXF (one file; Gephi)"),
     "csv": (write_csv, read_csv, "a folder with nodes.csv and edges.csv"),
 }
+FORMATS.update(RDF_FORMAT_ENTRIES)  # ttl, jsonld, nt (graph/rdf.py)
 
 
 def write_graph(g: nx.MultiDiGraph, fmt: str, path: Path | str) -> None:

