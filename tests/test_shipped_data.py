@@ -10,12 +10,6 @@ import pytest
 from capexgraph.graph import load_graph
 from capexgraph.ingest import default_data_dir
 
-#: Issue #2's coverage targets are not met yet: companies without a cited source wait in
-#: data/candidates/entities.csv and cannot enter the graph. These tests fail loudly (strict
-#: xfail turns into a failure) the day the targets are met, so the marker gets removed.
-COVERAGE_GAP = pytest.mark.xfail(strict=True, reason="issue #2: dataset below its coverage target "
-                                 "(>=150 entities, >=350 relationships, every required company cited)")
-
 REQUIRED = {
     # name as users say it -> (entity id, ticker or None for private companies)
     "Microsoft": ("microsoft", "MSFT"), "Amazon": ("amazon", "AMZN"), "Alphabet": ("alphabet", "GOOGL"),
@@ -63,48 +57,22 @@ def test_shipped_dataset_validates(cli):
     assert r.code == 0, r.err[:3000]
 
 
-@COVERAGE_GAP
 def test_size(g):
     assert g.number_of_nodes() >= 150
     assert g.number_of_edges() >= 350
 
 
-@COVERAGE_GAP
 def test_every_required_company_is_in_the_graph(g):
     assert not [name for name, (eid, _) in REQUIRED.items() if eid not in g]
 
 
-def _all_entity_rows() -> dict[str, dict]:
-    """The graph's entities plus the candidates that still need a source."""
-    rows = {}
-    for path in (default_data_dir() / "entities.csv", default_data_dir() / "candidates" / "entities.csv"):
-        with open(path, encoding="utf-8") as fh:
-            rows.update({r["id"]: r for r in csv.DictReader(fh)})
-    return rows
-
-
 @pytest.mark.parametrize("name", sorted(REQUIRED))
-def test_required_company_is_recorded_with_its_listing(name):
+def test_required_company_is_recorded_with_its_listing(g, name):
     eid, ticker = REQUIRED[name]
-    row = _all_entity_rows()[eid]
-    assert (row["ticker"] or None) == ticker
-    assert bool(row["exchange"]) == bool(ticker)
+    assert g.nodes[eid]["ticker"] == ticker
+    assert bool(g.nodes[eid]["exchange"]) == bool(ticker)
 
 
-def test_candidates_are_not_in_the_graph_until_cited(g):
-    with open(default_data_dir() / "candidates" / "entities.csv", encoding="utf-8") as fh:
-        candidates = [r["id"] for r in csv.DictReader(fh)]
-    assert candidates and not set(candidates) & set(g)
-
-
-def test_companies_in_the_graph_carry_their_listing(g):
-    rows = _all_entity_rows()
-    for name, (eid, ticker) in REQUIRED.items():
-        if eid in g:
-            assert g.nodes[eid]["ticker"] == ticker == (rows[eid]["ticker"] or None), name
-
-
-@COVERAGE_GAP
 def test_every_category_is_populated(g):
     cats = {c for _, d in g.nodes(data=True) for c in d["category"]}
     assert set(CATEGORIES) <= cats

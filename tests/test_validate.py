@@ -64,6 +64,17 @@ def test_each_error_names_file_row_and_field(cli, mini, table, index, field, val
     assert any(words in h for h in hits), r.err
 
 
+def test_a_company_nothing_cites_is_refused(cli, mini):
+    """Corning's only relationship is re-pointed at Microsoft: Corning is now cited nowhere."""
+    edit(mini, "relationships", 0, "source", "microsoft")
+    with open(mini / "entities.csv", encoding="utf-8") as fh:
+        line = next(i for i, r in enumerate(csv.DictReader(fh), start=2) if r["id"] == "corning")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1
+    assert (f"{mini / 'entities.csv'}:{line}: field 'source_ids': company 'corning' is cited nowhere"
+            in r.err), r.err
+
+
 def test_duplicate_id_points_at_first_use(cli, mini):
     with open(mini / "entities.csv", encoding="utf-8") as fh:
         first = list(csv.DictReader(fh))[0]["id"]
