@@ -123,15 +123,63 @@ def _add(edges: dict, u: str, v: str, w: float, estimated: bool, rule: str, rel:
         edges[key] = Weight(u, v, w, estimated, rule, [rel])
 
 
-def _cap_incoming(edges: dict[tuple[str, str], Weight]) -> None:
-    """Keep each node's incoming weight per channel <= 1 (design note), scaling proportionally."""
+def _cap_incoming(edges: dict[tuple[str, str], Weight], exempt=lambda u: False) -> None:
+    """Keep each node's incoming weight per channel <= 1 (design note), scaling proportionally.
+
+    Edges from `exempt` nodes are neither counted nor scaled: a place is not an input (see
+    `_place_weights`), so a company's many suppliers must not dilute the loss of its home country.
+    """
     incoming: dict[str, float] = defaultdict(float)
     for (u, v), e in edges.items():
-        incoming[v] += e.w
+        if not exempt(u):
+            incoming[v] += e.w
     for (u, v), e in edges.items():
-        if incoming[v] > 1.0:
+        if incoming[v] > 1.0 and not exempt(u):
             e.w /= incoming[v]
             e.rule += f"; scaled by 1/{incoming[v]:.2f} to keep incoming weight <= 1"
+
+
+def _place_weights(g: nx.MultiDiGraph, company: str, locs: list[tuple[str, str]], sup: dict
+                   ) -> list[tuple[str, float, str, list[str]]]:
+    """How a shock to each place a company operates in reaches it: (place, weight, rule, rows).
+
+    Places are counted once however many rows name them. Each kind of place (jurisdiction, grid
+    region) carries the full `located_in` weight, split across the company's places of that
+    kind; places recorded only as announced (not yet operating) carry none while the company
+    operates somewhere else. Among jurisdictions, the company's home country keeps `home_share`
+    when it also operates abroad (a headquarters country usually holds most of the capacity).
+    """
+    rows: dict[str, list[str]] = defaultdict(list)
+    for place, k in locs:
+        rows[place].append(k)
+    operating = {p for p, keys in rows.items()
+                 if any(g.edges[company, p, k]["status"] != "announced" for k in keys)}
+    out = []
+    for kind in ("jurisdiction", "grid_region"):
+        here = [p for p in rows if g.nodes[p].get("kind") == kind]
+        live = [p for p in here if p in operating] or here
+        if not live:
+            continue
+        budget = sup["located_in"]
+        home = [p for p in live if kind == "jurisdiction"
+                and g.nodes[p].get("country") == g.nodes[company].get("country")]
+        abroad = [p for p in live if p not in home]
+        skipped = len(here) - len(live)
+        note = f"; {skipped} announced place(s) not yet operating carry none" if skipped else ""
+        if home and abroad:
+            hs = sup.get("home_share", 0.7)
+            out.append((home[0], budget * hs, f"home country of {company}: share {hs:g} of "
+                        f"{budget:g} (data/exposure.yaml), operates in {len(live)} places{note}",
+                        rows[home[0]]))
+            for p in abroad:
+                w = budget * (1 - hs) / len(abroad)
+                out.append((p, w, f"operates abroad in {len(abroad)} recorded place(s): "
+                            f"{budget * (1 - hs):g}/{len(abroad)}{note}", rows[p]))
+        else:
+            for p in live:
+                out.append((p, budget / len(live), f"operates in {len(live)} recorded "
+                            f"{kind.replace('_', ' ')}(s): {budget:g}/{len(live)}{note}", rows[p]))
+    return out
 
 
 def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> ChannelWeights:
@@ -182,10 +230,9 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
                     f"of {len(suppliers)} {group} supplier(s) of {v}, split {how}")
             _add(edges["supply"], u, v, crit * share / per_edge[u], True, rule, k)
     for company, locs in places.items():
-        for place, k in locs:
-            w = sup["located_in"] / len(locs)
-            _add(edges["supply"], place, company, w, True,
-                 f"operates in {len(locs)} recorded place(s): {sup['located_in']:g}/{len(locs)}", k)
+        for place, w, rule, keys in _place_weights(g, company, locs, sup):
+            for k in keys:
+                _add(edges["supply"], place, company, w / len(keys), True, rule, k)
 
     # --- demand: customer -> supplier, share of the supplier's revenue ------------------------
     dem = cfg["demand"]
@@ -237,6 +284,7 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
             rule = f"default share {w:g} (no {'amount' if not d['amount_usd'] else investor + ' revenue'})"
         _add(edges["financial"], investee, investor, w, True, rule, k)
 
+    places_kinds = {"jurisdiction", "grid_region"}
     for c in CHANNELS:
-        _cap_incoming(edges[c])
+        _cap_incoming(edges[c], exempt=lambda u: g.nodes[u].get("kind") in places_kinds)
     return ChannelWeights(nodes, index, edges)
