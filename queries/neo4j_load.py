@@ -111,12 +111,16 @@ class Neo4jLoader:
     def _max_bytes(self) -> int | None:
         return self.FALKORDB_MAX_BYTES if self.dialect == "falkordb" else None
 
-    def _existing(self, ids: list[str], rel: bool = False) -> set[str]:
-        if rel:
-            q = f"UNWIND $ids AS id MATCH (:{BASE_LABEL})-[r {{id: id}}]->(:{BASE_LABEL}) RETURN r.id AS id"
-        else:
-            q = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) RETURN n.id AS id"
+    def _existing(self, ids: list[str]) -> set[str]:
+        q = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) RETURN n.id AS id"
         return {r["id"] for r in self.run(q, ids=ids)}
+
+    def _existing_rels(self, rows: list[dict]) -> set[str]:
+        """Ids of relationships already loaded, found from their endpoints (indexed), not by a
+        scan of every relationship."""
+        q = (f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.source}})-[r]->(b:{BASE_LABEL} "
+             f"{{id: row.target}}) WHERE r.id = row.id RETURN r.id AS id")
+        return {r["id"] for r in self.run(q, rows=[{k: x[k] for k in ("id", "source", "target")} for x in rows])}
 
     def load(self, g: nx.MultiDiGraph, schema: Schema, exposure: dict[str, Any] | None = None,
              weights=None) -> LoadSummary:
@@ -159,7 +163,7 @@ class Neo4jLoader:
                      f"MATCH (b:{BASE_LABEL} {{id: row.target}}) "
                      f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) SET r = row.props")
             for batch in _batches(rows, self.batch_size, self._max_bytes()):
-                existing = self._existing([r["id"] for r in batch], rel=True)
+                existing = self._existing_rels(batch)
                 self.run(query, rows=[{k: r[k] for k in ("id", "source", "target", "props")} for r in batch])
                 summary.relationships_updated += len(existing)
                 summary.relationships_created += len(batch) - len(existing)
