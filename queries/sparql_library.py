@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef, Variable
 from rdflib.term import BNode
 
 _NAME = re.compile(r"^#\s*name:\s*(\S+)\s*$")
@@ -161,6 +161,24 @@ def bind(query: SparqlQuery, overrides: dict[str, str], graph: Graph | None = No
     return text
 
 
+def _literal(param: Param, raw: str) -> Literal:
+    if param.kind == "integer":
+        return Literal(int(raw))
+    if param.kind == "decimal":
+        return Literal(Decimal(raw.strip()), datatype=XSD.decimal)
+    if param.kind == "date":
+        return Literal(dt.date.fromisoformat(raw.strip()), datatype=XSD.date)
+    return Literal(raw)
+
+
+def _literal_default(param: Param) -> Literal:
+    if param.kind == "date":
+        return Literal(param.default, datatype=XSD.date)
+    if param.kind == "decimal":
+        return Literal(param.default, datatype=XSD.decimal)
+    return Literal(param.default)
+
+
 def plain(term: Any) -> Any:
     """A result term as a plain value: whole decimals as int, dates as ISO text, IRIs as text."""
     if term is None:
@@ -184,8 +202,17 @@ def plain(term: Any) -> Any:
 def run(query: SparqlQuery, graph: Graph, overrides: dict[str, str] | None = None
         ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a library query on an rdflib graph; (column names, rows as dicts of plain values)."""
-    text = bind(query, overrides or {}, graph)
-    result = graph.query(text)
+    overrides = overrides or {}
+    text = bind(query, overrides, graph)
+    # The same values as initial bindings: rdflib joins a VALUES block only after evaluating the
+    # rest of the query, so without them it would enumerate every company before filtering.
+    init = {}
+    for name, param in query.params.items():
+        if param.kind == "limit":
+            continue
+        value = _literal(param, overrides[name]) if name in overrides else _literal_default(param)
+        init[Variable(name)] = value
+    result = graph.query(text, initBindings=init)
     columns = [str(v) for v in (result.vars or [])]
     rows = [{c: plain(row[i]) for i, c in enumerate(columns)} for row in result]
     return columns, rows

@@ -359,7 +359,8 @@ def test_more_analyst_questions_on_the_shipped_data(shipped_rdf):
     assert len(largest) == 3 and largest[0]["amount_usd"] >= largest[1]["amount_usd"] >= largest[2]["amount_usd"]
     circular = _rows(shipped_rdf, "circular_financing")
     assert any(r["investor"] == "Nvidia" and r["investee"] == "CoreWeave" for r in circular)
-    funds = _rows(shipped_rdf, "who_funds_whom")
+    funds = _rows(shipped_rdf, "who_funds_whom", limit=1000)
+    assert [r["amount_usd"] or 0 for r in funds] == sorted((r["amount_usd"] or 0 for r in funds), reverse=True)
     assert any(r["investor"] == "Nvidia" and r["company"] == "CoreWeave" and r["amount_usd"] == 2000000000
                for r in funds)
 
