@@ -7,6 +7,7 @@ the relationship type's convention in data/schema.yaml (supplier -> customer, in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable
 
 import networkx as nx
@@ -25,13 +26,31 @@ SUMMARY_METRICS = {"revenue": "revenue_usd", "capex": "capex_usd",
                    "revenue_share_china": "china_revenue_share"}
 
 
+_PART_YEAR = re.compile(r"^(?:Q[1-4]|[1-4]Q|H[12]|[12]H|CQ[1-4])\b", re.IGNORECASE)
+#: how many of a part-year period make a year, for flows (revenue, capex) reported only quarterly
+_PER_YEAR = {"Q": 4, "H": 2, "C": 4}
+
+
 def _latest(facts: Iterable[dict], metric: str) -> dict | None:
-    """The most recent fact of a metric (by period, then source date) that needs no conversion."""
+    """The most recent fact of a metric (by period, then source date) that needs no conversion.
+
+    A flow (revenue, capex) is a denominator of yearly exposure weights, so a full-year figure
+    wins over a later quarter; with only part-year figures the latest is annualised and the
+    period says so ('Q1 FY2026 x4, annualised'). Shares keep the latest period as reported.
+    """
     fitting = [f for f in facts if f["metric"] == metric and not f["counterparty"]
-               and f["unit"] in ("USD", "fraction")]
+               and f["unit"] in ("USD", "fraction") and f.get("qualifier") != "up_to"]
     if not fitting:
         return None
-    return max(fitting, key=lambda f: (f["period"][-4:], f["source"]["date"]))
+    key = lambda f: (f["period"][-4:], f["source"]["date"])  # noqa: E731
+    if metric in ("revenue", "capex"):
+        annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
+        if annual:
+            return max(annual, key=key)
+        part = max(fitting, key=key)
+        times = _PER_YEAR.get(part["period"].strip().upper().lstrip("1234")[:1], 4)
+        return {**part, "value": part["value"] * times, "period": f"{part['period']} x{times}, annualised"}
+    return max(fitting, key=key)
 
 
 def _node_attrs(entity: dict, facts: list[dict]) -> dict[str, Any]:

@@ -47,3 +47,20 @@ def test_frames_are_one_call_away(mini):
     row = edges.set_index("id").loc["seed-r001"]
     assert row["source"] == "corning" and row["amount_usd"] == 6e9
     assert str(edges["date"].dtype).startswith("datetime64")
+
+
+def test_revenue_prefers_a_full_year_and_annualises_quarters():
+    """Revenue is the denominator of yearly weights: a later quarter must not replace a year."""
+    from capexgraph.graph.build import _latest
+
+    src = {"date": dt.date(2026, 1, 1)}
+    fy = {"metric": "revenue", "value": 500.0, "unit": "USD", "period": "FY2025", "counterparty": None,
+          "qualifier": None, "source": src}
+    q = {**fy, "value": 240.0, "period": "Q1 FY2026"}
+    assert _latest([fy, q], "revenue")["value"] == 500.0
+    only_q = _latest([q], "revenue")
+    assert only_q["value"] == 960.0 and only_q["period"] == "Q1 FY2026 x4, annualised"
+    h1 = _latest([{**fy, "value": 100.0, "period": "H1 2025"}], "revenue")
+    assert h1["value"] == 200.0
+    share = {**fy, "metric": "revenue_share_china", "unit": "fraction", "value": 0.4, "period": "Q3 FY2025"}
+    assert _latest([share, {**share, "value": 0.3, "period": "FY2024"}], "revenue_share_china")["value"] == 0.4
