@@ -12,7 +12,7 @@ from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
 from capexgraph.queries.stats import graph_stats
 
-from . import neo4j_cmd, rdf_cmd
+from . import neo4j_cmd, news_cmd, rdf_cmd
 from .viz_cmd import register as register_viz
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import money, table
@@ -34,6 +34,8 @@ examples:
   capexgraph shacl                                       check the dataset against the SHACL shapes
   capexgraph sparql list
   capexgraph sparql run suppliers_of --param company=meta
+  capexgraph ingest-news article.txt --out candidates.csv   propose deals from news (ko/en)
+  capexgraph accept candidates.csv                       merge the rows you marked yes
   capexgraph viz --out graph.html                        interactive graph, one offline HTML file
   capexgraph viz --out taiwan.html --shock taiwan_strait --focus TSM --depth 2
 """
@@ -134,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_export)
     neo4j_cmd.register(sub)
     rdf_cmd.register(sub)
+    news_cmd.register(sub)
     register_viz(sub)
     return p
 

@@ -96,8 +96,9 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
                 c.add("sources", row, field, f"missing {field}")
         if not row["url"]:
             c.add("sources", row, "url", "missing URL: every source needs one")
-        elif not re.match(r"^https?://[^\s/]+\.[^\s]+$", row["url"]):
-            c.add("sources", row, "url", f"'{row['url']}' is not an http(s) URL")
+        elif not re.match(r"^(?:https?://[^\s/]+\.[^\s]+|file:\S+)$", row["url"]):
+            c.add("sources", row, "url", f"'{row['url']}' is not an http(s) URL (or file:NAME for a "
+                                         f"local article)")
         c.date("sources", row, "date")
 
     cited: set[str] = set()

@@ -1,0 +1,620 @@
+"""Deal sentences -> candidate relationships, by rules written for deal language (data/news_rules.yaml).
+
+A sentence yields a candidate only when it names two companies, holds a deal word, and the
+grammar gives each company a role in that deal: in Korean the particle after the name (가/는 the
+subject, 의 the owner, 와/과 the other party, 에/에게/향 the receiver, 로부터 the source), in
+English the word order and the preposition before the name (invest *in* Y, a deal *with* Y,
+buy *from* Y, acquired *by* X). Names in a list (메타·코닝·아마존, "Nvidia, AMD and Intel") are never
+paired with each other. Precision comes first: when no rule gives the roles, nothing is proposed.
+
+>>> from capexgraph.ingest.mentions import EntityIndex
+>>> idx = EntityIndex([
+...     {"id": "nvidia", "name": "Nvidia", "name_ko": "엔비디아", "aliases": [], "kind": "company", "category": ["accelerator"]},
+...     {"id": "coreweave", "name": "CoreWeave", "name_ko": "코어위브", "aliases": [], "kind": "company", "category": ["neocloud"]}])
+>>> [(c.source, c.type, c.target, c.amount) for c in extract("엔비디아의 CoreWeave 20억달러 투자 발표.", idx, "ko")]
+[('nvidia', 'invests_in', 'coreweave', 2000000000.0)]
+>>> extract("엔비디아와 코어위브 주가가 올랐다.", idx, "ko")
+[]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .amounts import Money, find_amounts
+from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
+
+ROLE_OF_PARTICLE = {
+    "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
+    "사가": "SUBJ", "의": "POSS", "사의": "POSS",
+    "와": "WITH", "과": "WITH", "와의": "WITH", "과의": "WITH", "와는": "WITH", "과는": "WITH",
+    "와도": "WITH", "과도": "WITH", "랑": "WITH", "이랑": "WITH",
+    "에": "TO", "에게": "TO", "에는": "TO", "에도": "TO", "에의": "TO", "향": "TO",
+    "을": "OBJ", "를": "OBJ",
+    "로부터": "FROM", "으로부터": "FROM", "에게서": "FROM", "에서": "FROM",
+}
+EN_PREPOSITIONS = {"in": "IN", "into": "IN", "with": "WITH", "to": "TO", "from": "FROM", "of": "OF",
+                   "by": "BY", "for": "FOR", "between": "BETWEEN", "and": "AND"}
+LIST_GLUE = re.compile(r"^\s*(?:[·,/、]|및|and|&|or|또는|그리고)\s*$", re.IGNORECASE)
+MAX_SPAN = 160   # characters between a name and its deal word
+JOINT_VERB = re.compile(
+    r"^(?:\s*\([^)]*\))?(?:,?\s*(?:Inc|Corp|Corporation|Co|Ltd|Group|Platforms|Holdings)\.?)?"
+    r"\s*(?:\([^)]*\)\s*)?(?:have |has |will |also |officially |jointly |today |on \w+ )*"
+    r"(?:announced|announce|signed|sign|agreed|agree|struck|strike|inked|ink|formed|form|entered|enter|"
+    r"said|unveiled|unveil|reached|launched|launch|expanded|expand|extended|extend|plan|plans|are|were)\b")
+
+
+def rules_path() -> Path:
+    return Path(str(resources.files("capexgraph.data").joinpath("news_rules.yaml")))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> dict[str, Any]:
+    with open(path or rules_path(), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class Candidate:
+    """A proposed relationship with the sentence that supports it."""
+
+    source: str
+    target: str
+    type: str
+    evidence: str
+    confidence: float
+    rule: str
+    product: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_qualifier: str = ""
+    status: str = "announced"
+    new_entities: dict[str, str] = field(default_factory=dict)   # proposed id -> name as written
+
+    @property
+    def key(self) -> tuple:
+        ends = tuple(sorted((self.source, self.target))) if self.type == "partners_with" else (self.source, self.target)
+        return (*ends, self.type)
+
+
+# --- sentences -------------------------------------------------------------------------------
+_ABBREV = re.compile(r"(?:\b(?:U\.S|U\.K|Inc|Corp|Co|Ltd|Jr|Sr|St|Mr|Ms|Dr|vs|No|Jan|Feb|Mar|Apr|Jun|Jul|"
+                     r"Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|approx|est)|\b[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (lines first, then sentence-final punctuation), both languages.
+
+    >>> sentences("Nvidia said so. U.S. rules apply.\\n엔비디아는 투자한다. 코닝도 그렇다.")
+    ['Nvidia said so.', 'U.S. rules apply.', '엔비디아는 투자한다.', '코닝도 그렇다.']
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        start = 0
+        for m in re.finditer(r"[.!?。](?:[\"'”’)\]]*)\s+(?=\S)", line):
+            piece = line[start:m.end()].strip()
+            if _ABBREV.search(line[start:m.start() + 1]):
+                continue
+            out.append(piece)
+            start = m.end()
+        tail = line[start:].strip()
+        if tail:
+            out.append(tail)
+    return out
+
+
+# --- keywords --------------------------------------------------------------------------------
+@dataclass
+class Keyword:
+    cls: str
+    start: int
+    end: int
+    text: str
+
+
+def _compile_terms(terms: list[str], lang: str) -> re.Pattern:
+    parts = sorted({str(t) for t in terms}, key=len, reverse=True)
+    body = "|".join(re.escape(p) for p in parts)
+    if lang == "en":
+        return re.compile(r"(?<![A-Za-z])(?:" + body + r")(?![A-Za-z])", re.IGNORECASE)
+    return re.compile("(?:" + body + ")")
+
+
+@lru_cache(maxsize=4)
+def _matchers(path: str | None) -> dict[str, Any]:
+    rules = load_rules(path)
+    out: dict[str, Any] = {"keywords": {}, "not_deal": {}, "reported": {}, "terminated": {},
+                           "products": {}, "coref": {}, "exploratory": {}}
+    for lang in ("en", "ko"):
+        out["keywords"][lang] = [(cls, _compile_terms(spec.get(lang) or [], lang))
+                                 for cls, spec in rules["keywords"].items() if spec.get(lang)]
+        for key, name in (("not_deal", "not_deal"), ("reported", "reported"), ("terminated", "terminated"),
+                          ("coref", "coreference"), ("exploratory", "exploratory")):
+            out[key][lang] = _compile_terms(rules[name][lang], lang)
+        out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang))
+                                 for p in rules["products"] if p.get(lang)]
+    out["not_names"] = set(rules["not_names"])
+    out["tiers"] = rules["tiers"]
+    out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
+    return out
+
+
+def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Keyword]:
+    m = _matchers(path)
+    blocked = [(x.start(), x.end()) for x in m["not_deal"][lang].finditer(sentence)]
+    found: list[Keyword] = []
+    for cls, rx in m["keywords"][lang]:
+        for k in rx.finditer(sentence):
+            if any(a <= k.start() < b for a, b in blocked):
+                continue
+            if lang == "ko":
+                after = sentence[k.end():k.end() + 3]
+                if cls == "invest" and re.match(r"(?:자|금|처|은행|심리|의견)", after):
+                    continue   # 투자자, 투자금 ... are nouns about investing, not a deal
+                if cls == "supply" and re.match(r"(?:망|업체|자|사\b|처)", after):
+                    continue
+            found.append(Keyword(cls, k.start(), k.end(), k.group(0)))
+    found.sort(key=lambda k: (k.start, -(k.end - k.start)))
+    kept: list[Keyword] = []
+    for k in found:  # a shorter keyword inside a longer one ("investment from" vs "investment") goes
+        if any(o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start) for o in found):
+            continue
+        kept.append(k)
+    return kept
+
+
+# --- roles -----------------------------------------------------------------------------------
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\uac00-\ud7a3]+|\d[\d,.]*|[^\sA-Za-z\d\uac00-\ud7a3]")
+
+
+def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention]) -> str:
+    """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ."""
+    after = sentence[m.end:m.end + 2]
+    if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
+        return "POSS"
+    # the nearest preposition within four words before the name, not across a comma or a name
+    window_start = max([o.stop for o in mentions if o.stop <= m.start] + [0])
+    words = _WORD.findall(sentence[window_start:m.start])[-5:]
+    for w in reversed(words):
+        lw = w.lower()
+        if lw in EN_PREPOSITIONS:
+            return EN_PREPOSITIONS[lw]
+        if lw in (",", ";", ":", "(", ")") or lw in ("said", "says", "and", "while", "that", "which"):
+            break
+    return "SUBJ" if m.start < kw.start else "OBJ"
+
+
+def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
+    wrapped = re.match(r"(?:\s*\([^()]{1,20}\)|['\"’”」』])([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
+    if not m.particle and wrapped and _PARTICLE.fullmatch(wrapped.group(1)):
+        return ROLE_OF_PARTICLE.get(wrapped.group(1), "NONE")
+    if m.particle:
+        if m.particle == "에" and re.match(r"\s*대한", sentence[m.stop:]):
+            return "TO"
+        return ROLE_OF_PARTICLE.get(m.particle, "NONE")
+    tail = sentence[m.end:m.end + 30]
+    etc = re.match(r"\s*등(과의|와의|과|와|에게|에|의|을|를|이|가|은|는)(?![\uac00-\ud7a3])", tail)
+    if etc:
+        return ROLE_OF_PARTICLE.get(etc.group(1), "NONE")
+    if re.match(r"\s*(?:[\uac00-\ud7a3A-Za-z]+\s)?(?:최고경영자|최고재무책임자|CEO|CFO|대표|회장|사장|부사장)"
+                r"(?:\([A-Z]+\))?(?:는|은|가|이)\s", tail):
+        return "SUBJ"          # "코닝 최고경영자(CEO)는 ...": the company speaks through its chief
+    rest = sentence[m.end:m.end + 2]
+    if rest.startswith(",") and not any(o.start < m.start for o in mentions):
+        return "SUBJ"          # headline style: "LS일렉트릭, 美 데이터센터 수주"
+    if rest.startswith("(") or rest.startswith(" ") or rest == "":
+        return "BARE"
+    return "NONE"
+
+
+def _groups(sentence: str, mentions: list[Mention]) -> list[int]:
+    """A group number per mention: names joined only by list punctuation share a group."""
+    groups, g = [], 0
+    for i, m in enumerate(mentions):
+        if i and LIST_GLUE.match(sentence[mentions[i - 1].stop:m.start]) and not mentions[i - 1].particle:
+            groups.append(g)
+        else:
+            g += 1
+            groups.append(g)
+    return groups
+
+
+# --- type and direction ------------------------------------------------------------------------
+def _tier(idx: EntityIndex, eid: str, tiers: dict, new: set[str]) -> tuple[int | None, str | None]:
+    if eid in new:
+        return None, None
+    cats = idx.categories(eid)
+    if not cats or cats[0] not in tiers:
+        return None, None
+    spec = tiers[cats[0]]
+    return spec.get("tier"), spec.get("sells")
+
+
+def _product(sentence: str, lang: str, path: str | None) -> tuple[str | None, str | None, str | None]:
+    for rtype, label, rx in _matchers(path)["products"][lang]:
+        hit = rx.search(sentence)
+        if hit:
+            return rtype, label, hit.group(0)
+    return None, None, None
+
+
+def _pick_amount(amounts: list[Money], kw: Keyword, a: Mention, b: Mention) -> Money | None:
+    usable = [x for x in amounts if x.context_ok]
+    if not usable:
+        return None
+    lo, hi = min(a.start, b.start, kw.start), max(a.end, b.end, kw.end)
+    inside = [x for x in usable if lo - 60 <= x.start <= hi + 80]
+    pool = inside or []
+    if not pool:
+        return None
+    return min(pool, key=lambda x: abs(x.start - kw.start))
+
+
+class _Sentence:
+    def __init__(self, text: str, lang: str, idx: EntityIndex, path: str | None,
+                 prev_subject: Mention | None):
+        self.text, self.lang, self.idx, self.path = text, lang, idx, path
+        m = _matchers(path)
+        found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"]
+        # "AMD (AMD)", "엔비디아(NVDA)": a repeat in brackets is the same mention
+        self.mentions = [x for i, x in enumerate(found)
+                         if not (i and found[i - 1].entity == x.entity
+                                 and re.fullmatch(r"\s*(?:Inc\.?|Corp\.?|Co\.?|Ltd\.?)?\s*[(（]\s*(?:[A-Za-z]{2,8}\s*:\s*)?",
+                                                  text[found[i - 1].stop:x.start]))]
+        self.coref = False
+        if prev_subject is not None:
+            c = m["coref"][lang].match(text) if lang == "en" else m["coref"][lang].search(text[:12])
+            if c and not any(x.start < c.end() for x in self.mentions):
+                end, particle = c.end(), ""
+                if lang == "ko" and c.group(0)[-1] in ("는", "가", "은"):
+                    end, particle = c.end() - 1, c.group(0)[-1]
+                self.mentions.insert(0, Mention(prev_subject.entity, c.start(), end, c.group(0)[:end - c.start()],
+                                                particle, prev_subject.new))
+                self.coref = True
+        self.mentions.sort(key=lambda x: x.start)
+        self.groups = _groups(text, self.mentions)
+        self.keywords = find_keywords(text, lang, path)
+        self.amounts = find_amounts(text)
+        self.reported = bool(m["reported"][lang].search(text))
+        self.exploratory = bool(m["exploratory"][lang].search(text))
+        self.terminated = bool(m["terminated"][lang].search(text))
+
+    def role(self, mention: Mention, kw: Keyword) -> str:
+        if self.lang == "ko":
+            return ko_role(self.text, mention, self.mentions)
+        return en_role(self.text, mention, kw, self.mentions)
+
+    def subject(self) -> Mention | None:
+        """The company this sentence is about (for a following 'the company')."""
+        for m in self.mentions:
+            end = Keyword("", len(self.text), len(self.text), "")
+            r = ko_role(self.text, m, self.mentions) if self.lang == "ko" else en_role(self.text, m, end, self.mentions)
+            if r in ("SUBJ", "POSS"):
+                return m
+        return self.mentions[0] if self.mentions else None
+
+
+def _frame_pairs(s: _Sentence, kw: Keyword, cls: str) -> list[tuple[Mention, Mention, float, str]]:
+    """(agent, patient, base confidence, rule) for one keyword, from the roles around it."""
+    near = [m for m in s.mentions if abs(m.start - kw.start) <= MAX_SPAN]
+    if len(near) < 2:
+        return []
+    roles = {id(m): s.role(m, kw) for m in near}
+    group = {id(m): g for m, g in zip(s.mentions, s.groups)}
+    before = [m for m in near if m.start < kw.start]
+    after = [m for m in near if m.start > kw.end]
+    # names after this keyword but before the next one belong to this keyword ("a contract with X,
+    # money that Y says will fund an agreement with Z": Z is the agreement's, not the contract's)
+    later = [k.start for k in s.keywords if k.start > kw.end]
+    own_after = [m for m in after if not later or m.start < min(later)]
+    out: list[tuple[Mention, Mention, float, str]] = []
+
+    def pick(cands: list[Mention], wanted: tuple[str, ...], nearest_to: int) -> Mention | None:
+        hits = [m for m in cands if roles[id(m)] in wanted and
+                not (m.new and roles[id(m)] in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and cls != "acquire")
+                and not (roles[id(m)] == "AND" and m.start > kw.start)]
+        return min(hits, key=lambda m: abs(m.start - nearest_to)) if hits else None
+
+    if s.lang == "ko":
+        agent_roles = ("SUBJ", "POSS")
+        if cls in ("invest", "lend"):
+            patient_roles = ("TO",)
+        elif cls == "acquire":
+            patient_roles = ("OBJ",)
+        elif cls == "supply":
+            patient_roles = ("TO", "WITH", "FROM")
+        elif cls == "buy":
+            patient_roles = ("FROM", "WITH", "POSS")
+        elif cls == "raise":
+            patient_roles = ("FROM",)
+        else:  # contract, partner, lease
+            patient_roles = ("WITH",)
+        pool = before if before else near
+        agent = pick(pool, agent_roles, 0) if pool else None
+        if agent is None and cls in ("contract", "partner", "lease", "supply"):
+            # "메타와 코닝은 ... 계약": the joint subject is a WITH name followed by a SUBJ name
+            for i, m in enumerate(pool[:-1]):
+                nxt = pool[i + 1]
+                if roles[id(m)] == "WITH" and roles[id(nxt)] == "SUBJ" and not s.text[m.stop:nxt.start].strip():
+                    out.append((nxt, m, 0.75, "ko: X와 Y는 ... (joint subject)"))
+                    return out
+            return out
+        if agent is None:
+            return out
+        rest = [m for m in pool if m is not agent and group[id(m)] != group[id(agent)]]
+        if cls == "buy" and roles[id(agent)] == "SUBJ":
+            rest = [m for m in rest if roles[id(m)] in patient_roles and
+                    (roles[id(m)] != "POSS" or m.start > agent.start)]
+        patient = pick(rest, patient_roles, kw.start)
+        if patient is None and cls in ("invest", "acquire") and roles[id(agent)] == "POSS":
+            # "엔비디아의 CoreWeave 20억달러 투자": the bare name right after the owner
+            patient = next((m for m in rest if m.start > agent.start and roles[id(m)] == "BARE"
+                            and not s.text[agent.stop:m.start].strip()), None)
+        if patient is None:
+            return out
+        if cls == "supply" and roles[id(patient)] == "WITH":
+            out.append((agent, patient, 0.65, f"ko: {agent.particle} ... {patient.particle} {kw.text} (tiers)"))
+        else:
+            out.append((agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}"))
+        return out
+
+    # English
+    if cls in ("invest", "lend"):
+        agent = pick(before, ("SUBJ", "POSS"), kw.start) or pick(near, ("BY", "FROM"), kw.start)
+        patient = pick([m for m in own_after if m is not agent], ("IN", "TO", "FOR", "OBJ"), kw.end)
+        if agent is not None and patient is not None and (roles[id(patient)] != "OBJ" or
+                                                          kw.text.lower() in ("backs", "backed", "backing")):
+            out.append((agent, patient, 0.85, f"en: X {kw.text} {roles[id(patient)].lower()} Y"))
+    elif cls == "raise":
+        investee = pick(before, ("SUBJ", "POSS"), kw.start)
+        investor = pick([m for m in near if m is not investee], ("FROM", "BY"), kw.end)
+        if investee is not None and investor is not None:
+            out.append((investor, investee, 0.8, f"en: Y {kw.text} ... from/by X"))
+    elif cls == "acquire":
+        passive = re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", s.text[:kw.start])
+        if passive:
+            target = pick(before, ("SUBJ",), kw.start)
+            acquirer = pick(after, ("BY",), kw.end)
+        else:
+            acquirer = pick(before, ("SUBJ", "POSS"), kw.start) or pick(after, ("BY",), kw.end)
+            target = pick([m for m in after if m is not acquirer], ("OBJ", "OF"), kw.end)
+        if acquirer is not None and target is not None:
+            out.append((acquirer, target, 0.85, f"en: X {kw.text} Y"))
+    elif cls == "commit":
+        agent = pick(before, ("SUBJ", "POSS"), kw.start)
+        patient = pick(own_after, ("TO",), kw.end)
+        if agent is not None and patient is not None:
+            out.append((agent, patient, 0.75, f"en: X {kw.text} ... to Y"))
+    elif cls in ("supply", "buy"):
+        agent = pick(before, ("SUBJ", "POSS"), kw.start)
+        wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ")
+        deploy = cls == "buy" and kw.text.lower().startswith("deploy")
+        if deploy:
+            wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
+        patient = pick([m for m in own_after if m is not agent], wanted, kw.end)
+        if deploy and patient is not None and not _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]:
+            patient = None                     # "deploy OpenAI's models" is not a purchase
+        if agent is not None and patient is not None:
+            sym = roles[id(patient)] in ("WITH",) or (cls == "buy" and roles[id(patient)] == "OBJ")
+            out.append((agent, patient, 0.65 if sym else 0.85,
+                        f"en: X {kw.text} {roles[id(patient)].lower()} Y{' (tiers)' if sym else ''}"))
+    else:  # contract, partner, lease: two parties
+        joint = _joint_subject(s, [m for m in before if not m.new])
+        if joint is not None:
+            agent, patient = joint
+        else:
+            agent = pick(before, ("SUBJ", "POSS"), kw.start)
+            other = [m for m in own_after + [m for m in before if m is not agent]
+                     if m is not agent and (agent is None or group[id(m)] != group[id(agent)])]
+            wanted = ("WITH", "BETWEEN", "FOR") if cls == "partner" else ("WITH", "BETWEEN")
+            patient = pick([m for m in other if m.start > kw.start or roles[id(m)] == "WITH"], wanted, kw.start)
+        if agent is not None and patient is not None and agent.entity != patient.entity:
+            out.append((agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)"))
+    return out
+
+
+def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Mention] | None:
+    """Two names opening a clause together, followed by its verb: "Meta and Corning signed",
+    "Meta, Corning sign", "AMD (AMD) and OpenAI announced" (not "the Nvidia and AMD GPU deals")."""
+    for first, second in reversed(list(zip(before, before[1:]))):
+        if first.entity != second.entity and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|&)\s*",
+                                                          s.text[first.end:second.start]) \
+                and JOINT_VERB.match(s.text[second.end:]):
+            return first, second
+    return None
+
+
+def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: float, rule: str,
+            new: set[str]) -> Candidate | None:
+    m = _matchers(s.path)
+    spec = m["frames"][kw.cls]
+    frame, rtype = spec["frame"], spec["type"]
+    src, dst = agent, patient
+    conf = base
+    product_type, product_label, product_word = _product(s.text, s.lang, s.path)
+    if frame == "reversed":
+        src, dst = patient, agent
+    if frame == "commit" and product_type is not None:
+        # money committed to a seller for a product is a purchase: the seller supplies the buyer
+        src, dst, rtype = patient, agent, product_type
+    if kw.cls in ("contract", "lease", "partner") or "(tiers)" in rule:
+        ta, sa = _tier(s.idx, agent.entity, m["tiers"], new)
+        tb, sb = _tier(s.idx, patient.entity, m["tiers"], new)
+        if ta is not None and tb is not None and ta != tb:
+            src, dst = (agent, patient) if ta > tb else (patient, agent)
+            seller_sells = sa if ta > tb else sb
+        elif (ta is None) != (tb is None) and (ta if ta is not None else tb) not in (2, 3):
+            # one side unknown: a known buyer (a lab, a hyperscaler) faces a seller, and a known
+            # upstream maker (a foundry, a fiber maker) faces a buyer
+            known_tier = ta if ta is not None else tb
+            known, unknown = (agent, patient) if ta is not None else (patient, agent)
+            src, dst = (unknown, known) if known_tier <= 1 else (known, unknown)
+            seller_sells = None if known_tier <= 1 else (sa if ta is not None else sb)
+            conf -= 0.05
+        else:
+            seller_sells = sa if ta is not None else None
+            conf -= 0.1 if ta == tb and ta is not None else 0.05
+        if kw.cls == "lease":
+            rtype = "lease"
+        elif kw.cls == "partner":
+            differ = ta is not None and tb is not None and ta != tb
+            # a collaboration "to co-develop and deploy custom accelerators" sells a product; "a
+            # compute partner" or "a cloud partnership" alone does not say who buys what
+            rtype = product_type if (product_type == "supplies" and differ and not s.exploratory) \
+                else "partners_with"
+        elif kw.cls == "contract" and s.exploratory and s.amounts == []:
+            rtype = "partners_with"      # "agreed to explore", a memorandum: not yet a sale
+        elif kw.cls == "contract":
+            rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
+        else:
+            rtype = rtype or product_type or "supplies"
+    elif rtype == "supplies" and product_type in ("cloud_capacity", "power_supply", "lease"):
+        rtype = product_type
+    if rtype == "supplies" and kw.cls in ("supply", "buy", "contract"):
+        _, sells = _tier(s.idx, src.entity, m["tiers"], new)
+        if product_type is None and sells in ("cloud_capacity", "power_supply", "lease"):
+            rtype = sells
+    if src.entity == dst.entity:
+        return None
+    money = _pick_amount(s.amounts, kw, agent, patient)
+    cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
+                     confidence=conf, rule=f"{kw.cls}: {rule}",
+                     product=product_label if rtype not in ("invests_in", "acquires", "lends",
+                                                            "partners_with") else None)
+    if money is not None:
+        cand.amount, cand.currency, cand.amount_qualifier = money.value, money.currency, money.qualifier
+        cand.confidence += 0.05
+    if s.reported:
+        cand.status = "reported_not_confirmed"
+        cand.confidence -= 0.1
+        if money is not None and not cand.amount_qualifier:
+            cand.amount_qualifier = "reported"
+    if s.terminated:
+        cand.status = "terminated"
+    if s.coref and (agent is s.mentions[0] or patient is s.mentions[0]):
+        cand.confidence -= 0.15
+        cand.rule += " (the company = the previous sentence's subject)"
+    for x in (src, dst):
+        if x.new:
+            cand.new_entities[x.entity] = x.text
+            cand.confidence -= 0.1
+    if max(abs(agent.start - kw.start), abs(patient.start - kw.start)) > 100:
+        cand.confidence -= 0.1
+    cand.confidence = round(min(0.95, max(0.05, cand.confidence)), 2)
+    return cand
+
+
+# --- unknown companies ----------------------------------------------------------------------------
+_EN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9&.\-]*(?:\s+(?:[A-Z][A-Za-z0-9&.\-]*|&|of))*")
+_KO_GENERIC = re.compile(r"(?:기업|업체|회사|고객사|고객|정부|당국|기관|사업|시장|공장|센터|그룹사|협력사|"
+                         r"투자사|운영사|제조사|기업들|업계|양사|자사|당사|대형|글로벌|미국|중국|대만|일본|한국|"
+                         r"유럽|현지|국내|해외|발주처|상대방|빅테크|스타트업|파트너|거래처|전문기업|"
+                         r"최고경영자|대표|회장|관계자|정부와|주주|은행|증권|지역|주|시|국|팀|부문)$")
+_KO_PARTICLE_ROLE = re.compile(r"([\uac00-\ud7a3A-Za-z0-9]{2,12}?)(와의|과의|와|과|에게|로부터|으로부터)(?=\s)")
+_SLUG = re.compile(r"[^a-z0-9]+")
+GENERIC_WORDS = {"Energy", "Power", "Capital", "Group", "Holdings", "Partners", "Technologies", "Systems",
+                 "Networks", "Labs", "Cloud", "Data", "Global", "International", "Ventures", "Fund", "Bank",
+                 "Ethernet", "PCIe", "NVLink", "InfiniBand", "Nuclear", "Solar", "Wind", "Gas", "Grid"}
+PRODUCTISH = (r"\b(?:Units?|Processing|Processors?|Chips?|GPUs?|TPUs?|Platform|Systems?|Servers?|"
+              r"Superchips?|Models?|Cloud|Services?|Data Centers?|Campus|Plant|Act|Program|Fund)$")
+
+
+def slug(name: str) -> str:
+    """An id for a proposed company: lowercase ASCII words joined by '_' (Hangul kept as 'new_<n>')."""
+    s = _SLUG.sub("_", name.lower()).strip("_")
+    if not s:
+        s = "new_" + "".join(f"{ord(c):x}" for c in name)[:16]
+    return s
+
+
+def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Mention],
+                    path: str | None) -> list[Mention]:
+    """Names of companies the dataset does not have, where a deal needs a counterparty."""
+    not_names = _matchers(path)["not_names"]
+    taken = [(m.start, m.stop) for m in known]
+    out: list[Mention] = []
+    if lang == "en":
+        for m in _EN_NAME.finditer(sentence):
+            words = m.group(0).split()
+            while words and (words[0] in not_names or words[0].rstrip(".,") in not_names):
+                words = words[1:]
+            while words and (words[-1] in not_names or words[-1] in ("&", "of")):
+                words = words[:-1]
+            if not words:
+                continue
+            name = " ".join(words).rstrip(".,")
+            start = sentence.find(name, m.start())
+            end = start + len(name)
+            if len(words) == 1 and (start == 0 or words[0] in GENERIC_WORDS):
+                continue      # a capitalised first word, or "Energy", "Cloud": not a name on its own
+            if any(a < end and start < b for a, b in taken) or len(name) < 3 or name.isupper() and len(name) <= 6:
+                continue      # tickers and acronyms (AVGO, NASDAQ) are not new companies
+            if re.search(r"\(\s*(?:[A-Za-z]+\s*:\s*)?$", sentence[:start]):
+                continue      # "(NASDAQ: AVGO)" after a name
+            if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name):
+                continue
+            if re.search(r"[A-Z]+-[a-z]", name) or re.search(PRODUCTISH, name):
+                continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
+            if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3 for k in known):
+                continue      # "chipmaker Intel", "AI-cloud operator IREN": it describes the next name
+            out.append(Mention(slug(name), start, end, name, "", True))
+    else:
+        for m in _KO_PARTICLE_ROLE.finditer(sentence):
+            word = m.group(1)
+            start, end = m.start(1), m.end(1)
+            if any(a < end and start < b for a, b in taken) or _KO_GENERIC.search(word):
+                continue
+            # only a counterparty right before the deal itself ("테슬라와 23조원 규모 ... 계약"):
+            # Korean nouns and names look alike, so the deal must follow within a few words
+            if not re.match(r"\s*(?:다년간\s*|향후\s*|총\s*|약\s*|최대\s*)?(?:[\d.,]+\s*[조억만천]|"
+                            r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자)",
+                            sentence[m.end():m.end() + 24]):
+                continue
+            if not HANGUL.search(word) and not word[0].isupper():
+                continue
+            out.append(Mention(slug(word), start, end, word, m.group(2), True))
+    return out
+
+
+# --- the whole pipeline ----------------------------------------------------------------------------
+def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
+            propose_new: bool = True) -> list[Candidate]:
+    """Candidate relationships in a text, one per (pair, type), best evidence first."""
+    best: dict[tuple, Candidate] = {}
+    prev_subject: Mention | None = None
+    for sent in sentences(text):
+        s = _Sentence(sent, lang, idx, path, prev_subject)
+        if s.keywords and propose_new:
+            unknown = propose_unknown(sent, lang, idx, s.mentions, path)
+            if unknown:
+                s.mentions = sorted(s.mentions + unknown, key=lambda x: x.start)
+                s.groups = _groups(sent, s.mentions)
+        new = {m.entity for m in s.mentions if m.new}
+        for kw in s.keywords:
+            for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls):
+                cand = _decide(s, kw, agent, patient, base, rule, new)
+                if cand is None:
+                    continue
+                old = best.get(cand.key)
+                if old is None or (cand.confidence, cand.amount is not None) > (old.confidence, old.amount is not None):
+                    if old is not None and cand.amount is None and old.amount is not None:
+                        cand.amount, cand.currency, cand.amount_qualifier = old.amount, old.currency, old.amount_qualifier
+                    best[cand.key] = cand
+                elif old.amount is None and cand.amount is not None:
+                    old.amount, old.currency, old.amount_qualifier = cand.amount, cand.currency, cand.amount_qualifier
+        subj = s.subject()
+        if subj is not None:
+            prev_subject = subj
+    directed = {frozenset((c.source, c.target)) for c in best.values() if c.type != "partners_with"}
+    kept = [c for c in best.values()
+            if c.type != "partners_with" or frozenset((c.source, c.target)) not in directed]
+    return sorted(kept, key=lambda c: -c.confidence)

@@ -1,0 +1,136 @@
+"""Company names in article text, resolved to dataset ids through names, Korean names, aliases
+and tickers; Korean particles after a name are kept as the name's grammatical role.
+
+>>> idx = EntityIndex([{"id": "nvidia", "name": "Nvidia", "name_ko": "엔비디아", "aliases": [],
+...                     "ticker": "NVDA", "kind": "company", "category": ["accelerator"]}])
+>>> [(m.entity, m.particle) for m in idx.find("엔비디아가 NVDA 주식을")]
+[('nvidia', '가'), ('nvidia', '')]
+>>> idx.find("엔비디아버스")   # a longer Korean word is not the name
+[]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+#: Korean particles (josa) that may follow a name, longest first.
+PARTICLES = sorted([
+    "와의", "과의", "와는", "과는", "와도", "과도", "에게서", "에게", "에서의", "에서", "에는", "에도", "에의",
+    "에", "으로부터", "로부터", "으로는", "으로", "로는", "로", "이라고", "라고", "이라는", "라는", "이다", "이며",
+    "이고", "이나", "이랑", "랑", "처럼", "보다", "까지", "부터", "마저", "조차", "만큼", "향", "측은", "측",
+    "의", "은", "는", "이", "가", "을", "를", "와", "과", "도", "만", "인", "엔", "사", "사의", "사는", "사가",
+], key=len, reverse=True)
+_PARTICLE = re.compile("(?:" + "|".join(PARTICLES) + ")")
+#: Short or everyday words that are names only when written exactly so (case-sensitive).
+EXACT_CASE_MAX = 4
+
+
+@dataclass
+class Mention:
+    """One name found in a text: which entity (or a proposed new one), where, and what follows."""
+
+    entity: str
+    start: int
+    end: int          # end of the name itself
+    text: str
+    particle: str = ""   # Korean particle right after the name ('' if none)
+    new: bool = False    # a company the dataset does not know yet (proposed by the extractor)
+
+    @property
+    def stop(self) -> int:
+        """End of the name and its particle."""
+        return self.end + len(self.particle)
+
+
+@dataclass
+class EntityIndex:
+    """All the ways the dataset's entities can be written, compiled into one matcher."""
+
+    entities: Iterable[dict]
+    ambiguous: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.by_id: dict[str, dict] = {}
+        self.surface: dict[str, str] = {}      # exact surface form -> id
+        self.folded: dict[str, str] = {}       # casefolded long Latin forms -> id
+        for e in self.entities:
+            self.by_id[e["id"]] = e
+            names = [e["name"], e.get("name_ko"), *(e.get("aliases") or [])]
+            ticker = e.get("ticker")
+            if ticker and re.fullmatch(r"[A-Z]{2,5}", ticker):
+                names.append(ticker)
+            for n in names:
+                n = (n or "").strip()
+                if len(n) < 2 or n in self.ambiguous:
+                    continue
+                self.surface.setdefault(n, e["id"])
+                if not HANGUL.search(n) and len(n) > EXACT_CASE_MAX:
+                    self.folded.setdefault(n.casefold(), e["id"])
+        forms = sorted(set(self.surface) | set(self.folded), key=len, reverse=True)
+        self._regex = re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE) if forms else None
+
+    def kind(self, eid: str) -> str:
+        return self.by_id[eid].get("kind", "company") if eid in self.by_id else "company"
+
+    def categories(self, eid: str) -> list[str]:
+        return list(self.by_id.get(eid, {}).get("category") or [])
+
+    def name(self, eid: str) -> str:
+        return self.by_id[eid]["name"] if eid in self.by_id else eid
+
+    def _resolve(self, found: str) -> str | None:
+        if found in self.surface:
+            return self.surface[found]
+        if HANGUL.search(found) or len(found) <= EXACT_CASE_MAX:
+            return None
+        return self.folded.get(found.casefold())
+
+    def find(self, text: str) -> list[Mention]:
+        """Every name in `text`, longest first where names overlap, left to right."""
+        out: list[Mention] = []
+        if self._regex is None:
+            return out
+        pos = 0
+        while True:
+            m = self._regex.search(text, pos)
+            if not m:
+                return out
+            mention = self._accept(text, m.start(), m.end())
+            if mention is None:
+                pos = m.start() + 1
+                continue
+            out.append(mention)
+            pos = mention.stop if mention.stop > m.start() else m.end()
+
+    def _accept(self, text: str, start: int, end: int) -> Mention | None:
+        found = text[start:end]
+        eid = self._resolve(found)
+        if eid is None:
+            # the exact-case form may be a shorter alternative at this position
+            for length in range(end - start - 1, 1, -1):
+                sub = text[start:start + length]
+                eid = self._resolve(sub) if sub in self.surface or sub.casefold() in self.folded else None
+                if eid:
+                    end, found = start + length, sub
+                    break
+            if eid is None:
+                return None
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        latin_start, latin_end = not HANGUL.match(found[0]), not HANGUL.match(found[-1])
+        if latin_start and (before.isascii() and before.isalnum()):
+            return None
+        if not latin_start and HANGUL.match(before):
+            return None
+        particle = ""
+        if HANGUL.match(after):
+            rest = re.match(r"[\uac00-\ud7a3]+", text[end:]).group(0)
+            if _PARTICLE.fullmatch(rest):
+                particle = rest
+            elif not latin_end:
+                return None          # 메타버스 is not 메타; a Latin name may run into Hangul (TSMC공장)
+        elif latin_end and (after.isascii() and after.isalnum()):
+            return None
+        return Mention(eid, start, end, found, particle)
