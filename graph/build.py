@@ -31,7 +31,20 @@ _PART_YEAR = re.compile(r"^(?:Q[1-4]|[1-4]Q|H[12]|[12]H|CQ[1-4])\b", re.IGNORECA
 _PER_YEAR = {"Q": 4, "H": 2, "C": 4}
 
 
-def _latest(facts: Iterable[dict], metric: str) -> dict | None:
+def _is_forecast(fact: dict) -> bool:
+    """A full-year figure published before that year could have ended: a year later than the
+    publication, or the same year with the source calling it guidance. (Quarters are left alone:
+    fiscal years are named by the year they end in, so Q1 FY2026 is reported in 2025.)"""
+    period = fact["period"].strip()
+    year = re.search(r"(\d{4})$", period)
+    published = fact["source"].get("date")
+    if not year or not published or _PART_YEAR.match(period):
+        return False
+    y = int(year.group(1))
+    return y > published.year or (y == published.year and "guidance" in (fact.get("note") or "").lower())
+
+
+def latest_fact(facts: Iterable[dict], metric: str) -> dict | None:
     """The most recent fact of a metric (by period, then source date) that needs no conversion.
 
     A flow (revenue, capex) is a denominator of yearly exposure weights, so a full-year figure
@@ -40,9 +53,13 @@ def _latest(facts: Iterable[dict], metric: str) -> dict | None:
     """
     fitting = [f for f in facts if f["metric"] == metric and not f["counterparty"]
                and f["unit"] in ("USD", "fraction") and f.get("qualifier") != "up_to"]
+    # a figure for a year that had not begun when it was published is a forecast ("ASML expects
+    # China to fall to about 20% of 2026 sales", said in January 2026): actual figures come first
+    actual = [f for f in fitting if not _is_forecast(f)]
+    fitting = actual or fitting
     if not fitting:
         return None
-    key = lambda f: (f["period"][-4:], f["source"]["date"])  # noqa: E731
+    key = lambda f: (f["period"][-4:], not _PART_YEAR.match(f["period"].strip()), f["source"]["date"])  # noqa: E731
     if metric in ("revenue", "capex"):
         annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
         if annual:
@@ -57,7 +74,7 @@ def _node_attrs(entity: dict, facts: list[dict]) -> dict[str, Any]:
     attrs = {k: v for k, v in entity.items() if k != "id"}
     attrs["facts"] = facts
     for metric, key in SUMMARY_METRICS.items():
-        fact = _latest(facts, metric)
+        fact = latest_fact(facts, metric)
         attrs[key] = fact["value"] if fact else None
         attrs[f"{key}_period"] = fact["period"] if fact else None
     return attrs

@@ -16,6 +16,8 @@ from typing import Any
 import networkx as nx
 import yaml
 
+from capexgraph.graph.build import latest_fact
+
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "category", "country", "kind", "ticker", "has_fact", "not_id"}
 
@@ -153,11 +155,9 @@ def _matches(node: str, data: dict, sel: dict) -> bool:
 
 
 def _fact_value(data: dict, metric: str) -> tuple[float, dict] | None:
-    facts = [f for f in data.get("facts", []) if f["metric"] == metric and not f.get("counterparty")]
-    if not facts:
-        return None
-    best = max(facts, key=lambda f: (f["period"][-4:], f["source"]["date"]))
-    return best["value"], best
+    """A company's figure for a metric, chosen as the graph summarises it (latest actual period)."""
+    best = latest_fact(data.get("facts", []), metric)
+    return (best["value"], best) if best else None
 
 
 def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0) -> list[Seed]:

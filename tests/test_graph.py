@@ -51,7 +51,7 @@ def test_frames_are_one_call_away(mini):
 
 def test_revenue_prefers_a_full_year_and_annualises_quarters():
     """Revenue is the denominator of yearly weights: a later quarter must not replace a year."""
-    from capexgraph.graph.build import _latest
+    from capexgraph.graph.build import latest_fact as _latest
 
     src = {"date": dt.date(2026, 1, 1)}
     fy = {"metric": "revenue", "value": 500.0, "unit": "USD", "period": "FY2025", "counterparty": None,
@@ -64,3 +64,18 @@ def test_revenue_prefers_a_full_year_and_annualises_quarters():
     assert h1["value"] == 200.0
     share = {**fy, "metric": "revenue_share_china", "unit": "fraction", "value": 0.4, "period": "Q3 FY2025"}
     assert _latest([share, {**share, "value": 0.3, "period": "FY2024"}], "revenue_share_china")["value"] == 0.4
+
+
+def test_a_forecast_share_does_not_replace_the_actual_one():
+    """ASML's January 2026 guidance for 2026 is a forecast; its 2025 share is what was measured."""
+    from capexgraph.graph.build import latest_fact
+
+    jan = {"date": dt.date(2026, 1, 29)}
+    actual = {"metric": "revenue_share_china", "value": 0.33, "unit": "fraction", "period": "FY2025",
+              "counterparty": None, "qualifier": None, "source": jan, "note": "China was 33% of 2025 sales."}
+    guided = {**actual, "value": 0.2, "period": "FY2026", "note": "expects about 20% in 2026 (guidance)"}
+    assert latest_fact([actual, guided], "revenue_share_china")["value"] == 0.33
+    # a quarter of a fiscal year named by its end year is not a forecast
+    q1 = {**actual, "value": 0.386, "period": "Q1 FY2026", "source": {"date": dt.date(2025, 8, 1)}, "note": ""}
+    assert latest_fact([actual, q1], "revenue_share_china")["value"] == 0.386
+    assert latest_fact([guided], "revenue_share_china")["value"] == 0.2   # nothing better known
