@@ -440,7 +440,7 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     frame, rtype = spec["frame"], spec["type"]
     src, dst = agent, patient
     conf = base
-    product_type, product_label, product_word = _product(s.text, s.lang, s.path)
+    product_type, product_label, _ = _product(s.text, s.lang, s.path)
     if frame == "reversed":
         src, dst = patient, agent
     if frame == "commit" and product_type is not None:

@@ -1,14 +1,12 @@
 """The shipped dataset: valid, large enough, cited, and holding the deals our users read about."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
 import pytest
 
 from capexgraph.graph import load_graph
-from capexgraph.ingest import default_data_dir
 
 REQUIRED = {
     # name as users say it -> (entity id, ticker or None for private companies)
