@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from capexgraph.ingest import DataError, default_data_dir, load_records
+from capexgraph.ingest import DataError, default_data_dir, read_tables, records_from_tables
 from capexgraph.ingest.articles import MAX_BYTES, ArticleError, parse_date_text, read_article
 from capexgraph.ingest.candidates import candidate_rows, merge_candidates, write_candidates
 from capexgraph.ingest.deals import extract
@@ -65,13 +65,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for e in errors:
             print(f"error: {e}", file=sys.stderr)
         raise UsageError(f"{len(errors)} of {len(args.files)} file(s) could not be read; nothing was written")
-    records = load_records(args.data)
+    tables = read_tables(args.data)
+    records = records_from_tables(tables)
     index = EntityIndex(records.entities.values())
     names = {eid: e["name"] for eid, e in records.entities.items()}
-    existing = [{"id": r["id"], "source": r["source"], "target": r["target"], "type": r["type"],
-                 "amount": f"{r['amount']:.0f}" if r["amount"] is not None else "",
-                 "currency": r["currency"] or "", "date": r["date"].isoformat(), "source_ids": ";".join(r["source_ids"])}
-                for r in records.relationships]
+    # the deals already in the dataset, as rows of relationships.csv: what `accept` matches against
+    existing = tables.relationships.to_dict("records")
     rows, per_article = [], []
     for i, art in enumerate(articles, start=1):
         cands = [c for c in extract(art.text, index, art.language) if c.confidence >= args.min_confidence]

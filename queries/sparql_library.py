@@ -118,8 +118,9 @@ def load_library(directory: Path | None = None) -> dict[str, SparqlQuery]:
     return {q.name: q for q in queries}
 
 
-def _term(param: Param, raw: str) -> str:
-    """The SPARQL term for a command-line value, escaped by rdflib (never raw text)."""
+def _literal(param: Param, raw: str) -> Literal:
+    """A parameter value (command-line text, or a default) as a typed RDF literal; ParamError if
+    it is not of the parameter's kind. Used both to rewrite the query text and to bind it."""
     raw = raw.strip() if param.kind != "string" else raw
     if param.kind in ("integer", "limit"):
         try:
@@ -128,10 +129,10 @@ def _term(param: Param, raw: str) -> str:
             raise ParamError(f"parameter {param.name} takes a whole number, not '{raw}'") from None
         if param.kind == "limit" and value < 0:
             raise ParamError(f"parameter {param.name} must be >= 0")
-        return str(value)
+        return Literal(value)
     if param.kind == "decimal":
         try:
-            return Literal(Decimal(raw), datatype=XSD.decimal).n3()
+            return Literal(Decimal(raw), datatype=XSD.decimal)
         except Exception:
             raise ParamError(f"parameter {param.name} takes a number, not '{raw}'") from None
     if param.kind == "date":
@@ -139,8 +140,14 @@ def _term(param: Param, raw: str) -> str:
             value = dt.date.fromisoformat(raw)
         except ValueError:
             raise ParamError(f"parameter {param.name} takes a date YYYY-MM-DD, not '{raw}'") from None
-        return f'"{value.isoformat()}"^^<{XSD.date}>'
-    return Literal(raw).n3()
+        return Literal(value, datatype=XSD.date)
+    return Literal(raw)
+
+
+def _term(param: Param, raw: str) -> str:
+    """The SPARQL term for a command-line value, escaped by rdflib (never raw text)."""
+    lit = _literal(param, raw)
+    return str(lit) if param.kind in ("integer", "limit") else lit.n3()
 
 
 def bind(query: SparqlQuery, overrides: dict[str, str], graph: Graph | None = None) -> str:
@@ -159,24 +166,6 @@ def bind(query: SparqlQuery, overrides: dict[str, str], graph: Graph | None = No
         else:
             text = _values_block(key).sub(lambda m: f"VALUES ?{key} {{ {term} }}", text)
     return text
-
-
-def _literal(param: Param, raw: str) -> Literal:
-    if param.kind == "integer":
-        return Literal(int(raw))
-    if param.kind == "decimal":
-        return Literal(Decimal(raw.strip()), datatype=XSD.decimal)
-    if param.kind == "date":
-        return Literal(dt.date.fromisoformat(raw.strip()), datatype=XSD.date)
-    return Literal(raw)
-
-
-def _literal_default(param: Param) -> Literal:
-    if param.kind == "date":
-        return Literal(param.default, datatype=XSD.date)
-    if param.kind == "decimal":
-        return Literal(param.default, datatype=XSD.decimal)
-    return Literal(param.default)
 
 
 def plain(term: Any) -> Any:
@@ -210,8 +199,8 @@ def run(query: SparqlQuery, graph: Graph, overrides: dict[str, str] | None = Non
     for name, param in query.params.items():
         if param.kind == "limit":
             continue
-        value = _literal(param, overrides[name]) if name in overrides else _literal_default(param)
-        init[Variable(name)] = value
+        raw = overrides[name] if name in overrides else str(param.default)
+        init[Variable(name)] = _literal(param, raw)
     result = graph.query(text, initBindings=init)
     columns = [str(v) for v in (result.vars or [])]
     rows = [{c: plain(row[i]) for i, c in enumerate(columns)} for row in result]
