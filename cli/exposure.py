@@ -13,10 +13,10 @@ import networkx as nx
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
+from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.exposure import Exposure, run_exposure, weights_from_frame
-from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario_file,
-                                          resolve_seeds, scenario_library)
-from capexgraph.queries.weights import CHANNELS, derive_weights
+from capexgraph.queries.scenarios import Scenario, ScenarioError, load_scenario_file, scenario_library
+from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
 
 from .common import UsageError, add_dataset_options, run_guarded
 from .common import magnitude as magnitude_arg
@@ -27,10 +27,12 @@ HEAD = {
     "en": {"rank": "rank", "company": "company", "ticker": "ticker", "category": "category",
            "score": "score", "supply": "supply", "demand": "demand", "financial": "financial",
            "direct": "direct", "path": "strongest path", "weight": "weight",
-           "contribution": "contribution"},
+           "contribution": "contribution", "loss": "loss", "gain": "gain", "net": "net",
+           "losers": "Most exposed (net losers)", "gainers": "Who gains (net gainers)"},
     "ko": {"rank": "순위", "company": "기업", "ticker": "티커", "category": "분류", "score": "노출도",
            "supply": "공급", "demand": "수요", "financial": "금융", "direct": "직접",
-           "path": "주요 경로", "weight": "비중", "contribution": "기여"},
+           "path": "주요 경로", "weight": "비중", "contribution": "기여", "loss": "손실", "gain": "수혜",
+           "net": "순노출", "losers": "노출도 상위(순손실)", "gainers": "수혜 기업(순이익)"},
 }
 
 EPILOG = """\
@@ -47,10 +49,14 @@ examples:
   exposure --graph edges.csv --scenario shock.yaml     your own network (source,target,channel,weight)
   exposure --shock taiwan_strait --html taiwan.html --chart taiwan.png   slide-ready graph and chart
 
-scores are in [0, 1]: the fraction of a company's value the model says is at risk. channel
-columns show supply (shock travels supplier -> customer), demand (customer -> supplier) and
-financial (investee -> investor). Weights without a published number are estimated; --explain
-shows which, with the rule behind each (data/exposure.yaml).
+how to read it: `loss` and `gain` are each in [0, 1], propagated separately; `score` is their net
+(loss - gain, in [-1, 1]). The first table ranks the net losers, the second (when the scenario
+names gainers: substitution, pricing power) the net gainers; --winners shows only the gainers.
+Countries and grid regions are conduits, shown in paths, not ranked (--include-places to list
+them). Channel columns split the loss: supply (shock travels supplier -> customer), demand
+(customer -> supplier) and financial (investee -> investor). Scores rank dependence; they are
+model scores, not loss forecasts. --explain shows every weight's rule, product class, status
+factor and source (rules: data/exposure.yaml, docs/EXPOSURE_MODEL.md).
 """
 
 
@@ -79,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", type=Path, metavar="EDGES.csv",
                    help="run on your own network: columns source,target,channel,weight")
     p.add_argument("--paths", type=int, default=3, metavar="K", help="paths per company in JSON/explain")
+    p.add_argument("--winners", action="store_true", help="show only who gains (net gainers)")
+    p.add_argument("--include-places", action="store_true",
+                   help="also rank countries and grid regions (normally shown only as seeds and in paths)")
     add_exposure_outputs(p)
     add_dataset_options(p)
     return p
@@ -174,6 +183,8 @@ def ticker_index(g: nx.MultiDiGraph) -> dict[str, str]:
 def choose_scenarios(args, lib: dict[str, Scenario]) -> list[Scenario]:
     chosen = []
     for name in args.shock or []:
+        if name in [sc.name for sc in chosen]:
+            raise UsageError(f"shock '{name}' is named twice; each scenario counts once")
         if name not in lib:
             raise UsageError(f"unknown shock '{name}'; valid: {', '.join(sorted(lib))}")
         chosen.append(lib[name])
@@ -217,45 +228,65 @@ def _sig(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
-def result_rows(ex: Exposure, view: View, top: int, k_paths: int) -> list[dict[str, Any]]:
-    pg = ex.path_graph()
-    ranked = ex.ranked()
+def result_rows(ex: Exposure, view: View, top: int, k_paths: int, side: str = "loss",
+                include_places: bool = False) -> list[dict[str, Any]]:
+    """Ranked rows of one side (net losers or net gainers); paths only for the rows shown."""
+    ranked = ex.winners(include_places=include_places) if side == "gain" else ex.ranked(include_places=include_places)
+    shown = ranked if top == 0 else ranked[:top]
+    pg = ex.path_graph(side) if shown and ex.weights.edge_count() <= ex.LARGE else None
+    loss, gain, net, direct = ex.scores, ex.gains, ex.net, ex.side(side).direct
     rows = []
     for rank, i in enumerate(ranked, 1):
         n = ex.nodes[i]
-        detailed = top == 0 or rank <= top
-        paths = ex.top_paths(n, k_paths, pg) if detailed else []
+        paths = ex.top_paths(n, k_paths, pg, side=side) if rank <= len(shown) else []
         rows.append({
             "rank": rank, "id": n, "name": view.name(n), "ticker": view.ticker(n) or None,
             "category": (view.g.nodes[n].get("category") if view.g is not None and n in view.g else []),
-            "score": _sig(ex.scores[i]), "direct": _sig(ex.direct[i]),
-            "channels": {c: _sig(v) for c, v in ex.channel_scores(i).items()},
+            "score": _sig(net[i]), "loss": _sig(loss[i]), "gain": _sig(gain[i]), "direct": _sig(direct[i]),
+            "channels": {c: _sig(v) for c, v in ex.channel_scores(i, side).items()},
             "paths": [{"nodes": p["nodes"], "channels": p["channels"],
                        "contribution": _sig(p["contribution"])} for p in paths],
-            "paths_cover": round(ex.coverage(n, paths), 4) if paths else None,
+            "paths_cover": round(ex.coverage(n, paths, side), 4) if paths else None,
         })
     return rows
 
 
-def print_ranking(rows, ex: Exposure, view: View, fmt: str, top: int, shock: dict) -> None:
+def _table(rows, ex: Exposure, view: View, fmt: str, side: str) -> str:
+    H = HEAD[view.lang]
+    cols = ["rank", "company", "ticker", "category", "score", *(["loss", "gain"] if ex.has_gains else []),
+            *ex.channels, "path"]
+    body = []
+    for r in rows:
+        best = view.path(r["paths"][0]["nodes"]) if r["paths"] else ""
+        body.append([r["rank"], r["name"], r["ticker"] or "", view.category(r["id"]), f"{r['score']:+.3f}"
+                     if ex.has_gains else f"{r['score']:.3f}",
+                     *([f"{r['loss']:.3f}", f"{r['gain']:.3f}"] if ex.has_gains else []),
+                     *(f"{r['channels'][c]:.3f}" for c in ex.channels), best])
+    nums = 1 + (2 if ex.has_gains else 0) + len(ex.channels)
+    return table([H.get(c, c) for c in cols], body, "markdown" if fmt == "markdown" else "table",
+                 right=[0, *range(4, 4 + nums)])
+
+
+def print_ranking(rows, gainers, ex: Exposure, view: View, fmt: str, top: int, shock: dict,
+                  winners_only: bool = False) -> None:
     H = HEAD[view.lang]
     shown = rows if top == 0 else rows[:top]
+    shown_g = gainers if top == 0 else gainers[:top]
     if fmt == "json":
-        print(json.dumps({"shock": shock, "results": rows}, ensure_ascii=False, indent=1, default=str))
+        print(json.dumps({"shock": shock, "results": [] if winners_only else rows, "gainers": gainers},
+                         ensure_ascii=False, indent=1, default=str))
         return
-    cols = ["rank", "company", "ticker", "category", "score", *ex.channels, "path"]
-    body = []
-    for r in shown:
-        best = view.path(r["paths"][0]["nodes"]) if r["paths"] else ""
-        body.append([r["rank"], r["name"], r["ticker"] or "", view.category(r["id"]),
-                     f"{r['score']:.3f}", *(f"{r['channels'][c]:.3f}" for c in ex.channels), best])
     if fmt == "csv":
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["rank", "id", "name", "ticker", "category", "score", "direct", *ex.channels, "path"])
-        for r, b in zip(shown, body):
-            w.writerow([r["rank"], r["id"], r["name"], r["ticker"] or "", b[3], r["score"], r["direct"],
-                        *(r["channels"][c] for c in ex.channels), b[-1]])
+        w.writerow(["side", "rank", "id", "name", "ticker", "category", "score", "loss", "gain", "direct",
+                    *ex.channels, "path"])
+        for side, part in (("loss", [] if winners_only else shown), ("gain", shown_g)):
+            for r in part:
+                best = view.path(r["paths"][0]["nodes"]) if r["paths"] else ""
+                w.writerow([side, r["rank"], r["id"], r["name"], r["ticker"] or "", view.category(r["id"]),
+                            r["score"], r["loss"], r["gain"], r["direct"],
+                            *(r["channels"][c] for c in ex.channels), best])
         sys.stdout.write(out.getvalue())
         return
     title = shock.get("title_ko") if view.lang == "ko" and shock.get("title_ko") else shock["title"]
@@ -263,52 +294,101 @@ def print_ranking(rows, ex: Exposure, view: View, fmt: str, top: int, shock: dic
     print(f"{lead}{title}  [{shock['name']}, magnitude x{shock['magnitude']:g}"
           f"{', as of ' + shock['as_of'] if shock.get('as_of') else ''}]")
     print()
-    print(table([H.get(c, c) for c in cols], body, fmt, right=[0, *range(4, 5 + len(ex.channels))]))
-    print()
-    est = shock.get("estimated_share")
+    sub = "**" if fmt == "markdown" else ""
+    if not winners_only:
+        if ex.has_gains:
+            print(f"{sub}{H['losers']}{sub}")
+            print()
+        print(_table(shown, ex, view, fmt, "loss"))
+        print()
+    if ex.has_gains and (shown_g or winners_only):
+        print(f"{sub}{H['gainers']}{sub}")
+        print()
+        print(_table(shown_g, ex, view, fmt, "gain") if shown_g else "(none)")
+        print()
+    pub = shock.get("published_share")
     if view.lang == "ko":
-        print(f"노출 기업 {len(rows)}곳 중 상위 {len(shown)}곳."
-              + (f" 엣지 가중치의 {est:.0%}는 추정치입니다(exposure --explain ID로 확인)." if est is not None else ""))
+        line = f"순손실 기업 {len(rows)}곳 중 상위 {len(shown)}곳"
+        line += f", 수혜 기업 {len(gainers)}곳." if ex.has_gains else "."
+        if pub is not None:
+            line += f" 엣지 가중치의 {pub:.0%}가 공시·발표 수치에 근거합니다(나머지는 추정; exposure --explain ID로 확인)."
+        line += " 점수는 의존도 순위이며 손실 예측이 아닙니다."
     else:
-        print(f"{len(rows)} companies exposed (score > 0); showing {len(shown)}."
-              + (f" {est:.0%} of edge weights are estimated (exposure --explain ID shows which)." if est is not None else ""))
+        line = f"{len(rows)} companies net exposed; showing {len(shown)}"
+        line += f"; {len(gainers)} net gainers." if ex.has_gains else "."
+        if pub is not None:
+            line += (f" {pub:.0%} of the edge weight rests on published figures, the rest on estimated "
+                     f"rules (exposure --explain ID shows which).")
+        line += " Scores rank dependence; they are not loss forecasts."
+    print(line)
 
 
 def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | None, k: int) -> None:
     i = ex.weights.index[node]
-    paths = ex.top_paths(node, k)
-    incoming = ex.incoming(node)
+    sides = ["loss"] + (["gain"] if ex.gains[i] > 0 else [])
+    H = HEAD[view.lang]
     if fmt == "json":
-        print(json.dumps({"id": node, "name": view.name(node), "score": float(ex.scores[i]),
-                          "direct": float(ex.direct[i]), "channels": ex.channel_scores(i),
-                          "incoming": incoming, "propagated": ex.propagated(node), "paths": paths,
-                          "paths_cover": ex.coverage(node, paths),
-                          "sources": _sources(g, incoming)}, ensure_ascii=False, indent=1, default=str))
+        out = {"id": node, "name": view.name(node), "score": float(ex.net[i]), "loss": float(ex.scores[i]),
+               "gain": float(ex.gains[i])}
+        for side in sides:
+            paths = ex.top_paths(node, k, side=side)
+            incoming = ex.incoming(node, side)
+            block = {"direct": float(ex.side(side).direct[i]), "channels": ex.channel_scores(i, side),
+                     "incoming": incoming, "propagated": ex.propagated(node, side), "paths": paths,
+                     "paths_cover": ex.coverage(node, paths, side), "sources": _sources(g, incoming)}
+            if side == "loss":
+                out.update(block)
+            else:
+                out["gain_detail"] = block
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
         return
     md = fmt == "markdown"
-    ch = ", ".join(f"{c} {v:.3f}" for c, v in ex.channel_scores(i).items())
-    print(f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): score {ex.scores[i]:.3f} "
-          f"= direct {ex.direct[i]:.3f} + propagated; channels: {ch}")
-    print()
-    print(f"{'**' if md else ''}Strongest paths from the shock's seeds{'**' if md else ''} "
-          f"(cover {ex.coverage(node, paths):.0%} of the score):")
-    for p in paths:
-        print(f"{'- ' if md else '  '}{p['contribution']:.3f}  {view.path(p['nodes'])}"
-              + (f"  [{', '.join(p['channels'])}]" if p["channels"] else "  [direct hit]"))
-    print()
-    fmt_t = "markdown" if md else "table"
-    rows = [[view.name(r["from"]), r["channel"], f"{r['contribution']:.4f}", f"{r['weight']:.4f}",
-             "estimated" if r["estimated"] else "published", r["rule"]] for r in incoming[:15]]
-    if rows:
-        print(f"{'**' if md else ''}Incoming contributions{'**' if md else ''} (they sum to the propagated part, "
-              f"{ex.propagated(node):.3f}):")
-        print(table(["from", "channel", "contribution", "weight", "basis", "rule"], rows, fmt_t, right=[2, 3]))
+    b = "**" if md else ""
+    head = (f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): "
+            f"score {ex.net[i]:+.3f} = loss {ex.scores[i]:.3f} - gain {ex.gains[i]:.3f}"
+            if ex.has_gains else
+            f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): score {ex.scores[i]:.3f}")
+    print(head)
+    for side in sides:
+        sd = ex.side(side)
+        ch = ", ".join(f"{c} {v:.3f}" for c, v in ex.channel_scores(i, side).items())
+        what = H["loss"] if side == "loss" else H["gain"]
         print()
-    srcs = _sources(g, incoming[:15])
-    if srcs:
-        print(f"{'**' if md else ''}Relationships and sources{'**' if md else ''}:")
-        for s in srcs:
-            print(f"{'- ' if md else '  '}{s['relationship']}: {s['publisher']}, \"{s['title']}\", {s['date']}, {s['url']}")
+        print(f"{b}{what}{b} {sd.scores[i]:.3f} = direct {sd.direct[i]:.3f} + propagated "
+              f"{ex.propagated(node, side) if sd.scores[i] > 0 else 0.0:.3f}; channels: {ch}")
+        for s in sd.seeds:
+            if s.node == node:
+                print(f"{'- ' if md else '  '}direct hit on the {s.channel} channel: {s.magnitude:.3f} ({s.why})"
+                      + ("" if s.counts else " [transmits only: not counted in its own score]"))
+        paths = ex.top_paths(node, k, side=side)
+        if paths:
+            print()
+            print(f"{b}Strongest paths from the shock's seeds{b} (cover {ex.coverage(node, paths, side):.0%} "
+                  f"of the {what}):")
+            for p in paths:
+                print(f"{'- ' if md else '  '}{p['contribution']:.3f}  {view.path(p['nodes'])}"
+                      + (f"  [{', '.join(p['channels'])}]" if p["channels"] else "  [direct hit]"))
+        incoming = ex.incoming(node, side) if sd.scores[i] > 0 else []
+        rows = []
+        for r in incoming[:15]:
+            for j, part in enumerate(r["parts"] or [{"weight": r["weight"], "basis": "", "product_class": None,
+                                                      "status_factor": 1.0, "rule": r["rule"], "sources": []}]):
+                rows.append([view.name(r["from"]) if j == 0 else "", r["channel"] if j == 0 else "",
+                             f"{r['contribution']:.4f}" if j == 0 else "", f"{part['weight']:.4f}",
+                             part["product_class"] or "", f"{part['status_factor']:g}",
+                             part["basis"] or ("estimated" if r["estimated"] else "published"), part["rule"]])
+        if rows:
+            print()
+            print(f"{b}Incoming contributions{b} (they sum to the propagated part, {ex.propagated(node, side):.3f}):")
+            print(table(["from", "channel", "contribution", "weight", "class", "status", "basis", "rule"],
+                        rows, "markdown" if md else "table", right=[2, 3, 5]))
+        srcs = _sources(g, incoming[:15])
+        if srcs:
+            print()
+            print(f"{b}Relationships and sources{b}:")
+            for s_ in srcs:
+                print(f"{'- ' if md else '  '}{s_['relationship']}: {s_['publisher']}, \"{s_['title']}\", "
+                      f"{s_['date']}, {s_['url']}")
 
 
 def _sources(g: nx.MultiDiGraph | None, incoming: list[dict]) -> list[dict]:
@@ -378,25 +458,29 @@ def run(args: argparse.Namespace) -> int:
         seeds = _plain_seeds(sc, weights, args.magnitude)
         scenarios = [sc]
         view = View(None, args.lang)
+        channels = [c for c in CHANNELS if c in sc.channels]
+        ex = run_exposure(weights, seeds, channels, cap=sc.cap)
+        published = None
     else:
         lib = _library(args)
         scenarios = choose_scenarios(args, lib)
         records = load_records(args.data)
         g = build_graph(records, as_of=args.as_of)
         weights = derive_weights(g, records.schema)
-        seeds = [s for sc in scenarios for s in resolve_seeds(sc, g, args.magnitude)]
+        ex = run_scenarios(g, weights, scenarios, args.magnitude)
+        seeds, channels = ex.seeds, ex.channels
         view = View(g, args.lang, records.schema)
-    channels = sorted({c for sc in scenarios for c in sc.channels}, key=CHANNELS.index)
-    cap = all(sc.cap for sc in scenarios)
-    ex = run_exposure(weights, seeds, channels, cap=cap)
-    n_edges = weights.edge_count()
-    n_est = weights.estimated_count()
-    shock = {"name": "+".join(sc.name for sc in scenarios), "title": " + ".join(sc.title for sc in scenarios),
-             "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios),
+        published = published_mass(weights)["share"]
+    scaled = "" if args.magnitude == 1 else f" (every seed x{args.magnitude:g})"
+    shock = {"name": "+".join(sc.name for sc in scenarios),
+             "title": " + ".join(sc.title for sc in scenarios) + scaled,
+             "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios)
+             + ("" if args.magnitude == 1 else f" (모든 충격 x{args.magnitude:g})"),
              "channels": channels, "magnitude": args.magnitude,
              "as_of": args.as_of.isoformat() if args.as_of else None,
-             "seeds": [{"node": s.node, "channel": s.channel, "magnitude": s.magnitude, "why": s.why} for s in seeds],
-             "estimated_share": (n_est / n_edges) if n_edges and g is not None else None,
+             "seeds": [{"node": s.node, "channel": s.channel, "magnitude": s.magnitude, "why": s.why,
+                        "side": "gain" if s.gain else "loss"} for s in seeds],
+             "published_share": published,
              "scenarios": [sc.summary() for sc in scenarios]}
     write_exposure_outputs(args, ex, g, shock)
     if args.explain:
@@ -408,8 +492,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--portfolio works on the capexgraph dataset, not with --graph")
         portfolio(ex, read_portfolio(args.portfolio, g), view, args.format)
         return 0
-    rows = result_rows(ex, view, args.top, args.paths)
-    print_ranking(rows, ex, view, args.format, args.top, shock)
+    rows = [] if args.winners else result_rows(ex, view, args.top, args.paths, "loss", args.include_places)
+    gainers = result_rows(ex, view, args.top, args.paths, "gain", args.include_places) if ex.has_gains else []
+    print_ranking(rows, gainers, ex, view, args.format, args.top, shock, winners_only=args.winners)
     return 0
 
 

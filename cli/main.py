@@ -12,7 +12,7 @@ from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
 from capexgraph.queries.stats import graph_stats
 
-from . import neo4j_cmd, news_cmd, rdf_cmd
+from . import backtest_cmd, neo4j_cmd, news_cmd, rdf_cmd
 from .viz_cmd import register as register_viz
 from .common import UsageError, add_dataset_options, run_guarded
 from .render import money, table
@@ -38,6 +38,7 @@ examples:
   capexgraph accept candidates.csv                       merge the rows you marked yes
   capexgraph viz --out graph.html                        interactive graph, one offline HTML file
   capexgraph viz --out taiwan.html --shock taiwan_strait --focus TSM --depth 2
+  capexgraph backtest --shock capex_cut                  exposure ranking vs real market days
 """
 
 
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     rdf_cmd.register(sub)
     news_cmd.register(sub)
     register_viz(sub)
+    backtest_cmd.register(sub)
     return p
 
 

@@ -104,11 +104,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def _exposure_properties(g, schema) -> tuple[dict[str, dict[str, float]], Any]:
-    """Every library scenario's scores as `exposure_<name>` node properties, plus the weights."""
+    """Every library scenario's scores as node properties: `exposure_<name>` (the loss, in
+    [0, 1]), and for scenarios that name gainers `gain_<name>` and `net_<name>` (loss - gain)."""
     import re
 
-    from capexgraph.queries.exposure import run_exposure
-    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.analysis import run_scenarios
+    from capexgraph.queries.scenarios import scenario_library
     from capexgraph.queries.weights import derive_weights
 
     weights = derive_weights(g, schema)
@@ -116,8 +117,11 @@ def _exposure_properties(g, schema) -> tuple[dict[str, dict[str, float]], Any]:
     for name, sc in scenario_library().items():
         if not re.match(r"^[a-z0-9_]+$", name):
             continue  # property names come from an allow-list pattern, never raw text
-        ex = run_exposure(weights, resolve_seeds(sc, g), sc.channels, cap=sc.cap)
+        ex = run_scenarios(g, weights, [sc])
         props[f"exposure_{name}"] = {n: float(s) for n, s in zip(ex.nodes, ex.scores)}
+        if ex.has_gains:
+            props[f"gain_{name}"] = {n: float(s) for n, s in zip(ex.nodes, ex.gains)}
+            props[f"net_{name}"] = {n: float(s) for n, s in zip(ex.nodes, ex.net)}
     return props, weights
 
 

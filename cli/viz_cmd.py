@@ -13,9 +13,10 @@ import networkx as nx
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import Schema, load_records
-from capexgraph.queries.exposure import Exposure, run_exposure
-from capexgraph.queries.scenarios import ScenarioError, resolve_seeds, scenario_library
-from capexgraph.queries.weights import CHANNELS, derive_weights
+from capexgraph.queries.analysis import run_scenarios
+from capexgraph.queries.exposure import Exposure
+from capexgraph.queries.scenarios import ScenarioError, scenario_library
+from capexgraph.queries.weights import derive_weights
 from capexgraph.viz import VizError, render_html
 from capexgraph.viz.chart import exposure_rows, render_chart
 
@@ -161,12 +162,9 @@ def cmd_viz(args: argparse.Namespace) -> int:
             if unknown:
                 raise UsageError(f"unknown shock '{unknown[0]}'; valid: {', '.join(sorted(lib))}")
             scenarios = [lib[s] for s in args.shock]
-            seeds = [s for sc in scenarios for s in resolve_seeds(sc, g, args.magnitude)]
+            ex = run_scenarios(g, derive_weights(g, records.schema), scenarios, args.magnitude)
         except ScenarioError as exc:
             raise UsageError(str(exc)) from None
-        channels = sorted({c for sc in scenarios for c in sc.channels}, key=CHANNELS.index)
-        ex = run_exposure(derive_weights(g, records.schema), seeds, channels,
-                          cap=all(sc.cap for sc in scenarios))
         shock = {"name": "+".join(sc.name for sc in scenarios), "magnitude": args.magnitude,
                  "title": " + ".join(sc.title for sc in scenarios),
                  "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios)}

@@ -18,24 +18,38 @@ from capexgraph.ingest import Records, load_records
 NODE_ATTRS = ("name", "name_ko", "aliases", "ticker", "exchange", "country", "category", "kind",
               "source_ids", "note", "facts", "revenue_usd", "revenue_usd_period", "capex_usd",
               "capex_usd_period", "china_revenue_share", "china_revenue_share_period")
-EDGE_ATTRS = ("type", "product", "amount", "currency", "amount_qualifier", "amount_usd", "term",
+EDGE_ATTRS = ("type", "product", "product_class", "amount", "currency", "amount_qualifier", "amount_usd",
+              "amount_usd_note", "term",
               "date", "date_precision", "status", "source_ids", "sources", "note")
 
-#: Node attributes summarising the latest published figure of each metric (USD only).
-SUMMARY_METRICS = {"revenue": "revenue_usd", "capex": "capex_usd",
-                   "revenue_share_china": "china_revenue_share"}
+#: Node attributes summarising the latest published figure of each metric (USD only):
+#: attribute -> (metric, counterparty).
+SUMMARY_METRICS = {"revenue_usd": ("revenue", None), "capex_usd": ("capex", None),
+                   "china_revenue_share": ("revenue_share_region", "jur_cn")}
 
 
-_PART_YEAR = re.compile(r"^(?:Q[1-4]|[1-4]Q|H[12]|[12]H|CQ[1-4])\b", re.IGNORECASE)
+_PART_YEAR = re.compile(r"^(?:Q[1-4]|[1-4]Q|H[12]|[12]H|CQ[1-4]|(?:[1-9]|1[01])M|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b", re.IGNORECASE)
 #: how many of a part-year period make a year, for flows (revenue, capex) reported only quarterly
-_PER_YEAR = {"Q": 4, "H": 2, "C": 4}
+_PER_YEAR = {"Q": 4, "H": 2, "C": 4}  # anything else that is part of a year is one month
+
+
+_FORWARD = re.compile(r"\b(?:forecast|projection|projected|target|plan(?:ned)?|guidance|outlook|expects?|"
+                      r"expected to)\b", re.IGNORECASE)
+#: a note's first clause saying so ("Guidance: ...", "Omdia forecast Dec 2024: ..."); later clauses
+#: often mention an outlook beside an actual figure
+_FORWARD_NOTE = re.compile(r"^[^:;.]{0,60}\b(?:forecast|projection|projected|target|guidance)\b", re.IGNORECASE)
 
 
 def _is_forecast(fact: dict) -> bool:
-    """A full-year figure published before that year could have ended: a year later than the
-    publication, or the same year with the source calling it guidance. (Quarters are left alone:
-    fiscal years are named by the year they end in, so Q1 FY2026 is reported in 2025.)"""
+    """A figure about the future: its period or note calls it a forecast, target, plan or
+    guidance, or it is a full year published before that year could have ended (a year later than
+    the publication). (Quarters are left alone: fiscal years are named by the year they end in, so
+    Q1 FY2026 is reported in 2025.)"""
     period = fact["period"].strip()
+    if _FORWARD.search(period) or (fact.get("metric") != "capex_guidance"
+                                   and _FORWARD_NOTE.search(fact.get("note") or "")):
+        return True
     year = re.search(r"(\d{4})$", period)
     published = fact["source"].get("date")
     if not year or not published or _PART_YEAR.match(period):
@@ -44,37 +58,50 @@ def _is_forecast(fact: dict) -> bool:
     return y > published.year or (y == published.year and "guidance" in (fact.get("note") or "").lower())
 
 
-def latest_fact(facts: Iterable[dict], metric: str) -> dict | None:
+def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = None,
+                segment: str | None = None) -> dict | None:
     """The most recent fact of a metric (by period, then source date) that needs no conversion.
 
-    A flow (revenue, capex) is a denominator of yearly exposure weights, so a full-year figure
-    wins over a later quarter; with only part-year figures the latest is annualised and the
-    period says so ('Q1 FY2026 x4, annualised'). Shares keep the latest period as reported.
+    A full-year figure wins over a later quarter: a flow (revenue, capex) is the denominator of
+    yearly exposure weights, and a share of a year's business is what a filing reports and what
+    one unusual quarter (a stockpiling rush before a ban) does not distort. With only part-year
+    figures the latest is used; a flow is annualised and its period says so ('Q1 FY2026 x4,
+    annualised').
     """
-    fitting = [f for f in facts if f["metric"] == metric and not f["counterparty"]
-               and f["unit"] in ("USD", "fraction") and f.get("qualifier") != "up_to"]
+    fitting = [f if f["unit"] in ("USD", "fraction") else
+               {**f, "value": f["value_usd"], "unit": "USD", "converted": f.get("usd_note")}
+               for f in facts if f["metric"] == metric and f["counterparty"] == counterparty
+               and (segment is None or f.get("segment") == segment)
+               and (f["unit"] in ("USD", "fraction") or f.get("value_usd") is not None)
+               and f.get("qualifier") != "up_to"]
     # a figure for a year that had not begun when it was published is a forecast ("ASML expects
     # China to fall to about 20% of 2026 sales", said in January 2026): actual figures come first
     actual = [f for f in fitting if not _is_forecast(f)]
     fitting = actual or fitting
     if not fitting:
         return None
-    key = lambda f: (f["period"][-4:], not _PART_YEAR.match(f["period"].strip()), f["source"]["date"])  # noqa: E731
+    def key(f):
+        p = f["period"].strip()
+        when = p if re.match(r"^\d{4}-\d{2}-\d{2}$", p) else p[-4:]  # a figure measured on a day
+        return (when, not _PART_YEAR.match(p), f["source"]["date"])
+    annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
+    if annual:
+        return max(annual, key=key)
     if metric in ("revenue", "capex"):
-        annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
-        if annual:
-            return max(annual, key=key)
         part = max(fitting, key=key)
-        times = _PER_YEAR.get(part["period"].strip().upper().lstrip("1234")[:1], 4)
-        return {**part, "value": part["value"] * times, "period": f"{part['period']} x{times}, annualised"}
+        head = part["period"].strip().upper()
+        months = re.match(r"^(\d{1,2})M\b", head)
+        times = (12 / int(months.group(1))) if months else _PER_YEAR.get(head.lstrip("1234")[:1], 12)
+        return {**part, "value": part["value"] * times,
+                "period": f"{part['period']} x{times:.3g}, annualised"}
     return max(fitting, key=key)
 
 
 def _node_attrs(entity: dict, facts: list[dict]) -> dict[str, Any]:
     attrs = {k: v for k, v in entity.items() if k != "id"}
     attrs["facts"] = facts
-    for metric, key in SUMMARY_METRICS.items():
-        fact = latest_fact(facts, metric)
+    for key, (metric, counterparty) in SUMMARY_METRICS.items():
+        fact = latest_fact(facts, metric, counterparty)
         attrs[key] = fact["value"] if fact else None
         attrs[f"{key}_period"] = fact["period"] if fact else None
     return attrs

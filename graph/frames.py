@@ -7,7 +7,7 @@ import pandas as pd
 NODE_COLUMNS = ["id", "name", "name_ko", "ticker", "exchange", "country", "category", "kind",
                 "revenue_usd", "revenue_usd_period", "capex_usd", "capex_usd_period",
                 "china_revenue_share"]
-EDGE_COLUMNS = ["id", "source", "target", "type", "product", "amount", "currency",
+EDGE_COLUMNS = ["id", "source", "target", "type", "product", "product_class", "amount", "currency",
                 "amount_qualifier", "amount_usd", "term", "date", "status", "source_urls"]
 
 

@@ -18,7 +18,7 @@ NODE_FIELDS = [("id", "id:ID"), ("name", "name"), ("name_ko", "name_ko"), ("tick
                ("revenue_usd", "revenue_usd:double"), ("revenue_period", "revenue_period"),
                ("capex_usd", "capex_usd:double"), ("capex_period", "capex_period"),
                ("china_revenue_share", "china_revenue_share:double")]
-REL_FIELDS = [("id", "id"), ("type", "type"), ("product", "product"), ("amount", "amount:double"),
+REL_FIELDS = [("id", "id"), ("type", "type"), ("product", "product"), ("product_class", "product_class"), ("amount", "amount:double"),
               ("currency", "currency"), ("amount_qualifier", "amount_qualifier"),
               ("amount_usd", "amount_usd:double"), ("term", "term"), ("date", "date"),
               ("date_precision", "date_precision"), ("status", "status"),

@@ -79,8 +79,10 @@ def relationship_properties(key: str, data: dict[str, Any]) -> dict[str, Any]:
     sources = data.get("sources") or []
     props = {
         "id": key, "type": data.get("type"), "product": data.get("product"),
+        "product_class": data.get("product_class"),
         "amount": data.get("amount"), "currency": data.get("currency"),
         "amount_qualifier": data.get("amount_qualifier"), "amount_usd": data.get("amount_usd"),
+        "amount_usd_note": data.get("amount_usd_note"),
         "term": data.get("term"),
         "date": data["date"].isoformat() if data.get("date") else None,
         "date_precision": data.get("date_precision"), "status": data.get("status"),

@@ -15,7 +15,7 @@ STRUCTURED = {"aliases", "category", "source_ids", "sources", "facts"}
 #: Attributes that hold dates.
 DATES = {"date"}
 #: Attributes that hold numbers.
-NUMBERS = {"amount", "amount_usd", "revenue_usd", "capex_usd", "china_revenue_share", "value"}
+NUMBERS = {"amount", "amount_usd", "revenue_usd", "capex_usd", "china_revenue_share", "value", "value_usd"}
 
 
 def to_plain(value: Any) -> Any:

@@ -120,21 +120,24 @@ NODE_LISTS = {"aliases": (SCHEMA.alternateName, CG.aliasList),
               "source_ids": (CG.sourceId, CG.sourceIdList)}
 EDGE_SCALARS = {
     "type": (CG.relationshipType, "str"), "product": (CG.product, "str"),
+    "product_class": (CG.productClass, "str"),
     "amount": (CG.amount, "num"), "currency": (CG.currency, "str"),
     "amount_qualifier": (CG.amountQualifier, "str"), "amount_usd": (CG.amountUSD, "num"),
+    "amount_usd_note": (CG.amountUSDNote, "str"),
     "term": (CG["term"], "str"), "date": (CG.date, "date"), "date_precision": (CG.datePrecision, "str"),
     "status": (CG.status, "str"), "note": (CG.note, "str"),
 }
 FACT_SCALARS = {
     "id": (CG.id, "str"), "metric": (CG.metric, "str"), "value": (CG.value, "num"),
     "unit": (CG.unit, "str"), "period": (CG.period, "str"), "qualifier": (CG.qualifier, "str"),
-    "note": (CG.note, "str"),
+    "segment": (CG.segment, "str"), "basis": (CG.basis, "str"), "note": (CG.note, "str"),
+    "value_usd": (CG.valueUSD, "num"), "usd_note": (CG.usdNote, "str"),
 }
 FACT_KEYS = ("id", "entity", "metric", "value", "unit", "period", "qualifier", "counterparty",
-             "source", "note")
+             "segment", "basis", "value_usd", "usd_note", "source", "note")
 SOURCE_SCALARS = {
     "id": (CG.id, "str"), "publisher": (DCTERMS.publisher, "str"), "title": (DCTERMS.title, "str"),
-    "url": (SCHEMA.url, "url"), "date": (DCTERMS.date, "date"),
+    "url": (SCHEMA.url, "url"), "date": (DCTERMS.date, "date"), "date_basis": (CG.dateBasis, "str"),
 }
 SOURCE_KEYS = tuple(SOURCE_SCALARS)
 

@@ -32,7 +32,7 @@ from .validate import validate_tables
 
 CANDIDATE_COLUMNS = [
     "candidate_id", "accept", "kind", "confidence", "source", "source_name", "type", "target",
-    "target_name", "product", "amount", "currency", "amount_qualifier", "amount_usd", "date", "status",
+    "target_name", "product", "product_class", "amount", "currency", "amount_qualifier", "amount_usd", "date", "status",
     "evidence", "in_dataset", "article", "article_title", "publisher", "url", "article_date",
     "name_ko", "categories", "country", "note", "rule",
 ]
@@ -98,7 +98,7 @@ def candidate_rows(article: Article, cands: Iterable[Candidate], names: dict[str
             "source": c.source, "source_name": c.new_entities.get(c.source) or names.get(c.source, c.source),
             "type": c.type,
             "target": c.target, "target_name": c.new_entities.get(c.target) or names.get(c.target, c.target),
-            "product": c.product or "",
+            "product": c.product or "", "product_class": c.product_class or "",
             "amount": f"{c.amount:.0f}" if c.amount is not None else "",
             "currency": c.currency or "", "amount_qualifier": c.amount_qualifier or "",
             "amount_usd": f"{c.amount:.0f}" if c.amount is not None and c.currency == "USD" else "",
@@ -280,6 +280,14 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
                               f"and country) or write the id of a company already in the dataset")
         if row["type"] not in schema.relationship_types:
             bad(row, "type", f"unknown relationship type '{row['type']}'; valid: {', '.join(schema.relationship_types)}")
+        else:
+            classes = schema.classes_for(row["type"])
+            cls = row.get("product_class", "")
+            if classes and cls not in classes:
+                bad(row, "product_class", f"a {row['type']} row says what it supplies: write one of "
+                                          f"{', '.join(classes)}" + (f" (not '{cls}')" if cls else ""))
+            elif not classes and cls:
+                bad(row, "product_class", f"a {row['type']} row has no product class")
         if row["amount"]:
             try:
                 parse_amount(row["amount"])
@@ -346,7 +354,8 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
         evidence = row["evidence"]
         rels.append({
             "id": rid, "source": row["source"], "target": row["target"], "type": row["type"],
-            "product": row["product"], "amount": row["amount"], "currency": row["currency"] if row["amount"] else "",
+            "product": row["product"], "product_class": row.get("product_class", ""),
+            "amount": row["amount"], "currency": row["currency"] if row["amount"] else "",
             "amount_qualifier": row["amount_qualifier"] if row["amount"] else "", "term": "",
             "date": row["date"], "status": row["status"], "source_ids": sid,
             "note": row["note"] or f"Evidence: {evidence[:180]}{'...' if len(evidence) > 180 else ''}",

@@ -71,6 +71,7 @@ class Candidate:
     confidence: float
     rule: str
     product: str | None = None
+    product_class: str | None = None
     amount: float | None = None
     currency: str | None = None
     amount_qualifier: str = ""
@@ -142,6 +143,8 @@ def _matchers(path: str | None) -> dict[str, Any]:
             out[key][lang] = _compile_terms(rules[name][lang], lang)
         out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang))
                                  for p in rules["products"] if p.get(lang)]
+        out.setdefault("product_class", {})[lang] = [
+            (p.get("class"), _compile_terms(p.get(lang) or [], lang)) for p in rules["products"] if p.get(lang)]
     out["not_names"] = set(rules["not_names"])
     out["tiers"] = rules["tiers"]
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
@@ -245,6 +248,31 @@ def _product(sentence: str, lang: str, path: str | None) -> tuple[str | None, st
         if hit:
             return rtype, label, hit.group(0)
     return None, None, None
+
+
+#: the product class a relationship type implies when nothing more specific is known
+_TYPE_CLASS = {"cloud_capacity": "cloud_compute", "power_supply": "electricity",
+               "lease": "datacenter_capacity", "licenses": "chip_ip"}
+
+
+def _product_class(s, rtype: str, seller: str, new: set[str]) -> str | None:
+    """What a supply-type candidate supplies: the product the sentence names (when it fits the
+    relationship type), else what a seller of the seller's first category sells."""
+    if rtype in _TYPE_CLASS:
+        return _TYPE_CLASS[rtype]
+    if rtype != "supplies":
+        return None
+    m = _matchers(s.path)
+    for (ptype, _, _), (cls, rx) in zip(m["products"][s.lang], m["product_class"][s.lang]):
+        if rx.search(s.text):
+            if ptype == "supplies" and cls:
+                return cls
+            break
+    if seller in new:
+        return None
+    cats = s.idx.categories(seller)
+    spec = m["tiers"].get(cats[0]) if cats else None
+    return (spec or {}).get("class")
 
 
 def _pick_amount(amounts: list[Money], kw: Keyword, a: Mention, b: Mention) -> Money | None:
@@ -489,7 +517,8 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
                      confidence=conf, rule=f"{kw.cls}: {rule}",
                      product=product_label if rtype not in ("invests_in", "acquires", "lends",
-                                                            "partners_with") else None)
+                                                            "partners_with") else None,
+                     product_class=_product_class(s, rtype, src.entity, new))
     if money is not None:
         cand.amount, cand.currency, cand.amount_qualifier = money.value, money.currency, money.qualifier
         cand.confidence += 0.05

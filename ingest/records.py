@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fx import FxTable, period_year
 from .parse import parse_amount, parse_date, split_list
 from .problems import DataError
 from .schema import Schema
@@ -23,6 +24,7 @@ class Records:
     sources: dict[str, dict[str, Any]]
     relationships: list[dict[str, Any]]
     facts: list[dict[str, Any]]
+    fx_rates: list[dict[str, Any]] | None = None
 
 
 def _none(text: str) -> str | None:
@@ -32,7 +34,7 @@ def _none(text: str) -> str | None:
 def _source(row: dict) -> dict[str, Any]:
     date, _ = parse_date(row["date"])
     return {"id": row["id"], "publisher": row["publisher"], "title": row["title"],
-            "url": row["url"], "date": date}
+            "url": row["url"], "date": date, "date_basis": row["date_basis"] or None}
 
 
 def _entity(row: dict) -> dict[str, Any]:
@@ -45,28 +47,36 @@ def _entity(row: dict) -> dict[str, Any]:
     }
 
 
-def _relationship(row: dict, sources: dict[str, dict]) -> dict[str, Any]:
+def _relationship(row: dict, sources: dict[str, dict], fx: FxTable) -> dict[str, Any]:
     amount = parse_amount(row["amount"]) if row["amount"] else None
     date, precision = parse_date(row["date"])
     ids = split_list(row["source_ids"])
+    usd = fx.to_usd(amount, row["currency"], date) if amount is not None and row["currency"] else None
     return {
         "id": row["id"], "source": row["source"], "target": row["target"], "type": row["type"],
-        "product": _none(row["product"]), "amount": amount, "currency": _none(row["currency"]),
+        "product": _none(row["product"]), "product_class": _none(row["product_class"]),
+        "amount": amount, "currency": _none(row["currency"]),
         "amount_qualifier": _none(row["amount_qualifier"]),
-        # Only USD amounts are carried into amount_usd: converting currencies would add an
-        # exchange-rate assumption that no source states.
-        "amount_usd": amount if row["currency"] == "USD" else None,
+        # Other currencies are converted only with a sourced rate (data/fx_rates.csv), and say so.
+        "amount_usd": usd[0] if usd else None,
+        "amount_usd_note": (usd[1] or None) if usd else None,
         "term": _none(row["term"]), "date": date, "date_precision": precision,
         "status": row["status"], "source_ids": ids, "sources": [sources[i] for i in ids],
         "note": _none(row["note"]),
     }
 
 
-def _fact(row: dict, sources: dict[str, dict]) -> dict[str, Any]:
+def _fact(row: dict, sources: dict[str, dict], fx: FxTable) -> dict[str, Any]:
+    value = parse_amount(row["value"])
+    usd = None
+    if row["unit"] not in ("USD", "fraction"):
+        usd = fx.to_usd(value, row["unit"], period_year(row["period"]) or sources[row["source_id"]]["date"])
     return {
         "id": row["id"], "entity": row["entity"], "metric": row["metric"],
-        "value": parse_amount(row["value"]), "unit": row["unit"], "period": row["period"],
+        "value": value, "unit": row["unit"], "period": row["period"],
+        "value_usd": usd[0] if usd else None, "usd_note": usd[1] if usd else None,
         "qualifier": _none(row["qualifier"]), "counterparty": _none(row["counterparty"]),
+        "segment": _none(row["segment"]), "basis": _none(row["basis"]),
         "source": sources[row["source_id"]], "note": _none(row["note"]),
     }
 
@@ -79,13 +89,17 @@ def records_from_tables(tables: Tables, schema: Schema | None = None,
     if problems:
         raise DataError(problems)
     sources = {r["id"]: _source(r) for r in tables.sources.to_dict("records")}
+    fx_rows = [{**r, "source": sources[r["source_id"]]}
+               for r in (tables.fx_rates.to_dict("records") if tables.fx_rates is not None else [])]
+    fx = FxTable(fx_rows)
     return Records(
         schema=schema,
         root=tables.root,
         entities={r["id"]: _entity(r) for r in tables.entities.to_dict("records")},
         sources=sources,
-        relationships=[_relationship(r, sources) for r in tables.relationships.to_dict("records")],
-        facts=[_fact(r, sources) for r in tables.facts.to_dict("records")],
+        relationships=[_relationship(r, sources, fx) for r in tables.relationships.to_dict("records")],
+        facts=[_fact(r, sources, fx) for r in tables.facts.to_dict("records")],
+        fx_rates=fx_rows,
     )
 
 

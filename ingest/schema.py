@@ -22,8 +22,12 @@ class Schema:
     relationship_types: dict[str, dict[str, Any]]
     statuses: dict[str, str]
     amount_qualifiers: dict[str, str]
-    metrics: dict[str, dict[str, str]]
+    metrics: dict[str, dict[str, Any]]
     currencies: list[str] = field(default_factory=list)
+    product_classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    site_classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)
+    date_bases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Schema":
@@ -37,11 +41,24 @@ class Schema:
             amount_qualifiers={str(k or ""): v for k, v in raw["amount_qualifiers"].items()},
             metrics=raw["metrics"],
             currencies=list(raw.get("currencies", [])),
+            product_classes=dict(raw.get("product_classes") or {}),
+            site_classes=dict(raw.get("site_classes") or {}),
+            bases=dict(raw.get("bases") or {}),
+            date_bases={str(k or ""): v for k, v in (raw.get("date_bases") or {"": ""}).items()},
         )
 
     def channels(self, rel_type: str) -> dict[str, str]:
         """Exposure channels of a relationship type: channel -> 'forward' | 'backward'."""
         return dict(self.relationship_types[rel_type].get("channels") or {})
+
+    def classes_for(self, rel_type: str) -> dict[str, dict[str, str]]:
+        """The product or site classes a relationship type's rows choose from ({} if none)."""
+        kind = self.relationship_types.get(rel_type, {}).get("class_kind")
+        return {"product": self.product_classes, "site": self.site_classes}.get(kind, {})
+
+    def class_label(self, cls: str, lang: str = "en") -> str:
+        info = self.product_classes.get(cls) or self.site_classes.get(cls) or {}
+        return info.get("label_ko" if lang == "ko" else "label", cls)
 
     def category_label(self, category: str, lang: str = "en") -> str:
         info = self.categories.get(category, {})

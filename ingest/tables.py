@@ -14,12 +14,15 @@ from .problems import DataError, Problem
 COLUMNS: dict[str, list[str]] = {
     "entities": ["id", "name", "name_ko", "aliases", "ticker", "exchange", "country",
                  "categories", "kind", "source_ids", "note"],
-    "relationships": ["id", "source", "target", "type", "product", "amount", "currency",
+    "relationships": ["id", "source", "target", "type", "product", "product_class", "amount", "currency",
                       "amount_qualifier", "term", "date", "status", "source_ids", "note"],
-    "sources": ["id", "publisher", "title", "url", "date"],
+    "sources": ["id", "publisher", "title", "url", "date", "date_basis"],
     "facts": ["id", "entity", "metric", "value", "unit", "period", "qualifier", "counterparty",
-              "source_id", "note"],
+              "segment", "basis", "source_id", "note"],
+    "fx_rates": ["currency", "period", "units_per_usd", "kind", "source_id", "note"],
 }
+#: Tables a dataset may leave out (an empty one is assumed).
+OPTIONAL = {"fx_rates"}
 LINE = "_line"  # the column holding each record's line number in its file
 
 
@@ -37,6 +40,7 @@ class Tables:
     relationships: pd.DataFrame
     sources: pd.DataFrame
     facts: pd.DataFrame
+    fx_rates: pd.DataFrame | None = None
 
     def file(self, table: str) -> str:
         return str(self.root / f"{table}.csv")
@@ -45,7 +49,8 @@ class Tables:
 def _read_table(path: Path, table: str, problems: list[Problem]) -> pd.DataFrame:
     empty = pd.DataFrame(columns=[*COLUMNS[table], LINE])
     if not path.exists():
-        problems.append(Problem(str(path), 0, "", f"missing file (the {table} table)"))
+        if table not in OPTIONAL:
+            problems.append(Problem(str(path), 0, "", f"missing file (the {table} table)"))
         return empty
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:

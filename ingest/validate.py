@@ -100,6 +100,9 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             c.add("sources", row, "url", f"'{row['url']}' is not an http(s) URL (or file:NAME for a "
                                          f"local article)")
         c.date("sources", row, "date")
+        err = _one_of(row["date_basis"], schema.date_bases, "date basis")
+        if err:
+            c.add("sources", row, "date_basis", err)
 
     cited: set[str] = set()
     for row in _rows(tables.relationships):
@@ -168,6 +171,7 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
         err = _one_of(row["status"], schema.statuses, "status")
         if err:
             c.add("relationships", row, "status", err)
+        _check_class(c, row, schema)
         c.date("relationships", row, "date")
         c.refs("relationships", row, "source_ids", source_ids, "source")
         key = (row["source"], row["target"], row["type"], row["date"], row["amount"], row["product"])
@@ -207,7 +211,97 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             c.add("facts", row, "qualifier", err)
         if row["counterparty"] and row["counterparty"] not in entity_ids:
             c.add("facts", row, "counterparty", f"unknown entity '{row['counterparty']}'")
+        elif metric:
+            _check_fact_fields(c, row, metric, schema, kinds)
         c.refs("facts", row, "source_id", source_ids, "source")
+    _check_fx(c, tables, schema, source_ids)
     return sorted(c.problems)
+
+
+def _check_fx(c: _Checker, tables: Tables, schema: Schema, source_ids: set[str]) -> None:
+    """Exchange rates: a known currency, a positive rate, a year or a date, and a source."""
+    if tables.fx_rates is None:
+        return
+    seen: dict[tuple, int] = {}
+    for row in _rows(tables.fx_rates):
+        err = _one_of(row["currency"], [x for x in schema.currencies if x != "USD"], "currency")
+        if err:
+            c.add("fx_rates", row, "currency", err)
+        try:
+            rate = float(row["units_per_usd"])
+            if not rate > 0 or rate != rate or rate == float("inf"):
+                raise ValueError
+        except ValueError:
+            c.add("fx_rates", row, "units_per_usd", f"'{row['units_per_usd']}' is not a positive number")
+        if row["kind"] not in ("annual_average", "spot"):
+            c.add("fx_rates", row, "kind", f"'{row['kind']}' is not annual_average or spot")
+        elif row["kind"] == "annual_average" and not re.fullmatch(r"\d{4}", row["period"]):
+            c.add("fx_rates", row, "period", "an annual average's period is a year (e.g. 2025)")
+        elif row["kind"] == "spot":
+            c.date("fx_rates", row, "period")
+        key = (row["currency"], row["period"], row["kind"])
+        if key in seen:
+            c.add("fx_rates", row, "period", f"a second {row['kind']} rate for {row['currency']} "
+                                             f"{row['period']} (first on line {seen[key]})")
+        seen[key] = int(row[LINE])
+        c.refs("fx_rates", row, "source_id", source_ids, "source")
+
+
+_PLACES = {"jurisdiction", "grid_region"}
+
+
+def _check_class(c: _Checker, row: dict, schema: Schema) -> None:
+    """A supply-type row names what it supplies, a located_in row what kind of site it is."""
+    if row["type"] not in schema.relationship_types:
+        return
+    allowed = schema.classes_for(row["type"])
+    cls = row["product_class"]
+    if not allowed:
+        if cls:
+            c.add("relationships", row, "product_class", f"a {row['type']} relationship has no product class")
+        return
+    kind = schema.relationship_types[row["type"]]["class_kind"]
+    if not cls:
+        c.add("relationships", row, "product_class",
+              f"missing {kind} class: a {row['type']} row says what it "
+              f"{'supplies' if kind == 'product' else 'is'} (one of {', '.join(allowed)})")
+    else:
+        err = _one_of(cls, allowed, f"{kind} class")
+        if err:
+            c.add("relationships", row, "product_class", err)
+
+
+def _check_fact_fields(c: _Checker, row: dict, metric: dict, schema: Schema, kinds: dict) -> None:
+    """counterparty, segment and basis mean what the metric says they mean (data/schema.yaml)."""
+    want = metric.get("counterparty")
+    cp = row["counterparty"]
+    if cp and not want:
+        c.add("facts", row, "counterparty", f"{row['metric']} has no counterparty")
+    elif want == "required" and not cp:
+        c.add("facts", row, "counterparty", f"{row['metric']} needs a counterparty (an entity id)")
+    elif want == "jurisdiction" and kinds.get(cp) != "jurisdiction":
+        c.add("facts", row, "counterparty", f"{row['metric']} needs a jurisdiction id (e.g. jur_cn), "
+                                            f"not '{cp}'")
+    elif want == "place" and kinds.get(cp) not in _PLACES:
+        c.add("facts", row, "counterparty", f"{row['metric']} needs a jurisdiction or grid-region id, "
+                                            f"not '{cp}'")
+    seg, kind = row["segment"], metric.get("segment")
+    if seg and not kind:
+        c.add("facts", row, "segment", f"{row['metric']} has no segment")
+    elif not seg and metric.get("segment_required"):
+        c.add("facts", row, "segment", f"{row['metric']} needs a segment")
+    elif seg and kind in ("product_class", "category"):
+        allowed = schema.product_classes if kind == "product_class" else schema.categories
+        err = _one_of(seg, allowed, kind.replace("_", " "))
+        if err:
+            c.add("facts", row, "segment", err)
+    basis = row["basis"]
+    if metric.get("needs_basis"):
+        err = None if basis else "missing basis: say how the filing assigns revenue to places"
+        err = err or _one_of(basis, schema.bases, "basis")
+        if err:
+            c.add("facts", row, "basis", err)
+    elif basis:
+        c.add("facts", row, "basis", f"{row['metric']} has no basis (only revenue_share_region does)")
 
 

@@ -1,272 +1,323 @@
-"""Exposure of every node to a shock: channels run, combined, and explained.
+"""Exposure of every node to a shock: channels run, combined, and explained, for losses and gains.
 
 Supply and demand run independently (each a bounded fixed point); a node's operational exposure is
 the larger of the two (Diem et al. 2022); the financial channel is then seeded with it and carries
-losses to investors. Explanations give the incoming contributions (they sum to the propagated part)
-and the strongest paths from the seeds, with the share of the score those paths cover.
+it to investors. Losses and gains are two such families of fixed points over the same weights
+(design note, December 2026 addendum): a gain never cancels a loss mid-way, each stays in [0, 1],
+and a node's net score is loss - gain, in [-1, 1]. Explanations give the incoming contributions
+(they sum to the propagated part) and the strongest paths from the seeds, with the share of the
+score those paths cover.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from .layers import SupplyLayer
+from .paths import LARGE, PathGraph
 from .propagation import fixed_point
 from .scenarios import Seed
-from .weights import CHANNELS, ChannelWeights
+from .weights import CHANNELS, ChannelWeights, Part, Weight
 
 
 @dataclass
-class Exposure:
-    """Result of one (possibly combined) scenario over every node."""
+class Solution:
+    """The fixed points of one side (losses or gains) for one or many scenarios."""
 
-    weights: ChannelWeights
-    seeds: list[Seed]
-    channels: list[str]
-    psi: dict[str, np.ndarray]        # channel -> direct hit injected there
-    h: dict[str, np.ndarray]          # channel -> fixed point (financial: seeded with operational)
+    h: dict[str, np.ndarray]      # channel -> fixed point (financial: seeded with operational)
     operational: np.ndarray
     total: np.ndarray
     iterations: dict[str, int] = field(default_factory=dict)
-    cap: bool = True
-    discount: np.ndarray | None = None  # own hit of seeds that only transmit (not counted as exposure)
 
-    @property
-    def nodes(self) -> list[str]:
-        return self.weights.nodes
 
-    @property
-    def direct(self) -> np.ndarray:
-        return np.maximum(np.maximum.reduce([self.psi[c] for c in CHANNELS]) - self._discount, 0.0)
+def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], cap: bool = True,
+          reach: dict[int, set[str]] | None = None) -> tuple[Solution, np.ndarray | None]:
+    """The channel combination, shared by single runs and batches: psi[c] is (n,) or (n, k);
+    ops["supply"] is a SupplyLayer, the other channels' W^T matrices. Returns the solution and
+    the supply output states' losses (single runs)."""
+    h: dict[str, np.ndarray] = {}
+    iterations: dict[str, int] = {}
+    x = None
+    if "supply" in channels:
+        if psi["supply"].ndim == 2:
+            h["supply"] = ops["supply"].run_many(psi["supply"], cap)
+        else:
+            h["supply"], x, iterations["supply"] = ops["supply"].run(psi["supply"], cap, reach)
+    else:
+        h["supply"] = psi["supply"].copy()
+    if "demand" in channels:
+        res = fixed_point(None, psi["demand"], cap=cap, WT=ops["demand"])
+        h["demand"], iterations["demand"] = res.h, res.iterations
+    else:
+        h["demand"] = psi["demand"].copy()
+    operational = np.maximum(np.maximum(h["supply"], h["demand"]), psi["financial"])
+    if "financial" in channels:
+        res = fixed_point(None, operational, cap=cap, WT=ops["financial"])
+        h["financial"], iterations["financial"] = res.h, res.iterations
+    else:
+        h["financial"] = operational.copy()
+    return Solution(h, operational, h["financial"], iterations), x
 
-    @property
-    def _discount(self) -> np.ndarray:
-        return self.discount if self.discount is not None else np.zeros(len(self.nodes))
+
+@dataclass
+class Side:
+    """One side of a run: its seeds, direct hits, the operators it ran on and its solution."""
+
+    seeds: list[Seed]
+    psi: dict[str, np.ndarray]
+    wt: dict[str, sp.csr_matrix]        # W^T per channel
+    layer: SupplyLayer                  # the supply channel's output states (what is supplied)
+    sol: Solution
+    discount: np.ndarray                # own hit of seeds that only transmit (not counted)
+    index: dict[str, int]
+    x: np.ndarray | None = None         # loss carried by each supply output state
+    x0: np.ndarray | None = None        # its direct part
 
     @property
     def scores(self) -> np.ndarray:
-        """Total exposure per node, in [0, 1] (the figure users rank by)."""
-        return np.maximum(self.total - self._discount, 0.0)
+        return np.maximum(self.sol.total - self.discount, 0.0)
 
-    def channel_scores(self, i: int) -> dict[str, float]:
-        out = {}
-        for c in self.channels:
-            if c == "financial":
-                out[c] = float(self.total[i] - self.operational[i])
-            else:
-                out[c] = float(max(self.h[c][i] - self._discount[i], 0.0))
-        return out
-
-    def ranked(self, min_score: float = 1e-12) -> list[int]:
-        scores = self.scores
-        order = np.argsort(-scores, kind="stable")
-        return [int(i) for i in order if scores[i] > min_score]
-
-    # --- explanations ------------------------------------------------------------------------
-    def _csc(self, channel: str) -> sp.csc_matrix:
-        cache = self.__dict__.setdefault("_csc_cache", {})
-        if channel not in cache:
-            cache[channel] = self.weights.matrix(channel).tocsc()
-        return cache[channel]
-
-    def dominant(self, i: int) -> str:
-        """The operational channel that sets node i's operational exposure (max of the two)."""
-        return "supply" if self.h["supply"][i] >= self.h["demand"][i] else "demand"
-
-    def incoming(self, node: str) -> list[dict[str, Any]]:
-        """Who passed how much of node's exposure (largest first).
-
-        Covers the dominant operational channel and the financial channel, so the contributions
-        sum to the score minus the direct hit on that channel (`propagated`).
-        """
-        v = self.weights.index[node]
-        rows = []
-        for c in (self.dominant(v), "financial"):
-            if c not in self.channels:
-                continue
-            base = self.operational if c == "financial" else self.psi[c]
-            col = self._csc(c)[:, v].tocoo()  # only node v's column: no full-matrix work
-            raw = col.data * self.h[c][col.row]
-            need = self.h[c][v] - base[v]
-            total = raw.sum()
-            scale = need / total if total > 0 else 0.0
-            for u, val in zip(col.row.tolist(), (raw * scale).tolist()):
-                if val <= 0:
-                    continue
-                src = self.nodes[u]
-                e = self.weights.weight(c, src, node)
-                rows.append({"from": src, "channel": c, "contribution": float(val), "weight": e.w,
-                             "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels)})
-        return sorted(rows, key=lambda r: -r["contribution"])
-
-    def propagated(self, node: str) -> float:
-        """Score minus the direct hit: what the incoming contributions add up to."""
-        i = self.weights.index[node]
-        return float(self.total[i] - self.psi[self.dominant(i)][i] - max(
-            0.0, self.operational[i] - max(self.h["supply"][i], self.h["demand"][i])))
-
-    #: Above this many weighted edges, paths come from one sparse Dijkstra pass (best path only)
-    #: instead of Yen's k-shortest simple paths on a networkx graph.
-    LARGE = 20_000
-
-    def _arcs(self):
-        """(u, v, cost, w, channel) over all channels, the cheapest channel kept per pair."""
-        best: dict[tuple[int, int], tuple[float, float, str]] = {}
-        for c in self.channels:
-            coo = self.weights.matrix(c).tocoo()
-            for u, v, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
-                if w <= 0 or u == v:
-                    continue
-                cost = -math.log(min(w, 1.0))
-                if (u, v) not in best or best[(u, v)][0] > cost:
-                    best[(u, v)] = (cost, w, c)
-        return best
-
-    def _seed_costs(self) -> tuple[dict[int, tuple[float, float, str]], float]:
-        # Seed edges cost -log(magnitude / largest magnitude), so costs stay >= 0 even for
-        # uncapped magnitudes above 1; `top` restores path values.
-        top = max([s.magnitude for s in self.seeds if s.magnitude > 0], default=1.0)
-        out: dict[int, tuple[float, float, str]] = {}
-        for s in self.seeds:
-            if s.magnitude > 0:
-                i = self.weights.index[s.node]
-                cost = -math.log(s.magnitude / top)
-                if i not in out or out[i][0] > cost:
-                    out[i] = (cost, s.magnitude, s.channel)
-        return out, top
-
-    def path_graph(self) -> nx.DiGraph:
-        """All channels' edges, cost -log(w), plus a virtual source feeding every seed."""
-        pg = nx.DiGraph()
-        names = self.nodes
-        for (u, v), (cost, w, c) in self._arcs().items():
-            pg.add_edge(names[u], names[v], cost=cost, w=w, channel=c)
-        seeds, top = self._seed_costs()
-        pg.graph["scale"] = top
-        for i, (cost, w, c) in seeds.items():
-            pg.add_edge(SOURCE, names[i], cost=cost, w=w, channel=c)
-        return pg
-
-    def top_paths(self, node: str, k: int = 3, pg: nx.DiGraph | None = None) -> list[dict[str, Any]]:
-        """The k strongest seed-to-node paths, value = seed magnitude x product of weights."""
-        if pg is None and self.weights.edge_count() > self.LARGE:
-            return self._best_path(node)
-        pg = pg if pg is not None else self.path_graph()
-        if node not in pg or SOURCE not in pg:
-            return []
-        out = []
-        try:
-            for path in nx.shortest_simple_paths(pg, SOURCE, node, weight="cost"):
-                value = pg.graph["scale"] * math.exp(-sum(pg[a][b]["cost"] for a, b in zip(path, path[1:])))
-                chans = [pg[a][b]["channel"] for a, b in zip(path[1:], path[2:])]
-                out.append({"nodes": path[1:], "channels": chans, "contribution": value})
-                if len(out) >= k:
-                    break
-        except nx.NetworkXNoPath:
-            return []
-        return out
-
-    def _best_path(self, node: str) -> list[dict[str, Any]]:
-        """The single strongest path, from one multi-source sparse Dijkstra pass (cached)."""
-        if getattr(self, "_dijkstra", None) is None:
-            from scipy.sparse.csgraph import dijkstra
-
-            n = len(self.nodes)
-            rows, cols, costs, chans = [], [], [], {}
-            for c in self.channels:
-                m = self.weights.matrix(c).tocoo()
-                keep = (m.data > 0) & (m.row != m.col)
-                rows.append(m.row[keep]); cols.append(m.col[keep])
-                costs.append(-np.log(np.minimum(m.data[keep], 1.0)) + 1e-15)
-            seeds, top = self._seed_costs()
-            rows.append(np.full(len(seeds), n)); cols.append(np.array(list(seeds), dtype=np.int64))
-            costs.append(np.array([c for c, _, _ in seeds.values()]) + 1e-15)
-            A = sp.csr_matrix((np.concatenate(costs), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(n + 1, n + 1))
-            # duplicates across channels: keep the cheapest by taking a minimum over a stacked COO
-            A = A.tocoo()
-            order = np.lexsort((A.data, A.col, A.row))
-            r, c_, d = A.row[order], A.col[order], A.data[order]
-            first = np.ones(len(r), dtype=bool)
-            first[1:] = (r[1:] != r[:-1]) | (c_[1:] != c_[:-1])
-            A = sp.csr_matrix((d[first], (r[first], c_[first])), shape=(n + 1, n + 1))
-            dist, pred = dijkstra(A, indices=n, return_predecessors=True)
-            self._dijkstra = (dist, pred, top, A)
-        dist, pred, top, A = self._dijkstra
-        v = self.weights.index[node]
-        if not np.isfinite(dist[v]):
-            return []
-        path = [v]
-        while pred[path[-1]] >= 0 and pred[path[-1]] != len(self.nodes):
-            path.append(int(pred[path[-1]]))
-        path.reverse()
-        chans = []
-        for a, b in zip(path, path[1:]):
-            chans.append(min(self.channels, key=lambda c: -self.weights.matrix(c)[a, b]))
-        return [{"nodes": [self.nodes[i] for i in path], "channels": chans,
-                 "contribution": top * math.exp(-(dist[v] - 1e-15 * len(path)))}]
-
-    def coverage(self, node: str, paths: list[dict[str, Any]]) -> float:
-        score = float(self.scores[self.weights.index[node]])
-        if score <= 0:
-            return 0.0
-        return min(1.0, sum(p["contribution"] for p in paths) / score)
+    @property
+    def direct(self) -> np.ndarray:
+        return np.maximum(np.maximum.reduce([self.psi[c] for c in CHANNELS]) - self.discount, 0.0)
 
 
-SOURCE = "__seeds__"
-
-
-def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str] | None = None,
-                 cap: bool = True) -> Exposure:
-    """Propagate seeds on each channel and combine them (see module docstring)."""
-    channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
+def _psi(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool
+         ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     n = len(weights.nodes)
     psi = {c: np.zeros(n) for c in CHANNELS}
+    discount = np.zeros(n)
     for s in seeds:
         if s.node not in weights.index:
             raise KeyError(s.node)
         i = weights.index[s.node]
         for c in ([s.channel] if s.channel in CHANNELS else channels):
-            psi[c][i] = psi[c][i] + s.magnitude
+            psi[c][i] += s.magnitude
+        if not s.counts:
+            discount[i] = max(discount[i], min(s.magnitude, 1.0) if cap else s.magnitude)
     if cap:
         for c in CHANNELS:
             np.minimum(psi[c], 1.0, out=psi[c])
-    h: dict[str, np.ndarray] = {}
-    iterations: dict[str, int] = {}
-    for c in ("supply", "demand"):
-        if c in channels:
-            res = fixed_point(None, psi[c], cap=cap, WT=weights.matrix_t(c))
-            h[c], iterations[c] = res.h, res.iterations
-        else:
-            h[c] = psi[c].copy()
-    operational = np.maximum(h["supply"], h["demand"])
-    operational = np.maximum(operational, psi["financial"])
-    if "financial" in channels:
-        res = fixed_point(None, operational, cap=cap, WT=weights.matrix_t("financial"))
-        h["financial"], iterations["financial"] = res.h, res.iterations
-        total = res.h
-    else:
-        h["financial"] = operational.copy()
-        total = operational
-    discount = np.zeros(n)
+    return psi, discount
+
+
+def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLayer, dict[int, set[str]]]:
+    """The supply layer for these seeds: a place seeded with `reaches` passes its shock only to
+    those kinds of site; a company seeded with `reaches` only through those product classes."""
+    place_reach: dict[str, set[str] | None] = {}
+    company_reach: dict[int, set[str]] = {}
     for s in seeds:
-        if not s.counts:
-            i = weights.index[s.node]
-            discount[i] = max(discount[i], min(s.magnitude, 1.0) if cap else s.magnitude)
-    return Exposure(weights, seeds, channels, psi, h, operational, total, iterations, cap, discount)
+        if s.node in weights.places:
+            if s.reaches is None or (s.node in place_reach and place_reach[s.node] is None):
+                place_reach[s.node] = None
+            else:
+                place_reach[s.node] = (place_reach.get(s.node) or set()) | set(s.reaches)
+        elif s.reaches is not None and s.channel == "supply":
+            company_reach.setdefault(weights.index[s.node], set()).update(s.reaches)
+    masked = {p: r for p, r in place_reach.items() if r is not None}
+    if not masked:
+        return weights.supply_layer(), company_reach
+    drop = lambda e, p: e.u in masked and not set(p.sites) & masked[e.u]  # noqa: E731
+    return SupplyLayer(weights, weights.needs, drop), company_reach
+
+
+def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool) -> Side:
+    psi, discount = _psi(weights, seeds, channels, cap)
+    layer, reach = _supply_layer(weights, seeds)
+    wt = {c: weights.matrix_t(c) for c in CHANNELS}
+    sol, x = solve({**wt, "supply": layer}, psi, channels, cap, reach)
+    x0 = None if layer.plain else layer.seed_states(psi["supply"], reach)
+    return Side(seeds, psi, wt, layer, sol, discount, weights.index, x, x0)
+
+
+@dataclass
+class Exposure:
+    """Result of one (possibly combined) scenario over every node: losses, gains and their net."""
+
+    weights: ChannelWeights
+    seeds: list[Seed]
+    channels: list[str]
+    loss: Side
+    gain: Side
+    cap: bool = True
+
+    @property
+    def nodes(self) -> list[str]:
+        return self.weights.nodes
+
+    # the loss side, under the names the rest of the package has always used
+    @property
+    def scores(self) -> np.ndarray:
+        """Loss per node, in [0, 1] (the exposure users rank by)."""
+        return self.loss.scores
+
+    @property
+    def direct(self) -> np.ndarray:
+        return self.loss.direct
+
+    @property
+    def psi(self) -> dict[str, np.ndarray]:
+        return self.loss.psi
+
+    @property
+    def h(self) -> dict[str, np.ndarray]:
+        return self.loss.sol.h
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.loss.sol.total
+
+    @property
+    def operational(self) -> np.ndarray:
+        return self.loss.sol.operational
+
+    @property
+    def gains(self) -> np.ndarray:
+        """Gain per node, in [0, 1] (substitution, pricing power), propagated like losses."""
+        return self.gain.scores
+
+    @property
+    def net(self) -> np.ndarray:
+        """Loss minus gain, in [-1, 1]: positive for a net loser, negative for a net gainer."""
+        return self.loss.scores - self.gain.scores
+
+    @property
+    def has_gains(self) -> bool:
+        return bool(self.gain.seeds)
+
+    def side(self, name: str) -> Side:
+        return self.gain if name == "gain" else self.loss
+
+    def channel_scores(self, i: int, side: str = "loss") -> dict[str, float]:
+        sd = self.side(side)
+        out = {}
+        for c in self.channels:
+            if c == "financial":
+                out[c] = float(sd.sol.total[i] - sd.sol.operational[i])
+            else:
+                out[c] = float(max(sd.sol.h[c][i] - sd.discount[i], 0.0))
+        return out
+
+    def is_place(self, i: int) -> bool:
+        return self.nodes[i] in self.weights.places
+
+    #: a score below this rounds to 0.000 in every table: not exposed, not shown
+    SHOWN = 5e-4
+
+    def ranked(self, min_score: float = SHOWN, include_places: bool = False) -> list[int]:
+        """Net losers, largest first (places are conduits, not results, unless asked for)."""
+        net = self.net
+        order = np.argsort(-net, kind="stable")
+        return [int(i) for i in order if net[i] > min_score and (include_places or not self.is_place(i))]
+
+    def winners(self, min_score: float = SHOWN, include_places: bool = False) -> list[int]:
+        """Net gainers, largest gain first."""
+        net = self.net
+        order = np.argsort(net, kind="stable")
+        return [int(i) for i in order if net[i] < -min_score and (include_places or not self.is_place(i))]
+
+    # --- explanations ------------------------------------------------------------------------
+    def dominant(self, i: int, side: str = "loss") -> str:
+        """The operational channel that sets node i's operational exposure (max of the two)."""
+        h = self.side(side).sol.h
+        return "supply" if h["supply"][i] >= h["demand"][i] else "demand"
+
+    def incoming(self, node: str, side: str = "loss") -> list[dict[str, Any]]:
+        """Who passed how much of node's score (largest first), with each weight's parts.
+
+        Covers the dominant operational channel and the financial channel, so the contributions
+        sum to the score minus the direct hit on that channel (`propagated`).
+        """
+        sd = self.side(side)
+        v = self.weights.index[node]
+        rows = []
+        for c in (self.dominant(v, side), "financial"):
+            if c not in self.channels:
+                continue
+            base = sd.sol.operational if c == "financial" else sd.psi[c]
+            if c == "supply":
+                raw = sd.layer.incoming(v, sd.x, sd.sol.h["supply"])
+            else:
+                row = sd.wt[c][v].tocoo()  # row v of W^T = column v of W: only node v's inputs
+                raw = {int(u): float(w * sd.sol.h[c][u]) for u, w in zip(row.col, row.data)}
+            need = sd.sol.h[c][v] - base[v]
+            total = sum(raw.values())
+            scale = need / total if total > 0 else 0.0
+            for u, val in raw.items():
+                val *= scale
+                if val <= 0 or u == v:
+                    continue
+                src = self.nodes[u]
+                e = self.weights.weight(c, src, node)
+                rows.append({"from": src, "channel": c, "contribution": float(val), "weight": e.w,
+                             "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels),
+                             "parts": [_part_dict(p) for p in e.parts if p.w > 0]})
+        return sorted(rows, key=lambda r: -r["contribution"])
+
+    def propagated(self, node: str, side: str = "loss") -> float:
+        """Score minus the direct hit: what the incoming contributions add up to."""
+        sd = self.side(side)
+        i = self.weights.index[node]
+        h = sd.sol.h
+        return float(sd.sol.total[i] - sd.psi[self.dominant(i, side)][i] - max(
+            0.0, sd.sol.operational[i] - max(h["supply"][i], h["demand"][i])))
+
+    LARGE = LARGE
+
+    def path_graph(self, side: str = "loss") -> PathGraph:
+        """The layered path graph of one side (built once per side and reused)."""
+        cache = self.__dict__.setdefault("_path_graphs", {})
+        if side not in cache:
+            cache[side] = PathGraph(self.side(side), self.channels, len(self.nodes))
+        return cache[side]
+
+    def top_paths(self, node: str, k: int = 3, pg: PathGraph | None = None,
+                  side: str = "loss") -> list[dict[str, Any]]:
+        """The k strongest seed-to-node paths, value = seed magnitude x product of weights.
+
+        A node with no score on this side has no path to show (an explanation never contradicts
+        the score it explains)."""
+        i = self.weights.index[node]
+        if self.side(side).scores[i] <= 0:
+            return []
+        pg = pg or self.path_graph(side)
+        found = pg.k_best(i, k) if k > 1 else pg.best(i)
+        return [{**p, "nodes": [self.nodes[j] for j in p["nodes"]]} for p in found]
+
+    def coverage(self, node: str, paths: list[dict[str, Any]], side: str = "loss") -> float:
+        score = float(self.side(side).scores[self.weights.index[node]])
+        if score <= 0:
+            return 0.0
+        return min(1.0, sum(p["contribution"] for p in paths) / score)
+
+
+def _part_dict(p: Part) -> dict[str, Any]:
+    return {"weight": p.w, "basis": p.basis, "estimated": p.estimated, "product_class": p.product_class,
+            "status_factor": p.status_factor, "rule": p.rule, "sources": list(p.cites),
+            "relationships": list(p.rels)}
+
+
+def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str] | None = None,
+                 cap: bool = True) -> Exposure:
+    """Propagate the loss seeds and the gain seeds on each channel and combine them."""
+    channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
+    loss = _side(weights, [s for s in seeds if not s.gain], channels, cap)
+    gain = _side(weights, [s for s in seeds if s.gain], channels, cap)
+    return Exposure(weights, seeds, channels, loss, gain, cap)
 
 
 def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: list[str] | None = None,
-              cap: bool = True, chunk: int = 10) -> np.ndarray:
+              cap: bool = True, chunk: int = 10, discount: np.ndarray | None = None) -> np.ndarray:
     """Many scenarios in one pass: psi[channel] is (n, k), dense or scipy.sparse (seeds are usually
-    sparse: a 1M x 100 dense seed matrix alone is 800 MB); returns total exposure (n, k).
+    sparse: a 1M x 100 dense seed matrix alone is 800 MB); returns the score of each node in each
+    scenario (n, k), exactly as `run_exposure` combines them (`solve`); `discount` (n, k) holds the
+    own hit of seeds that only transmit.
 
-    Same combination as `run_exposure`; each iteration is one sparse x dense product per channel,
-    on dense blocks of at most `chunk` scenarios so memory stays bounded.
+    Each iteration is one sparse x dense product per channel, on dense blocks of at most `chunk`
+    scenarios so memory stays bounded.
     """
     channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
     shape = next(iter(psi.values())).shape
@@ -274,19 +325,19 @@ def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: lis
         psi = {c: (p.tocsc() if sp.issparse(p) else p) for c, p in psi.items()}
         out = np.empty(shape)
         for j in range(0, shape[1], chunk):
+            block = None if discount is None else discount[:, j:j + chunk]
             out[:, j:j + chunk] = run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()},
-                                            channels, cap, chunk)
+                                            channels, cap, chunk, block)
         return out
-    psi = {c: (p.toarray() if sp.issparse(p) else np.asarray(p, dtype=float)) for c, p in psi.items()}
+    dense = {c: (p.toarray() if sp.issparse(p) else np.asarray(p, dtype=float)) for c, p in psi.items()}
     zero = np.zeros(shape)
-    h = {}
-    for c in ("supply", "demand"):
-        base = np.minimum(psi.get(c, zero), 1.0) if cap else psi.get(c, zero)
-        h[c] = fixed_point(None, base, cap=cap, WT=weights.matrix_t(c)).h if c in channels else base
-    operational = np.maximum(h["supply"], h["demand"])
-    if "financial" in channels:
-        return fixed_point(None, operational, cap=cap, WT=weights.matrix_t("financial")).h
-    return operational
+    full = {c: (np.minimum(dense[c], 1.0) if cap else dense[c]) if c in dense else zero for c in CHANNELS}
+    sol, _ = solve({**{c: weights.matrix_t(c) for c in CHANNELS}, "supply": weights.supply_layer()},
+                   full, channels, cap)
+    if discount is None:
+        return sol.total
+    d = discount.toarray() if sp.issparse(discount) else np.asarray(discount, dtype=float)
+    return np.maximum(sol.total - d, 0.0)
 
 
 def weights_from_frame(frame) -> ChannelWeights:
@@ -311,3 +362,7 @@ def weights_from_frame(frame) -> ChannelWeights:
         m.sum_duplicates()
         matrices[c] = m
     return ChannelWeights(nodes, {x: i for i, x in enumerate(nodes)}, {c: {} for c in CHANNELS}, matrices)
+
+
+__all__ = ["Exposure", "Side", "Solution", "solve", "run_exposure", "run_batch", "weights_from_frame",
+           "Weight"]

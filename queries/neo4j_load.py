@@ -181,8 +181,9 @@ class Neo4jLoader:
         for channel, rtype in EXPOSURE_TYPES.items():
             rows = [{"id": f"{channel}:{u}->{v}", "source": u, "target": v,
                      "props": {"id": f"{channel}:{u}->{v}", "channel": channel, "w": e.w,
-                               "estimated": e.estimated, "rule": e.rule, "relationships": e.rels}}
-                    for (u, v), e in weights.edges[channel].items()]
+                               "estimated": e.estimated, "rule": e.rule, "relationships": e.rels,
+                               "product_classes": sorted({p.product_class for p in e.parts if p.product_class})}}
+                    for (u, v), e in weights.edges[channel].items() if e.w > 0]
             query = (f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.source}}) "
                      f"MATCH (b:{BASE_LABEL} {{id: row.target}}) "
                      f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) SET r = row.props")

@@ -1,12 +1,16 @@
 """Shock scenarios as data: YAML files that pick seed nodes by selectors and give magnitudes.
 
 A scenario file (see data/scenarios/*.yaml) has a `name`, `title`, `description`, the `channels`
-it runs on, its `seeds` and the public `evidence` behind its magnitudes. A seed is either
-`{select: {...}, channel: supply|demand, magnitude: 0.3 | {fact: metric, default: x}}` or, for a
-network a user brings, a plain mapping `node: magnitude`.
+it runs on, its `seeds` (who loses), optional `gainers` (who gains: substitution, pricing power)
+and the public `evidence` behind its magnitudes. A seed rule is
+`{select: {...}, channel: supply|demand|financial, magnitude: 0.3 | {fact: METRIC, ...}, why: ...}`;
+a seed on a place may say which kinds of site its shock `reaches` (a grid shortfall reaches
+data-center campuses, not power plants). For a network a user brings, `seeds` may be a plain
+mapping `node: magnitude`.
 """
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +23,13 @@ import yaml
 from capexgraph.graph.build import latest_fact
 
 SEED_CHANNELS = ("supply", "demand", "financial")
-SELECTOR_KEYS = {"id", "category", "country", "kind", "ticker", "has_fact", "not_id"}
+SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
+                 "sells", "located_in"}
+RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via"}
+VIA_KEYS = {"from", "classes"}
+MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required"}
+TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
+            "cap", "seeds_transmit_only"}
 
 
 class ScenarioError(ValueError):
@@ -32,7 +42,9 @@ class Seed:
     channel: str
     magnitude: float
     why: str
-    counts: bool = True  # False: the seed transmits the shock but is not itself exposed (a buyer cutting spend)
+    counts: bool = True   # False: the seed transmits the shock but is not itself exposed (a buyer cutting spend)
+    gain: bool = False    # a gainer: the seed enters the gain fixed point, not the loss one
+    reaches: tuple[str, ...] | None = None  # a place seed: the kinds of site its shock reaches
 
 
 @dataclass
@@ -47,10 +59,12 @@ class Scenario:
     cap: bool = True
     seeds_transmit_only: bool = False
     path: str | None = None
+    gain_rules: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description.strip(),
-                "channels": self.channels, "evidence": self.evidence, "file": self.path}
+                "channels": self.channels, "evidence": self.evidence, "file": self.path,
+                "has_gainers": bool(self.gain_rules)}
 
 
 def scenario_dirs(extra: list[Path] | None = None) -> list[Path]:
@@ -66,44 +80,89 @@ def _fail(path: str, msg: str) -> ScenarioError:
     return ScenarioError(f"{path}: {msg}")
 
 
+def _unknown(keys, allowed: set[str], path: str, where: str) -> None:
+    for k in keys:
+        if k not in allowed:
+            close = difflib.get_close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(path, f"{where}: unknown key '{k}'{hint}; valid: {', '.join(sorted(allowed))}")
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
+
+
+def _check_magnitude(mag: Any, path: str, where: str) -> None:
+    if _number(mag):
+        if mag < 0:
+            raise _fail(path, f"{where}: magnitude must be >= 0")
+        return
+    if not isinstance(mag, dict) or "fact" not in mag:
+        raise _fail(path, f"{where}: magnitude must be a number >= 0 or {{fact: METRIC, default: x}}")
+    _unknown(mag, MAGNITUDE_KEYS, path, f"{where}, magnitude")
+    if "default" in mag and not (_number(mag["default"]) and mag["default"] >= 0):
+        raise _fail(path, f"{where}: magnitude default must be a number >= 0")
+    if "times" in mag:
+        _check_magnitude(mag["times"], path, f"{where}, times")
+
+
+def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise _fail(path, f"field '{field_name}': list seed rules, or map node ids to magnitudes")
+    rules = []
+    for i, rule in enumerate(raw_rules, 1):
+        where = f"field '{field_name}', item {i}"
+        if not isinstance(rule, dict) or "select" not in rule:
+            raise _fail(path, f"{where}: needs 'select' (and 'channel', 'magnitude')")
+        _unknown(rule, RULE_KEYS, path, where)
+        sel = rule["select"]
+        if not isinstance(sel, dict) or not sel:
+            raise _fail(path, f"{where}: 'select' keys must be among {', '.join(sorted(SELECTOR_KEYS))}")
+        _unknown(sel, SELECTOR_KEYS, path, f"{where}, select")
+        if rule.get("channel", "all") not in (*SEED_CHANNELS, "all"):
+            raise _fail(path, f"{where}: channel must be one of {', '.join(SEED_CHANNELS)}")
+        _check_magnitude(rule.get("magnitude"), path, where)
+        via = rule.get("via")
+        if via is not None:
+            if not isinstance(via, dict) or not isinstance(via.get("from"), dict):
+                raise _fail(path, f"{where}: via needs 'from' (a selector of suppliers) and 'classes'")
+            _unknown(via, VIA_KEYS, path, f"{where}, via")
+            _unknown(via["from"], SELECTOR_KEYS, path, f"{where}, via, from")
+        reaches = rule.get("reaches")
+        if reaches is not None and (not isinstance(reaches, list) or not all(isinstance(r, str) for r in reaches)):
+            raise _fail(path, f"{where}: reaches must be a list of site classes (data/schema.yaml)")
+        rules.append(rule)
+    return rules
+
+
 def parse_scenario(raw: Any, path: str) -> Scenario:
     if not isinstance(raw, dict):
         raise _fail(path, "a scenario file is a YAML mapping with name, description, channels and seeds")
+    _unknown(raw, TOP_KEYS, path, "scenario")
     channels = raw.get("channels", ["supply", "demand", "financial"])
     if not isinstance(channels, list) or not channels or any(c not in SEED_CHANNELS for c in channels):
         raise _fail(path, f"field 'channels': use a list of {', '.join(SEED_CHANNELS)}")
     seeds = raw.get("seeds")
-    if isinstance(seeds, dict):  # plain `node: magnitude` form
+    if isinstance(seeds, dict) and seeds:  # plain `node: magnitude` form
         rules = []
         for node, mag in seeds.items():
-            if not isinstance(mag, (int, float)) or isinstance(mag, bool) or mag < 0:
+            if not _number(mag) or mag < 0:
                 raise _fail(path, f"field 'seeds': magnitude of '{node}' must be a non-negative number")
             rules.append({"select": {"id": [str(node)]}, "magnitude": float(mag), "channel": "all"})
-    elif isinstance(seeds, list) and seeds:
-        rules = []
-        for i, rule in enumerate(seeds, 1):
-            where = f"field 'seeds', item {i}"
-            if not isinstance(rule, dict) or "select" not in rule:
-                raise _fail(path, f"{where}: needs 'select' (and 'channel', 'magnitude')")
-            sel = rule["select"]
-            if not isinstance(sel, dict) or not sel or set(sel) - SELECTOR_KEYS:
-                raise _fail(path, f"{where}: 'select' keys must be among {', '.join(sorted(SELECTOR_KEYS))}")
-            if rule.get("channel", "all") not in (*SEED_CHANNELS, "all"):
-                raise _fail(path, f"{where}: channel must be one of {', '.join(SEED_CHANNELS)}")
-            mag = rule.get("magnitude")
-            ok = (isinstance(mag, (int, float)) and not isinstance(mag, bool) and mag >= 0) or (
-                isinstance(mag, dict) and "fact" in mag)
-            if not ok:
-                raise _fail(path, f"{where}: magnitude must be a number >= 0 or {{fact: METRIC, default: x}}")
-            rules.append(rule)
     else:
-        raise _fail(path, "field 'seeds': list seed rules, or map node ids to magnitudes")
+        rules = _rules(seeds, path, "seeds", channels)
+    gains = _rules(raw["gainers"], path, "gainers", channels) if raw.get("gainers") is not None else []
+    for key in ("cap", "seeds_transmit_only"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise _fail(path, f"field '{key}': use true or false, not {raw[key]!r}")
+    if not isinstance(raw.get("evidence", []), (list, type(None))):
+        raise _fail(path, "field 'evidence': a list of {text, source} items")
     name = str(raw.get("name") or Path(path).stem)
     return Scenario(
         name=name, title=str(raw.get("title", name)), title_ko=raw.get("title_ko"),
         description=str(raw.get("description", "")), channels=list(channels), seed_rules=rules,
         evidence=list(raw.get("evidence") or []), cap=bool(raw.get("cap", True)),
-        seeds_transmit_only=bool(raw.get("seeds_transmit_only", False)), path=path)
+        seeds_transmit_only=bool(raw.get("seeds_transmit_only", False)), path=path, gain_rules=gains)
 
 
 def load_scenario_file(path: Path | str) -> Scenario:
@@ -112,6 +171,8 @@ def load_scenario_file(path: Path | str) -> Scenario:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, not a scenario file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -133,60 +194,127 @@ def scenario_library(extra_dirs: list[Path] | None = None) -> dict[str, Scenario
     return lib
 
 
-def _matches(node: str, data: dict, sel: dict) -> bool:
-    def listed(key):
-        val = sel[key]
-        return [str(v) for v in (val if isinstance(val, list) else [val])]
-    if "id" in sel and node not in listed("id"):
+# --- selecting and sizing seeds ------------------------------------------------------------------
+def _listed(sel: dict, key: str) -> list[str]:
+    val = sel[key]
+    return [str(v) for v in (val if isinstance(val, list) else [val])]
+
+
+class _Index:
+    """What each node sells and where it operates (for the `sells` and `located_in` selectors)."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.sells: dict[str, set[str]] = {}
+        self.places: dict[str, set[str]] = {}
+        for u, v, d in g.edges(data=True):
+            if d.get("status") == "terminated":
+                continue
+            if d.get("type") == "located_in":
+                self.places.setdefault(u, set()).add(v)
+            elif d.get("product_class"):
+                self.sells.setdefault(u, set()).add(d["product_class"])
+
+
+def _matches(node: str, data: dict, sel: dict, idx: _Index) -> bool:
+    if "id" in sel and node not in _listed(sel, "id"):
         return False
-    if "not_id" in sel and node in listed("not_id"):
+    if "not_id" in sel and node in _listed(sel, "not_id"):
         return False
-    if "category" in sel and not set(data.get("category") or []) & set(listed("category")):
+    if "category" in sel and not set(data.get("category") or []) & set(_listed(sel, "category")):
         return False
-    if "country" in sel and data.get("country") not in listed("country"):
+    if "country" in sel and data.get("country") not in _listed(sel, "country"):
         return False
-    if "kind" in sel and data.get("kind") not in listed("kind"):
+    if "not_country" in sel and data.get("country") in _listed(sel, "not_country"):
         return False
-    if "ticker" in sel and data.get("ticker") not in listed("ticker"):
+    if "kind" in sel and data.get("kind") not in _listed(sel, "kind"):
         return False
-    if "has_fact" in sel and not any(f["metric"] in listed("has_fact") for f in data.get("facts", [])):
+    if "ticker" in sel and data.get("ticker") not in _listed(sel, "ticker"):
+        return False
+    if "has_fact" in sel and not any(f["metric"] in _listed(sel, "has_fact") for f in data.get("facts", [])):
+        return False
+    if "sells" in sel and not idx.sells.get(node, set()) & set(_listed(sel, "sells")):
+        return False
+    if "located_in" in sel and not idx.places.get(node, set()) & set(_listed(sel, "located_in")):
         return False
     return True
 
 
-def _fact_value(data: dict, metric: str) -> tuple[float, dict] | None:
-    """A company's figure for a metric, chosen as the graph summarises it (latest actual period)."""
-    best = latest_fact(data.get("facts", []), metric)
-    return (best["value"], best) if best else None
+def _fact_value(data: dict, mag: dict) -> tuple[float, str] | None:
+    """A magnitude read from the company's figures, as the graph summarises them (latest actual
+    period), times any further figure it names; None when a needed figure is missing."""
+    best = latest_fact(data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"))
+    if best is None:
+        if "default" not in mag:
+            return None
+        value, why = float(mag["default"]), f"assumed {float(mag['default']):g} (no {mag['fact']} in the data)"
+    else:
+        s = best["source"]
+        where = f" {mag['counterparty']}" if mag.get("counterparty") else ""
+        seg = f" ({best['segment']})" if best.get("segment") else ""
+        basis = f", {best['basis']} basis" if best.get("basis") else ""
+        value = best["value"]
+        why = f"{mag['fact']}{where}{seg} {value:.1%} ({best['period']}{basis}; {s['publisher']}, {s['date']})"
+    if "times" in mag:
+        other = _fact_value(data, mag["times"])
+        if other is None:
+            return None
+        value, why = value * other[0], f"{why} x {other[1]}"
+    return value, why
 
 
-def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0) -> list[Seed]:
-    """Turn selector rules into concrete seeds on the graph's nodes."""
+def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tuple[float, str]:
+    """How much of node's supply comes through the named suppliers and classes: the sum of those
+    supply weights (criticality x share x status), so a cut supply line hits as the data weigh it."""
+    classes = set(via.get("classes") or [])
+    total, parts = 0.0, []
+    for (u, v), e in weights.edges.get("supply", {}).items():
+        if v != node or u not in g or not _matches(u, g.nodes[u], via["from"], idx):
+            continue
+        w = sum(p.w for p in e.parts if not classes or p.product_class in classes)
+        if w > 0:
+            total += w
+            parts.append(f"{u} {w:.3f}")
+    return min(total, 1.0), ", ".join(parts)
+
+
+def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=None) -> list[Seed]:
+    """Turn selector rules into concrete seeds on the graph's nodes (losses, then gains).
+
+    A rule with `via` needs the weights: its magnitude is scaled by the node's supply weight from
+    the named suppliers (an export ban hits a Chinese buyer as much as it bought from US vendors)."""
+    idx = _Index(g)
     seeds: list[Seed] = []
-    for rule in sc.seed_rules:
-        sel, mag = rule["select"], rule["magnitude"]
-        if "id" in sel:
-            ids = sel["id"] if isinstance(sel["id"], list) else [sel["id"]]
-            unknown = [i for i in ids if str(i) not in g]
-            if unknown:
-                raise ScenarioError(f"{sc.path}: seed node(s) not in the graph: {', '.join(map(str, unknown))}")
-        channel = rule.get("channel", "all")
-        chans = sc.channels if channel == "all" else [channel]
-        for node, data in g.nodes(data=True):
-            if not _matches(node, data, sel):
-                continue
-            if isinstance(mag, dict):
-                found = _fact_value(data, mag["fact"])
-                if found:
-                    value, fact = found
-                    s = fact["source"]
-                    why = f"{mag['fact']} {value:.0%} ({fact['period']}; {s['publisher']}, {s['date']})"
-                elif "default" in mag:
-                    value, why = float(mag["default"]), f"assumed {float(mag['default']):g} (no {mag['fact']} in the data)"
-                else:
+    for gain, rules in ((False, sc.seed_rules), (True, sc.gain_rules)):
+        for rule in rules:
+            sel, mag = rule["select"], rule["magnitude"]
+            if "id" in sel:
+                unknown = [i for i in _listed(sel, "id") if i not in g]
+                if unknown:
+                    raise ScenarioError(f"{sc.path}: seed node(s) not in the graph: {', '.join(unknown)}")
+            channel = rule.get("channel", "all")
+            chans = sc.channels if channel == "all" else [channel]
+            reaches = tuple(rule["reaches"]) if rule.get("reaches") else None
+            for node, data in g.nodes(data=True):
+                if not _matches(node, data, sel, idx):
                     continue
-            else:
-                value, why = float(mag), str(rule.get("why", "scenario magnitude"))
-            for ch in chans:
-                seeds.append(Seed(node, ch, value * scale, why, counts=not sc.seeds_transmit_only))
+                if isinstance(mag, dict):
+                    found = _fact_value(data, mag)
+                    if found is None:
+                        continue
+                    value, why = found
+                else:
+                    value, why = float(mag), str(rule.get("why", "scenario magnitude"))
+                if isinstance(mag, dict) and rule.get("why"):
+                    why = f"{rule['why']}: {why}"
+                if rule.get("via"):
+                    if weights is None:
+                        raise ScenarioError(f"{sc.path}: a seed with 'via' needs the graph's weights")
+                    share, which = _via(node, rule["via"], g, idx, weights)
+                    if share <= 0:
+                        continue
+                    why = f"{why} x supply weight {share:.3f} from {which}"
+                    value *= share
+                for ch in chans:
+                    seeds.append(Seed(node, ch, value * scale, why,
+                                      counts=gain or not sc.seeds_transmit_only, gain=gain, reaches=reaches))
     return seeds

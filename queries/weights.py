@@ -1,24 +1,34 @@
 """Edge weights per exposure channel, derived from the data with the rule that produced each.
 
 `W[u, v]` is the fraction of v's value lost if u loses 100% (design note). The rules and their
-default numbers live in data/exposure.yaml; every weight records whether it rests on published
-numbers or on a default (`estimated`), so a user can see which scores rest on estimates.
+default numbers live in data/exposure.yaml; every weight is made of parts, one per rule that
+fired (a product class, a disclosed share, a contract ...), and each part records its basis
+(`disclosed`, `market share`, `contract` ... or an estimate such as `equal split`), the product
+class, the status factor and the sources, so `exposure --explain` can show what each number rests on.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 import yaml
 
+from capexgraph.graph.build import latest_fact
+
+from .terms import contract_years
+
 CHANNELS = ("supply", "demand", "financial")
+PLACE_KINDS = frozenset({"jurisdiction", "grid_region"})
+#: Bases of a part that rest on a published number (the rest are estimates or defaults).
+PUBLISHED = frozenset({"disclosed", "market share", "contract", "capacity share", "stake"})
+#: Buyers whose purchases make up a supplier's data-center revenue (a disclosed segment share)
+DATACENTER_BUYERS = frozenset({"hyperscaler", "neocloud", "datacenter", "ai_lab", "server_odm"})
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
@@ -28,15 +38,50 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 
 @dataclass
+class Part:
+    """One rule's share of an edge weight (an edge can carry several product classes)."""
+
+    w: float
+    basis: str
+    rule: str
+    rels: list[str] = field(default_factory=list)
+    product_class: str | None = None
+    status_factor: float = 1.0
+    cites: list[str] = field(default_factory=list)
+    sites: tuple[str, ...] = ()       # located_in parts: the kinds of site in that place
+
+    @property
+    def estimated(self) -> bool:
+        return self.basis not in PUBLISHED
+
+
+@dataclass
 class Weight:
-    """One edge of one channel: u transmits to v with weight w, because of relationships `rels`."""
+    """One edge of one channel: u transmits to v with weight `w`, the sum of its parts."""
 
     u: str
     v: str
-    w: float
-    estimated: bool
-    rule: str
-    rels: list[str] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def w(self) -> float:
+        return float(sum(p.w for p in self.parts))
+
+    @property
+    def estimated(self) -> bool:
+        return any(p.estimated for p in self.parts)
+
+    @property
+    def rule(self) -> str:
+        return "; ".join(p.rule for p in self.parts)
+
+    @property
+    def rels(self) -> list[str]:
+        return [r for p in self.parts for r in p.rels]
+
+    @classmethod
+    def given(cls, u: str, v: str, w: float) -> "Weight":
+        return cls(u, v, [Part(w, "disclosed", "given in the edge list")])
 
 
 @dataclass
@@ -48,18 +93,30 @@ class ChannelWeights:
     index: dict[str, int]
     edges: dict[str, dict[tuple[str, str], Weight]] = field(default_factory=dict)
     matrices: dict[str, sp.csr_matrix] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
+    needs: dict[str, set[str]] | None = None   # output class -> the input classes it is made from
+
+    def supply_layer(self):
+        """The supply channel's (node, output class) layer (queries/layers.py), built once."""
+        from .layers import SupplyLayer
+
+        if "_layer" not in self.__dict__:
+            self.__dict__["_layer"] = SupplyLayer(self, self.needs)
+        return self.__dict__["_layer"]
+
+    def _build(self, items: list[tuple[str, str, float]]) -> sp.csr_matrix:
+        n = len(self.nodes)
+        if not items:
+            return sp.csr_matrix((n, n))
+        rows = np.fromiter((self.index[u] for u, _, _ in items), dtype=np.int64, count=len(items))
+        cols = np.fromiter((self.index[v] for _, v, _ in items), dtype=np.int64, count=len(items))
+        data = np.fromiter((w for _, _, w in items), dtype=float, count=len(items))
+        return sp.csr_matrix((data, (rows, cols)), shape=(n, n))
 
     def matrix(self, channel: str) -> sp.csr_matrix:
         if channel not in self.matrices:
-            n = len(self.nodes)
-            items = list(self.edges.get(channel, {}).values())
-            if items:
-                rows = np.fromiter((self.index[e.u] for e in items), dtype=np.int64, count=len(items))
-                cols = np.fromiter((self.index[e.v] for e in items), dtype=np.int64, count=len(items))
-                data = np.fromiter((e.w for e in items), dtype=float, count=len(items))
-                self.matrices[channel] = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
-            else:
-                self.matrices[channel] = sp.csr_matrix((n, n))
+            self.matrices[channel] = self._build(
+                [(e.u, e.v, e.w) for e in self.edges.get(channel, {}).values() if e.w > 0])
         return self.matrices[channel]
 
     def matrix_t(self, channel: str) -> sp.csr_matrix:
@@ -69,222 +126,486 @@ class ChannelWeights:
             cache[channel] = self.matrix(channel).T.tocsr()
         return cache[channel]
 
+    def without_parts(self, channel: str, drop: Callable[[Weight, Part], bool]) -> sp.csr_matrix:
+        """W^T of a channel with some parts left out (a scenario whose place shock reaches only
+        some kinds of site); the cached matrices are not touched."""
+        items = []
+        for e in self.edges.get(channel, {}).values():
+            w = sum(p.w for p in e.parts if not drop(e, p))
+            if w > 0:
+                items.append((e.u, e.v, w))
+        return self._build(items).T.tocsr()
+
     def weight(self, channel: str, u: str, v: str) -> Weight:
         """The record behind one edge (a plain one for networks brought as an edge list)."""
         found = self.edges.get(channel, {}).get((u, v))
         if found is not None:
             return found
-        w = float(self.matrix(channel)[self.index[u], self.index[v]])
-        return Weight(u, v, w, False, "given in the edge list", [])
+        return Weight.given(u, v, float(self.matrix(channel)[self.index[u], self.index[v]]))
 
     def edge_count(self) -> int:
         return sum(self.matrix(c).nnz for c in CHANNELS)
 
     def estimated_count(self) -> int:
-        return sum(1 for c in self.edges.values() for e in c.values() if e.estimated)
+        return sum(1 for c in self.edges.values() for e in c.values() if e.estimated and e.w > 0)
+
+    def parts(self) -> Iterable[tuple[str, Weight, Part]]:
+        for c, edges in self.edges.items():
+            for e in edges.values():
+                for p in e.parts:
+                    yield c, e, p
 
 
-def _years(term: str | None, date, cfg: dict) -> tuple[float, bool]:
-    """Contract length in years from its term text; (years, estimated)."""
-    text = (term or "").lower()
-    m = re.search(r"through (\d{4})", text)
-    if m and date is not None:
-        return max(1.0, int(m.group(1)) - date.year + 1), False
-    m = re.search(r"(\d+(?:\.\d+)?)[ -]?(year|yr)", text)
-    if m:
-        return max(1.0, float(m.group(1))), False
-    m = re.search(r"(\d+)[ -]?month", text)
-    if m:
-        return max(1.0, int(m.group(1)) / 12), False
-    return float(cfg["demand"]["default_years"]), True
+# --- helpers -------------------------------------------------------------------------------------
+def _cite(fact: dict) -> str:
+    s = fact["source"]
+    return f"{s['publisher']}, {s['date']}"
 
 
-def _customer_shares(g: nx.MultiDiGraph) -> dict[tuple[str, str], tuple[float, str]]:
-    """Disclosed revenue shares: (customer, supplier) -> (share, citation)."""
-    out = {}
-    for n, d in g.nodes(data=True):
-        for f in d.get("facts", []):
-            if f["metric"] == "revenue_share_customer" and f["counterparty"]:
-                s = f["source"]
-                out[(f["counterparty"], n)] = (f["value"], f"{s['publisher']}, {s['date']}")
-    return out
+def _pct(x: float) -> str:
+    return f"{x:.0%}" if x >= 0.01 else f"{x:.1%}"
 
 
-def _add(edges: dict, u: str, v: str, w: float, estimated: bool, rule: str, rel: str) -> None:
-    key = (u, v)
-    if key in edges:
-        e = edges[key]
-        e.w += w
-        e.estimated = e.estimated or estimated
-        e.rels.append(rel)
-        if rule not in e.rule:
-            e.rule += f"; {rule}"
+class _Facts:
+    """The company figures the rules read, indexed once."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.customer: dict[tuple[str, str], dict] = {}      # (customer, supplier) -> fact
+        self.group: dict[str, list[dict]] = defaultdict(list)  # supplier -> group facts
+        self.input: dict[tuple[str, str, str], dict] = {}    # (customer, supplier, class) -> fact
+        self.market: dict[tuple[str, str], dict] = {}        # (provider, class) -> fact
+        self.capacity: dict[tuple[str, str], dict] = {}      # (company, place) -> fact
+        self.market_cap: dict[str, dict] = {}                # company -> latest USD market value
+        self.datacenter: dict[str, dict] = {}                # company -> data-center revenue share
+        by_key: dict[tuple, list[dict]] = defaultdict(list)
+        for n, d in g.nodes(data=True):
+            for f in d.get("facts", []):
+                by_key[(n, f["metric"], f.get("counterparty"), f.get("segment"))].append(f)
+        for n, d in g.nodes(data=True):
+            best = latest_fact(d.get("facts", []), "revenue_share_datacenter")
+            if best is not None:
+                self.datacenter[n] = best
+        for (n, metric, cp, seg), facts in by_key.items():
+            best = latest_fact(facts, metric, cp, seg)
+            if best is None:
+                continue
+            if metric == "revenue_share_customer" and cp:
+                self.customer[(cp, n)] = best
+            elif metric == "revenue_share_customer_group" and seg:
+                self.group[n].append(best)
+            elif metric == "input_share" and cp and seg:
+                self.input[(n, cp, seg)] = best
+            elif metric == "revenue_share_datacenter":
+                pass  # several segment names: the graph's own choice below
+            elif metric == "market_cap" and best["unit"] == "USD":
+                self.market_cap[n] = best
+            elif metric == "market_share" and seg:
+                self.market[(n, seg)] = best
+            elif metric == "capacity_share" and cp:
+                # a whole-company figure ("total ...") stands for the place; without one, the
+                # largest product-line share does, flagged as such
+                old = self.capacity.get((n, cp))
+                total = "total" in (seg or "").lower()
+                if old is None or (total and not old["_total"]) or (
+                        total == old["_total"] and best["value"] > old["value"]):
+                    self.capacity[(n, cp)] = {**best, "_total": total}
+
+
+class _Edges:
+    """Parts collected per channel and edge."""
+
+    def __init__(self):
+        self.by_channel: dict[str, dict[tuple[str, str], Weight]] = {c: {} for c in CHANNELS}
+
+    def add(self, channel: str, u: str, v: str, part: Part) -> None:
+        if part.w <= 0 and part.status_factor > 0:
+            return
+        e = self.by_channel[channel].setdefault((u, v), Weight(u, v))
+        e.parts.append(part)
+
+
+# --- supply --------------------------------------------------------------------------------------
+def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, float],
+                     facts: _Facts) -> dict[str, tuple[float, str, str, list[str]]]:
+    """u -> (share of v's purchases of `cls`, basis, how, cites): the design note's order."""
+    out: dict[str, tuple[float, str, str, list[str]]] = {}
+    disclosed = {u: facts.input[(v, u, cls)] for u in suppliers if (v, u, cls) in facts.input}
+    for u, f in disclosed.items():
+        out[u] = (f["value"], "disclosed", f"disclosed share {_pct(f['value'])} of {v}'s {cls} "
+                  f"({f['period']})", [_cite(f)])
+    rest = [u for u in suppliers if u not in disclosed]
+    room = max(0.0, 1.0 - sum(f["value"] for f in disclosed.values()))
+    own = facts.market.get((v, cls))
+    if own is not None and not disclosed and 0 < own["value"] < 1:
+        # v makes this class itself (it holds a share of its market): outside suppliers fill the rest
+        room = 1.0 - own["value"]
+        of_own = (f" of the {_pct(room)} {v} does not make itself (its own market share "
+                  f"{_pct(own['value'])}, {own['period']})")
     else:
-        edges[key] = Weight(u, v, w, estimated, rule, [rel])
-
-
-def _cap_incoming(edges: dict[tuple[str, str], Weight], exempt=lambda u: False) -> None:
-    """Keep each node's incoming weight per channel <= 1 (design note), scaling proportionally.
-
-    Edges from `exempt` nodes are neither counted nor scaled: a place is not an input (see
-    `_place_weights`), so a company's many suppliers must not dilute the loss of its home country.
-    """
-    incoming: dict[str, float] = defaultdict(float)
-    for (u, v), e in edges.items():
-        if not exempt(u):
-            incoming[v] += e.w
-    for (u, v), e in edges.items():
-        if incoming[v] > 1.0 and not exempt(u):
-            e.w /= incoming[v]
-            e.rule += f"; scaled by 1/{incoming[v]:.2f} to keep incoming weight <= 1"
-
-
-def _place_weights(g: nx.MultiDiGraph, company: str, locs: list[tuple[str, str]], sup: dict
-                   ) -> list[tuple[str, float, str, list[str]]]:
-    """How a shock to each place a company operates in reaches it: (place, weight, rule, rows).
-
-    Places are counted once however many rows name them. Each kind of place (jurisdiction, grid
-    region) carries the full `located_in` weight, split across the company's places of that
-    kind; places recorded only as announced (not yet operating) carry none while the company
-    operates somewhere else. Among jurisdictions, the company's home country keeps `home_share`
-    when it also operates abroad (a headquarters country usually holds most of the capacity).
-    """
-    rows: dict[str, list[str]] = defaultdict(list)
-    for place, k in locs:
-        rows[place].append(k)
-    operating = {p for p, keys in rows.items()
-                 if any(g.edges[company, p, k]["status"] != "announced" for k in keys)}
-    out = []
-    for kind in ("jurisdiction", "grid_region"):
-        here = [p for p in rows if g.nodes[p].get("kind") == kind]
-        live = [p for p in here if p in operating] or here
-        if not live:
-            continue
-        budget = sup["located_in"]
-        home = [p for p in live if kind == "jurisdiction"
-                and g.nodes[p].get("country") == g.nodes[company].get("country")]
-        abroad = [p for p in live if p not in home]
-        skipped = len(here) - len(live)
-        note = f"; {skipped} announced place(s) not yet operating carry none" if skipped else ""
-        if home and abroad:
-            hs = sup.get("home_share", 0.7)
-            out.append((home[0], budget * hs, f"home country of {company}: share {hs:g} of "
-                        f"{budget:g} (data/exposure.yaml), operates in {len(live)} places{note}",
-                        rows[home[0]]))
-            for p in abroad:
-                w = budget * (1 - hs) / len(abroad)
-                out.append((p, w, f"operates abroad in {len(abroad)} recorded place(s): "
-                            f"{budget * (1 - hs):g}/{len(abroad)}{note}", rows[p]))
-        else:
-            for p in live:
-                out.append((p, budget / len(live), f"operates in {len(live)} recorded "
-                            f"{kind.replace('_', ' ')}(s): {budget:g}/{len(live)}{note}", rows[p]))
+        of_own = ""
+    if rest and room <= 0:
+        for u in rest:
+            out[u] = (0.0, "disclosed", f"the disclosed shares of other {cls} suppliers of {v} cover "
+                      f"all of it", [])
+        return out
+    if not rest:
+        return out
+    of = f" of the remaining {_pct(room)}" if disclosed else of_own
+    market = {u: facts.market.get((u, cls)) for u in rest}
+    if len(rest) == 1:
+        only = "sole recorded supplier" if not disclosed else "the only other recorded supplier"
+        out[rest[0]] = (room, "sole supplier", f"{only} of {cls} to {v}{of}", [])
+    elif all(amounts[u] > 0 for u in rest):
+        total = sum(amounts[u] for u in rest)
+        for u in rest:
+            out[u] = (room * amounts[u] / total, "contract",
+                      f"split by disclosed amounts among {len(rest)} {cls} suppliers of {v}{of}", [])
+    elif any(f is not None and f["value"] > 0 for f in market.values()):
+        # published market shares where known; the rest of the market is split equally among the
+        # recorded suppliers without one; then renormalised over v's recorded suppliers
+        known = {u: f["value"] for u, f in market.items() if f is not None and f["value"] > 0}
+        unknown = [u for u in rest if u not in known]
+        left = max(0.0, 1.0 - sum(known.values())) / len(unknown) if unknown else 0.0
+        raw = {u: known.get(u, left) for u in rest}
+        total = sum(raw.values()) or 1.0
+        for u in rest:
+            f = market[u]
+            if u in known:
+                out[u] = (room * raw[u] / total, "market share",
+                          f"market share {_pct(f['value'])} ({f['period']}) renormalised over "
+                          f"{len(rest)} recorded {cls} suppliers of {v}{of}", [_cite(f)])
+            else:
+                out[u] = (room * raw[u] / total, "market remainder",
+                          f"no published market share: an equal part of the {_pct(1 - sum(known.values()))} "
+                          f"of the market the others leave, among {len(unknown)}, renormalised over "
+                          f"{len(rest)} recorded {cls} suppliers of {v}{of}", [])
+    else:
+        for u in rest:
+            out[u] = (room / len(rest), "equal split",
+                      f"equal split among {len(rest)} {cls} suppliers of {v}{of} (no disclosed or "
+                      f"market share for every one)", [])
     return out
+
+
+def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
+    sup = cfg["supply"]
+    status_factor = cfg["status_factor"]
+    groups: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("supply") == "forward":
+            groups[(v, d.get("product_class") or d["type"])].append((u, k, d))
+    for (v, cls), members in groups.items():
+        crit = sup["criticality"].get(cls, sup.get("default", 0.2))
+        cats = g.nodes[v].get("category") or []
+        scale = sup.get("buyer_scale", {}).get(cats[0]) if cats else None
+        scaled = "" if scale is None else f" x buyer scale {scale:g} ({cats[0]})"
+        crit = crit * (1.0 if scale is None else scale)
+        by_u: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+        for u, k, d in members:
+            by_u[u].append((k, d))
+        factor = {u: max(status_factor.get(d["status"], 1.0) for _, d in rows) for u, rows in by_u.items()}
+        suppliers = [u for u in by_u if factor[u] > 0]
+        amounts = {u: sum((d["amount_usd"] or 0.0) * status_factor.get(d["status"], 1.0)
+                          for _, d in by_u[u]) for u in suppliers}
+        shares = _supplier_shares(v, cls, suppliers, amounts, facts)
+        for u in by_u:
+            rels = [k for k, _ in by_u[u]]
+            if factor[u] == 0:
+                edges.add("supply", u, v, Part(0.0, "terminated", f"{cls}: terminated, carries none",
+                                               rels, cls, 0.0))
+                continue
+            share, basis, how, cites = shares[u]
+            f = factor[u]
+            status = "" if f == 1 else f" x status {f:g} ({_status_of(by_u[u], status_factor)})"
+            rule = f"{cls}: criticality {crit:g}{scaled} (data/exposure.yaml) x {how} {share:.2f}{status}"
+            edges.add("supply", u, v, Part(crit * share * f, basis, rule, rels, cls, f, cites))
+
+
+def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> str:
+    return max((d["status"] for _, d in rows), key=lambda s: status_factor.get(s, 1.0))
+
+
+# --- places --------------------------------------------------------------------------------------
+def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
+    sup = cfg["supply"]
+    rows: dict[str, dict[str, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("supply") == "backward":  # located_in: place -> company
+            rows[u][v].append((k, d))
+    for (company, place), f in facts.capacity.items():  # a published share is itself a link
+        if company in g and place in g:
+            rows[company].setdefault(place, [])
+    for company, by_place in rows.items():
+        for kind in ("jurisdiction", "grid_region"):
+            here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
+            if here:
+                _place_parts(g, company, here, sup, facts, edges)
+
+
+def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _Edges) -> None:
+    budget = sup["located_in"]
+    operating = {p for p, r in here.items() if not r or any(d["status"] != "announced" for _, d in r)}
+    live = [p for p in here if p in operating] or list(here)
+    skipped = len(here) - len(live)
+    note = f"; {skipped} announced place(s) not yet operating carry none" if skipped else ""
+
+    def part(p: str, w: float, basis: str, rule: str, cites: list[str] | None = None) -> None:
+        r = here[p]
+        sites = tuple(sorted({d.get("product_class") or "operations" for _, d in r})) or ("operations",)
+        edges.add("supply", p, company, Part(w, basis, rule + note, [k for k, _ in r], None, 1.0,
+                                             cites or [], sites))
+
+    published = {p: facts.capacity[(company, p)] for p in live if (company, p) in facts.capacity}
+    for p, f in published.items():
+        whole = f["_total"]
+        part(p, budget * f["value"], "capacity share" if whole else "product-line share",
+             f"capacity share {_pct(f['value'])} of {company}'s {f.get('segment') or 'capacity'} "
+             f"in {p} ({f['period']}){'' if whole else ', one product line standing for the whole company'}",
+             [_cite(f)])
+    rest = [p for p in live if p not in published]
+    room = budget * max(0.0, 1.0 - sum(f["value"] for f in published.values()))
+    if not rest or room <= 0:
+        return
+    kind = g.nodes[rest[0]].get("kind")
+    home = [p for p in rest if kind == "jurisdiction"
+            and g.nodes[p].get("country") == g.nodes[company].get("country")]
+    abroad = [p for p in rest if p not in home]
+    if home and abroad and not published:
+        hs = sup.get("home_share", 0.7)
+        part(home[0], room * hs, "place rule", f"home country of {company}: share {hs:g} "
+             f"(data/exposure.yaml, no published split), operates in {len(live)} places")
+        for p in abroad:
+            part(p, room * (1 - hs) / len(abroad), "place rule",
+                 f"operates abroad in {len(abroad)} recorded place(s): {1 - hs:g}/{len(abroad)}")
+    else:
+        left = " of the capacity not published by place" if published else ""
+        for p in rest:
+            part(p, room / len(rest), "place rule" if len(rest) > 1 or published else "sole place",
+                 f"operates in {len(rest)} recorded {kind.replace('_', ' ')}(s){left}: "
+                 f"{_pct(room)}/{len(rest)}")
+
+
+# --- demand --------------------------------------------------------------------------------------
+def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
+    dem = cfg["demand"]
+    status_factor = cfg["status_factor"]
+    # supplier -> customer -> rows
+    links: dict[str, dict[str, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("demand") == "backward":
+            links[u][v].append((k, d))
+    for (customer, supplier) in facts.customer:  # a disclosed share is itself evidence of the link
+        if customer in g and supplier in g:
+            links[supplier].setdefault(customer, [])
+    for supplier, customers in links.items():
+        _demand_for(g, supplier, customers, dem, status_factor, facts, edges)
+
+
+def _contract_part(g, supplier: str, rows: list[tuple[str, dict]], dem: dict, status_factor: dict
+                   ) -> tuple[float, str, str, float] | None:
+    """Contract USD per year / supplier revenue, summed over the rows: (w, basis, rule, factor)."""
+    revenue = g.nodes[supplier].get("revenue_usd")
+    priced = [(k, d) for k, d in rows if d["amount_usd"]]
+    if not revenue or not priced:
+        return None
+    w, assumed, bits = 0.0, False, []
+    for _, d in priced:
+        stated = contract_years(d["term"], d["date"])
+        assumed = assumed or stated is None
+        years = min(stated or float(dem["default_years"]), dem["max_years"])
+        f = status_factor.get(d["status"], 1.0)
+        w += d["amount_usd"] / years / revenue * f
+        status = "" if f == 1 else f" x status {f:g} ({d['status']})"
+        bits.append(f"${d['amount_usd'] / 1e9:,.2f}B over {years:g} years"
+                    f"{' (assumed term)' if stated is None else ''}{status}")
+    rule = (f"{' + '.join(bits)} / {supplier} revenue ${revenue / 1e9:,.1f}B "
+            f"({g.nodes[supplier].get('revenue_usd_period')})")
+    factor = max(status_factor.get(d["status"], 1.0) for _, d in priced)
+    return w, "contract (assumed term)" if assumed else "contract", rule, factor
+
+
+def _capex(g, node: str) -> float | None:
+    """A buyer's yearly capital spending: the latest actual figure, else its latest guidance."""
+    if g.nodes[node].get("capex_usd"):
+        return g.nodes[node]["capex_usd"]
+    f = latest_fact(g.nodes[node].get("facts", []), "capex_guidance")
+    return f["value"] if f else None
+
+
+def _group_split(g, supplier: str, members: list[str], customers, dem, status_factor
+                 ) -> tuple[dict[str, float], str]:
+    """How a group's revenue share divides among its recorded members: by their contracts with the
+    supplier when every one has a priced contract, else by their capital spending (a buyer's size),
+    a member with no capex figure counted at the members' median, else equally."""
+    priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in members}
+    if len(members) > 1 and all(p is not None for p in priced.values()):
+        total = sum(p[0] for p in priced.values())
+        if total > 0:
+            return {c: priced[c][0] / total for c in members}, "by contract amounts"
+    capex = {c: _capex(g, c) for c in members}
+    known = [v for v in capex.values() if v]
+    if len(members) > 1 and known:
+        low = min(known)
+        sizes = {c: capex[c] or low for c in members}
+        total = sum(sizes.values())
+        filled = sum(1 for v in capex.values() if not v)
+        return ({c: sizes[c] / total for c in members},
+                "by capital spending" + (f" ({filled} without a capex figure counted as the smallest "
+                                         f"spender)" if filled else ""))
+    return {c: 1.0 / len(members) for c in members}, "equally"
+
+
+def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges: _Edges) -> None:
+    parts: dict[str, Part] = {}
+    # 1) disclosed named shares
+    for c, rows in customers.items():
+        f = facts.customer.get((c, supplier))
+        if f is not None:
+            parts[c] = Part(f["value"], "disclosed", f"disclosed: {_pct(f['value'])} of {supplier}'s "
+                            f"revenue from {c} ({f['period']}; {_cite(f)})", [k for k, _ in rows] or
+                            [f"fact:{supplier}"], None, 1.0, [_cite(f)])
+    # 2) a disclosed share of a customer group, less its disclosed members, split over the rest
+    for gf in facts.group.get(supplier, []):
+        cat = gf["segment"]
+        members = [c for c in customers if cat in (g.nodes[c].get("category") or [])]
+        known = sum(parts[c].w for c in members if c in parts)
+        rest = [c for c in members if c not in parts and
+                max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0) > 0]
+        room = max(0.0, gf["value"] - known)
+        if not rest or room <= 0:
+            continue
+        split, how = _group_split(g, supplier, rest, customers, dem, status_factor)
+        for c in rest:
+            share = room * split[c]
+            parts[c] = Part(share, "group share", f"disclosed: {cat} customers {_pct(gf['value'])} of "
+                            f"{supplier}'s revenue ({gf['period']}; {_cite(gf)}), less disclosed "
+                            f"members, split {how} over {len(rest)} recorded {cat} customer(s)",
+                            [k for k, _ in customers[c]], None, 1.0, [_cite(gf)])
+    # 2b) a disclosed data-center revenue share is a share of revenue from data-center customers:
+    # what the disclosed and group shares above leave of it is split over the recorded ones
+    dcf = facts.datacenter.get(supplier)
+    if dcf is not None:
+        members = [c for c in customers if set(g.nodes[c].get("category") or []) & DATACENTER_BUYERS]
+        known = sum(parts[c].w for c in members if c in parts)
+        rest = [c for c in members if c not in parts and
+                max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0) > 0]
+        room = max(0.0, dcf["value"] - known)
+        if rest and room > 0:
+            priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in rest}
+            by_amount = all(p is not None for p in priced.values()) and len(rest) > 1
+            total = sum(p[0] for p in priced.values() if p) if by_amount else 0.0
+            for c in rest:
+                share = room * priced[c][0] / total if by_amount and total > 0 else room / len(rest)
+                how = "by contract amounts" if by_amount and total > 0 else "equally"
+                parts[c] = Part(share, "data-center share", f"disclosed: {dcf.get('segment') or 'data center'} "
+                                f"{_pct(dcf['value'])} of {supplier}'s revenue ({dcf['period']}; {_cite(dcf)}), "
+                                f"less disclosed customers, split {how} over {len(rest)} recorded "
+                                f"data-center customer(s)", [k for k, _ in customers[c]], None, 1.0, [_cite(dcf)])
+    # 3) contracts, 4) default
+    for c, rows in customers.items():
+        if c in parts:
+            continue
+        factor = max((status_factor.get(d["status"], 1.0) for _, d in rows), default=1.0)
+        keys = [k for k, _ in rows]
+        if factor == 0:
+            parts[c] = Part(0.0, "terminated", "terminated, carries none", keys, None, 0.0)
+            continue
+        priced = _contract_part(g, supplier, rows, dem, status_factor)
+        if priced is not None:
+            w, basis, rule, f = priced
+            parts[c] = Part(min(1.0, w), basis, rule, keys, None, f)
+        else:
+            missing = "amount" if not any(d["amount_usd"] for _, d in rows) else f"{supplier} revenue"
+            share = dem["default_share"] * factor
+            st = "" if factor == 1 else f" x status {factor:g}"
+            parts[c] = Part(share, "default", f"default share {dem['default_share']:g}{st} "
+                            f"(no {missing} in the data)", keys, None, factor)
+    _fit_into_one(parts)
+    for c, p in parts.items():
+        edges.add("demand", c, supplier, p)
+
+
+def _fit_into_one(parts: dict[str, Part]) -> None:
+    """Keep a supplier's revenue shares summing to <= 1: published shares keep their value and
+    estimated ones are scaled into the room left (all scaled, flagged, if published exceed 1)."""
+    published = sum(p.w for p in parts.values() if not p.estimated)
+    estimated = sum(p.w for p in parts.values() if p.estimated)
+    if published + estimated <= 1.0:
+        return
+    if published >= 1.0:
+        scale_pub, scale_est = 1.0 / published, 0.0
+    else:
+        scale_pub, scale_est = 1.0, (1.0 - published) / estimated
+    for p in parts.values():
+        s = scale_est if p.estimated else scale_pub
+        if s != 1.0 and p.w > 0:
+            p.w *= s
+            p.rule += (f"; scaled by {s:.2f} to fit the revenue left after published shares"
+                       if p.estimated else f"; scaled by {s:.2f}: published shares exceed 100%")
+
+
+# --- financial -----------------------------------------------------------------------------------
+def _financial(g, schema, live, cfg, facts: "_Facts", edges: _Edges) -> None:
+    fin = cfg["financial"]
+    status_factor = cfg["status_factor"]
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("financial") != "backward":
+            continue
+        investor, investee = u, v
+        f = status_factor.get(d["status"], 1.0)
+        st = "" if f == 1 else f" x status {f:g} ({d['status']})"
+        cap = facts.market_cap.get(investor)
+        size = g.nodes[investor].get("revenue_usd")
+        if f == 0:
+            part = Part(0.0, "terminated", "terminated, carries none", [k], None, 0.0)
+        elif d["amount_usd"] and cap:
+            part = Part(min(1.0, d["amount_usd"] / cap["value"]) * f, "stake",
+                        f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} market value "
+                        f"${cap['value'] / 1e9:,.0f}B ({cap['period']}; {_cite(cap)}){st}", [k], None, f, [_cite(cap)])
+        elif d["amount_usd"] and size:
+            part = Part(min(1.0, d["amount_usd"] / size) * f, "stake on revenue",
+                        f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} revenue ${size / 1e9:,.1f}B "
+                        f"(no market value in the data: revenue as size proxy overstates a highly valued "
+                        f"investor's exposure){st}", [k], None, f)
+        else:
+            miss = "amount" if not d["amount_usd"] else investor + " market value or revenue"
+            part = Part(fin["default_share"] * f, "default",
+                        f"default share {fin['default_share']:g}{st} (no {miss})", [k], None, f)
+        edges.add("financial", investee, investor, part)
+    incoming: dict[str, float] = defaultdict(float)
+    for (u, v), e in edges.by_channel["financial"].items():
+        incoming[v] += e.w
+    for (u, v), e in edges.by_channel["financial"].items():
+        if incoming[v] > 1.0:
+            for p in e.parts:
+                p.w /= incoming[v]
+                p.rule += f"; scaled by 1/{incoming[v]:.2f} to keep incoming weight <= 1"
 
 
 def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> ChannelWeights:
     """Weights for every channel of the design note, from a capexgraph graph."""
     cfg = cfg or load_config()
     nodes = list(g.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges: dict[str, dict] = {c: {} for c in CHANNELS}
-    excluded = set(cfg.get("exclude_status", []))
-    live = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
-            if d["status"] not in excluded]
-    shares = _customer_shares(g)
-    sup = cfg["supply"]
+    live = list(g.edges(keys=True, data=True))
+    facts = _Facts(g)
+    edges = _Edges()
+    _supply(g, schema, live, cfg, facts, edges)
+    _places(g, schema, live, cfg, facts, edges)
+    _demand(g, schema, live, cfg, facts, edges)
+    _financial(g, schema, live, cfg, facts, edges)
+    places = frozenset(n for n, d in g.nodes(data=True) if d.get("kind") in PLACE_KINDS)
+    needs = {k: set(v) for k, v in (cfg.get("inputs_of") or {}).items()}
+    return ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, edges.by_channel, places=places,
+                          needs=needs)
 
-    def input_group(u: str, d: dict) -> tuple[str, float]:
-        if d["type"] in sup["criticality_by_type"]:
-            return d["type"], sup["criticality_by_type"][d["type"]]
-        cats = g.nodes[u]["category"]
-        for c in cats:
-            if c in sup["criticality_by_category"]:
-                return c, sup["criticality_by_category"][c]
-        return (cats[0] if cats else "other"), sup["default"]
 
-    # --- supply: supplier -> customer, split within each input group --------------------------
-    groups: dict[tuple[str, str], list[tuple[str, str, dict, float]]] = defaultdict(list)
-    places: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for u, v, k, d in live:
-        ch = schema.channels(d["type"])
-        if ch.get("supply") == "forward":
-            group, crit = input_group(u, d)
-            groups[(v, group)].append((u, k, d, crit))
-        elif ch.get("supply") == "backward":  # located_in: the place transmits to the company
-            places[u].append((v, k))
-    for (v, group), members in groups.items():
-        suppliers = {u for u, *_ in members}
-        amounts = defaultdict(float)
-        for u, k, d, _ in members:
-            amounts[u] += d["amount_usd"] or 0.0
-        by_amount = all(amounts[u] > 0 for u in suppliers) and len(suppliers) > 1
-        total = sum(amounts.values())
-        per_edge = defaultdict(int)
-        for u, *_ in members:
-            per_edge[u] += 1
-        for u, k, d, crit in members:
-            share = amounts[u] / total if by_amount else 1.0 / len(suppliers)
-            how = "by disclosed amounts" if by_amount else "equally"
-            rule = (f"criticality {crit:g} of {group} input (data/exposure.yaml) x share {share:.2f} "
-                    f"of {len(suppliers)} {group} supplier(s) of {v}, split {how}")
-            _add(edges["supply"], u, v, crit * share / per_edge[u], True, rule, k)
-    for company, locs in places.items():
-        for place, w, rule, keys in _place_weights(g, company, locs, sup):
-            for k in keys:
-                _add(edges["supply"], place, company, w / len(keys), True, rule, k)
-
-    # --- demand: customer -> supplier, share of the supplier's revenue ------------------------
-    dem = cfg["demand"]
-    for u, v, k, d in live:
-        if schema.channels(d["type"]).get("demand") != "backward":
+def published_mass(weights: ChannelWeights, nodes: Iterable[str] | None = None) -> dict[str, float]:
+    """Total edge weight and the part resting on published numbers, over edges touching `nodes`."""
+    keep = set(nodes) if nodes is not None else None
+    total = published = 0.0
+    for _, e, p in weights.parts():
+        if keep is not None and e.u not in keep and e.v not in keep:
             continue
-        customer, supplier = v, u
-        if (customer, supplier) in shares:
-            if (customer, supplier) in edges["demand"]:
-                edges["demand"][(customer, supplier)].rels.append(k)
-                continue
-            value, cite = shares[(customer, supplier)]
-            _add(edges["demand"], customer, supplier, value, False,
-                 f"disclosed: {value:.0%} of {supplier}'s revenue from {customer} ({cite})", k)
-            continue
-        revenue = g.nodes[supplier].get("revenue_usd")
-        if d["amount_usd"] and revenue:
-            years, est_years = _years(d["term"], d["date"], cfg)
-            years = min(years, dem["max_years"])
-            w = min(1.0, d["amount_usd"] / years / revenue)
-            rule = (f"${d['amount_usd'] / 1e9:,.2f}B over {years:g} years"
-                    f"{' (assumed term)' if est_years else ''} / {supplier} revenue "
-                    f"${revenue / 1e9:,.1f}B ({g.nodes[supplier].get('revenue_usd_period')})")
-            _add(edges["demand"], customer, supplier, w, True, rule, k)
-        else:
-            missing = "amount" if not d["amount_usd"] else f"{supplier} revenue"
-            _add(edges["demand"], customer, supplier, dem["default_share"], True,
-                 f"default share {dem['default_share']:g} (no {missing} in the data)", k)
-
-    # A disclosed customer share is itself evidence of the link, with or without a deal row.
-    for (customer, supplier), (value, cite) in shares.items():
-        if (customer, supplier) not in edges["demand"] and customer in g and supplier in g:
-            _add(edges["demand"], customer, supplier, value, False,
-                 f"disclosed: {value:.0%} of {supplier}'s revenue from {customer} ({cite})", f"fact:{supplier}")
-
-    # --- financial: investee -> investor --------------------------------------------------------
-    fin = cfg["financial"]
-    for u, v, k, d in live:
-        if schema.channels(d["type"]).get("financial") != "backward":
-            continue
-        investor, investee = u, v
-        size = g.nodes[investor].get("revenue_usd")
-        if d["amount_usd"] and size:
-            w = min(1.0, d["amount_usd"] / size)
-            rule = (f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} revenue ${size / 1e9:,.1f}B "
-                    f"(size proxy)")
-        else:
-            w = fin["default_share"]
-            rule = f"default share {w:g} (no {'amount' if not d['amount_usd'] else investor + ' revenue'})"
-        _add(edges["financial"], investee, investor, w, True, rule, k)
-
-    places_kinds = {"jurisdiction", "grid_region"}
-    for c in CHANNELS:
-        _cap_incoming(edges[c], exempt=lambda u: g.nodes[u].get("kind") in places_kinds)
-    return ChannelWeights(nodes, index, edges)
+        total += p.w
+        published += 0.0 if p.estimated else p.w
+    return {"total": total, "published": published, "share": published / total if total else 0.0}

@@ -9,7 +9,7 @@ from capexgraph.graph import FORMATS, load_graph, read_graph
 
 NODE_KEYS = ["name", "name_ko", "ticker", "exchange", "country", "category", "kind", "aliases",
              "revenue_usd", "facts"]
-EDGE_KEYS = ["type", "product", "amount", "currency", "amount_qualifier", "amount_usd", "term",
+EDGE_KEYS = ["type", "product", "product_class", "amount", "currency", "amount_qualifier", "amount_usd", "term",
              "date", "date_precision", "status", "source_ids", "sources", "note"]
 
 

@@ -56,13 +56,21 @@ def test_scenario_runs_and_is_explained_by_data(cli, g, name):
 
 
 def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
+    """Every vendor's direct hit is its disclosed China share (times its data-center share for a
+    chip vendor), as the graph picks the figure, and says which filing it comes from."""
+    from capexgraph.graph.build import latest_fact
+
     out = run_json(cli, "--shock", "export_controls", "--top", "0")
-    demand_seeds = {s["node"]: s for s in out["shock"]["seeds"] if s["channel"] == "demand"}
-    assert {"asml", "applied_materials", "lam_research", "kla", "tokyo_electron"} <= set(demand_seeds)
-    for node, seed in demand_seeds.items():
-        shares = [f["value"] for f in g.nodes[node]["facts"] if f["metric"] == "revenue_share_china"]
-        assert seed["magnitude"] in shares
-        assert "revenue_share_china" in seed["why"]
+    losses = {s["node"]: s for s in out["shock"]["seeds"] if s["channel"] == "demand" and s["side"] == "loss"}
+    assert {"asml", "applied_materials", "lam_research", "kla", "tokyo_electron", "nvidia"} <= set(losses)
+    for node, seed in losses.items():
+        facts = g.nodes[node]["facts"]
+        china = latest_fact(facts, "revenue_share_region", "jur_cn")
+        expected = china["value"]
+        if "semi_equipment" not in g.nodes[node]["category"]:
+            expected *= latest_fact(facts, "revenue_share_datacenter")["value"]
+        assert seed["magnitude"] == pytest.approx(expected)
+        assert "revenue_share_region jur_cn" in seed["why"] and china["source"]["publisher"] in seed["why"]
 
 
 def test_capex_cut_hits_suppliers_not_the_hyperscalers(cli):
@@ -129,7 +137,11 @@ def test_portfolio(cli, tmp_path):
 def test_formats_and_korean(cli):
     r = exposure(cli, "--shock", "export_controls", "--format", "csv", "--top", "5")
     rows = list(csv.DictReader(io.StringIO(r.out)))
-    assert len(rows) == 5 and {"rank", "id", "score", "path"} <= set(rows[0])
+    losers = [x for x in rows if x["side"] == "loss"]
+    gainers = [x for x in rows if x["side"] == "gain"]
+    assert len(losers) == 5 and 0 < len(gainers) <= 5
+    assert {"rank", "id", "score", "loss", "gain", "path"} <= set(rows[0])
+    assert all(float(x["score"]) > 0 for x in losers) and all(float(x["score"]) < 0 for x in gainers)
     r = exposure(cli, "--shock", "export_controls", "--format", "markdown", "--top", "5")
     assert r.out.count("\n|") >= 6
     r = exposure(cli, "--shock", "export_controls", "--lang", "ko", "--top", "20")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from capexgraph.graph import build_graph, edges_frame, load_graph, nodes_frame
 from capexgraph.ingest import load_records
 
@@ -62,8 +64,14 @@ def test_revenue_prefers_a_full_year_and_annualises_quarters():
     assert only_q["value"] == 960.0 and only_q["period"] == "Q1 FY2026 x4, annualised"
     h1 = _latest([{**fy, "value": 100.0, "period": "H1 2025"}], "revenue")
     assert h1["value"] == 200.0
-    share = {**fy, "metric": "revenue_share_china", "unit": "fraction", "value": 0.4, "period": "Q3 FY2025"}
-    assert _latest([share, {**share, "value": 0.3, "period": "FY2024"}], "revenue_share_china")["value"] == 0.4
+    share = {**fy, "metric": "revenue_share_region", "unit": "fraction", "value": 0.4, "period": "Q3 FY2025",
+             "counterparty": "jur_cn"}
+    older = {**share, "value": 0.3, "period": "FY2024"}
+    assert _latest([share, older], "revenue_share_region", "jur_cn")["value"] == 0.3   # the year
+    assert _latest([share], "revenue_share_region", "jur_cn")["value"] == 0.4          # not annualised
+    nine = _latest([{**fy, "value": 90.0, "period": "9M 2025"}], "revenue")
+    assert nine["value"] == pytest.approx(120.0) and "annualised" in nine["period"]
+    assert _latest([share, older], "revenue_share_region") is None   # another place's share is not China's
 
 
 def test_a_forecast_share_does_not_replace_the_actual_one():
@@ -71,11 +79,13 @@ def test_a_forecast_share_does_not_replace_the_actual_one():
     from capexgraph.graph.build import latest_fact
 
     jan = {"date": dt.date(2026, 1, 29)}
-    actual = {"metric": "revenue_share_china", "value": 0.33, "unit": "fraction", "period": "FY2025",
-              "counterparty": None, "qualifier": None, "source": jan, "note": "China was 33% of 2025 sales."}
+    actual = {"metric": "revenue_share_region", "value": 0.33, "unit": "fraction", "period": "FY2025",
+              "counterparty": "jur_cn", "qualifier": None, "source": jan, "note": "China was 33% of 2025 sales."}
     guided = {**actual, "value": 0.2, "period": "FY2026", "note": "expects about 20% in 2026 (guidance)"}
-    assert latest_fact([actual, guided], "revenue_share_china")["value"] == 0.33
-    # a quarter of a fiscal year named by its end year is not a forecast
+    assert latest_fact([actual, guided], "revenue_share_region", "jur_cn")["value"] == 0.33
+    # a quarter of a fiscal year named by its end year is not a forecast; a full year still wins
+    # over it (what a filing reports for the year), and the quarter stands in when no year exists
     q1 = {**actual, "value": 0.386, "period": "Q1 FY2026", "source": {"date": dt.date(2025, 8, 1)}, "note": ""}
-    assert latest_fact([actual, q1], "revenue_share_china")["value"] == 0.386
-    assert latest_fact([guided], "revenue_share_china")["value"] == 0.2   # nothing better known
+    assert latest_fact([actual, q1], "revenue_share_region", "jur_cn")["value"] == 0.33
+    assert latest_fact([q1, guided], "revenue_share_region", "jur_cn")["value"] == 0.386
+    assert latest_fact([guided], "revenue_share_region", "jur_cn")["value"] == 0.2   # nothing better known

@@ -167,16 +167,16 @@ tsmc,TSMC,TSMC,,TSM,NYSE,TW,foundry,company,s1,
 microsoft,Microsoft,마이크로소프트,,MSFT,NASDAQ,US,hyperscaler;investor,company,s2,
 jur_tw,Taiwan,대만,,,,TW,jurisdiction,jurisdiction,s1,
 """,
-    "relationships.csv": """id,source,target,type,product,amount,currency,amount_qualifier,term,date,status,source_ids,note
-r1,tsmc,nvidia,supplies,wafers,20000000000,USD,,,2025-05-01,active,s1,
-r2,nvidia,microsoft,supplies,GPUs,30000000000,USD,approximately,,2025-06-01,announced,s2,
-r3,tsmc,jur_tw,located_in,,,,,,2024-01-01,active,s1,
+    "relationships.csv": """id,source,target,type,product,product_class,amount,currency,amount_qualifier,term,date,status,source_ids,note
+r1,tsmc,nvidia,supplies,wafers,foundry_wafers,20000000000,USD,,,2025-05-01,active,s1,
+r2,nvidia,microsoft,supplies,GPUs,accelerators,30000000000,USD,approximately,,2025-06-01,announced,s2,
+r3,tsmc,jur_tw,located_in,,fab,,,,,2024-01-01,active,s1,
 """,
-    "sources.csv": """id,publisher,title,url,date
-s1,Example Wire,TSMC and Nvidia,https://example.com/1,2025-05-01
-s2,Example Wire,Nvidia and Microsoft,https://example.com/2,2025-06-01
+    "sources.csv": """id,publisher,title,url,date,date_basis
+s1,Example Wire,TSMC and Nvidia,https://example.com/1,2025-05-01,
+s2,Example Wire,Nvidia and Microsoft,https://example.com/2,2025-06-01,
 """,
-    "facts.csv": "id,entity,metric,value,unit,period,qualifier,counterparty,source_id,note\n",
+    "facts.csv": "id,entity,metric,value,unit,period,qualifier,counterparty,segment,basis,source_id,note\n",
 }
 
 

@@ -1,0 +1,168 @@
+"""Strongest paths from a shock's seeds to a node, on the graph the engine actually solved.
+
+The path graph has the engine's own layers, so every path it returns is one the fixed point can
+take: supply output states (node, product class) chained where an output needs the input, then
+the node they reach; demand arcs node to node; then financial arcs from a node's operational
+exposure to its investors. Each arc costs -log(w) (w capped at 1), a path's value is the seed's
+magnitude times the product of its weights, and the cheapest path is the strongest. One CSR
+matrix holds it all: k-shortest simple paths (Yen, networkx) on small graphs, one multi-source
+Dijkstra pass (scipy.sparse.csgraph) above `LARGE` arcs.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+EPS = 1e-15          # csgraph drops explicit zeros: a free arc costs this instead
+LARGE = 20_000
+
+
+def _cost(w: np.ndarray) -> np.ndarray:
+    return -np.log(np.minimum(w, 1.0)) + EPS
+
+
+class PathGraph:
+    """Vertices: x-states [0, S), then per node: supply arrival, demand, financial, target; SOURCE."""
+
+    def __init__(self, side, channels: list[str], n: int):
+        self.n = n
+        layer = side.layer
+        S = len(layer.states)
+        self.S = S
+        self.node_of = layer.node_of if not layer.plain else np.arange(n)
+        base = {"s": S, "d": S + n, "f": S + 2 * n, "t": S + 3 * n}
+        self.base = base
+        self.source = S + 4 * n
+        rows, cols, costs, kinds = [], [], [], []
+
+        def add(r, c, w, kind):
+            keep = w > 0
+            rows.append(np.asarray(r)[keep]); cols.append(np.asarray(c)[keep])
+            costs.append(_cost(np.asarray(w, dtype=float)[keep])); kinds.append(np.full(int(keep.sum()), kind))
+
+        ar = np.arange(n)
+        if "supply" in channels:
+            if layer.plain:
+                m = layer.WT.T.tocoo()
+                off = m.row != m.col
+                add(m.row[off], m.col[off], m.data[off], 0)
+                add(ar, base["s"] + ar, np.ones(n), 0)        # state = node: arrival is free
+            else:
+                m = layer.M.tocoo()
+                off = self.node_of[m.row] != self.node_of[m.col]
+                add(m.row[off], m.col[off], m.data[off], 0)
+                c = layer.C.tocoo()
+                add(c.row, base["s"] + c.col, c.data, 0)
+            add(base["s"] + ar, base["f"] + ar, np.ones(n), 2)  # operational -> financial layer
+            add(base["s"] + ar, base["t"] + ar, np.ones(n), 3)
+        if "demand" in channels:
+            d = side.wt["demand"].T.tocoo()
+            off = d.row != d.col
+            add(base["d"] + d.row[off], base["d"] + d.col[off], d.data[off], 1)
+            add(base["d"] + ar, base["f"] + ar, np.ones(n), 2)
+            add(base["d"] + ar, base["t"] + ar, np.ones(n), 3)
+        if "financial" in channels:
+            f = side.wt["financial"].T.tocoo()
+            off = f.row != f.col
+            add(base["f"] + f.row[off], base["f"] + f.col[off], f.data[off], 2)
+        add(base["f"] + ar, base["t"] + ar, np.ones(n), 3)
+        # seeds: the direct hit itself, and the output states it leaves through
+        top = max([s.magnitude for s in side.seeds if s.magnitude > 0], default=1.0)
+        self.top = top
+        idx = side.index
+        for s in side.seeds:
+            if s.magnitude <= 0:
+                continue
+            i = idx[s.node]
+            w = np.array([s.magnitude / top])
+            layer_of = {"supply": "s", "demand": "d", "financial": "f"}[s.channel]
+            add([self.source], [base[layer_of] + i], w, 3)
+            if s.channel == "supply":
+                states = np.flatnonzero(side.x0 > 0) if not layer.plain else np.array([], dtype=int)
+                mine = states[self.node_of[states] == i] if len(states) else states
+                if layer.plain:
+                    add([self.source], [i], w, 0)
+                elif len(mine):
+                    add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]), 0)
+        size = self.source + 1
+        r, c, k, d = (np.concatenate(rows), np.concatenate(cols), np.concatenate(kinds),
+                      np.concatenate(costs))
+        order = np.lexsort((d, c, r))   # several arcs between two vertices: keep the cheapest
+        r, c, k, d = r[order], c[order], k[order], d[order]
+        first = np.ones(len(r), dtype=bool)
+        first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+        self.A = sp.csr_matrix((d[first], (r[first], c[first])), shape=(size, size))
+        self.kind = sp.csr_matrix((k[first] + 1, (r[first], c[first])), shape=(size, size))
+        self._nx: nx.DiGraph | None = None
+        self._dijkstra = None
+
+    def node(self, vertex: int) -> int | None:
+        if vertex < self.S:
+            return int(self.node_of[vertex])
+        if vertex < self.source:
+            return int((vertex - self.S) % self.n)
+        return None
+
+    def _translate(self, path: list[int], value: float) -> dict[str, Any]:
+        """Vertex path -> node ids and the channel of each hop between distinct nodes."""
+        names = {0: "supply", 1: "demand", 2: "financial"}
+        nodes: list[int] = []
+        chans: list[str] = []
+        for a, b in zip(path, path[1:]):
+            nb = self.node(b)
+            if nb is None:
+                continue
+            kind = int(self.kind[a, b]) - 1
+            if not nodes:
+                nodes.append(nb)
+            elif nb != nodes[-1]:
+                chans.append(names.get(kind, "supply"))
+                nodes.append(nb)
+        return {"nodes": nodes, "channels": chans, "contribution": value}
+
+    def best(self, v: int) -> list[dict[str, Any]]:
+        if self._dijkstra is None:
+            from scipy.sparse.csgraph import dijkstra
+
+            self._dijkstra = dijkstra(self.A, indices=self.source, return_predecessors=True)
+        dist, pred = self._dijkstra
+        t = self.base["t"] + v
+        if not np.isfinite(dist[t]):
+            return []
+        path = [t]
+        while pred[path[-1]] >= 0:
+            path.append(int(pred[path[-1]]))
+        path.reverse()
+        return [self._translate(path, self.top * math.exp(-(dist[t] - EPS * (len(path) - 1))))]
+
+    def k_best(self, v: int, k: int) -> list[dict[str, Any]]:
+        """Up to k strongest paths to node v, distinct as node sequences."""
+        if self.A.nnz > LARGE:
+            return self.best(v)
+        if self._nx is None:
+            g = nx.DiGraph()
+            coo = self.A.tocoo()
+            g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
+            self._nx = g
+        t = self.base["t"] + v
+        if t not in self._nx or self.source not in self._nx:
+            return []
+        out, seen = [], set()
+        try:
+            for path in nx.shortest_simple_paths(self._nx, self.source, t, weight="weight"):
+                cost = sum(self.A[a, b] for a, b in zip(path, path[1:]))
+                p = self._translate(path, self.top * math.exp(-(cost - EPS * (len(path) - 1))))
+                key = tuple(p["nodes"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(p)
+                if len(out) >= k or len(seen) > 50 * k:
+                    break
+        except nx.NetworkXNoPath:
+            return []
+        return out
