@@ -10,7 +10,7 @@ from capexgraph import __version__
 from capexgraph.graph import FORMATS, build_graph, write_graph
 from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
-from capexgraph.queries.stats import graph_stats
+from capexgraph.queries.stats import coverage, graph_stats
 
 from . import backtest_cmd, neo4j_cmd, news_cmd, rdf_cmd
 from .viz_cmd import register as register_viz
@@ -57,10 +57,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    g = build_graph(load_records(args.data), as_of=args.as_of)
+    from capexgraph.queries.weights import derive_weights, published_mass
+
+    records = load_records(args.data)
+    g = build_graph(records, as_of=args.as_of)
     s = graph_stats(g)
+    weights = derive_weights(g, records.schema)
+    cov = coverage(g, weights, top=args.top)
+    mass_all = published_mass(weights)
+    mass_top = published_mass(weights, list(cov["id"])) if len(cov) else mass_all
     if args.format == "json":
-        print(json.dumps(s.to_dict(), ensure_ascii=False, indent=2, default=float))
+        out = s.to_dict()
+        out["published_weight_share"] = round(mass_all["share"], 4)
+        out[f"published_weight_share_top{args.top}"] = round(mass_top["share"], 4)
+        out["published_total_split_share"] = round(mass_all["split_share"], 4)
+        out[f"published_total_split_share_top{args.top}"] = round(mass_top["split_share"], 4)
+        out["coverage"] = cov.to_dict("records")
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=float))
         return 0
     fmt = args.format
     scope = f" as of {args.as_of}" if args.as_of else ""
@@ -79,6 +92,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
             for r in s.by_type.to_dict("records")]
     print(table(["relationship type", "edges", "with amount", "disclosed USD (sum)"], rows, fmt,
                 right=[1, 2, 3]))
+    print()
+    lines = [f"edge weight resting on published figures (disclosed shares, market shares, contracts "
+             f"with a stated term, capacity shares, stakes): {mass_all['share']:.0%} of all, "
+             f"{mass_top['share']:.0%} on the {len(cov)} largest companies by revenue",
+             f"on a published total divided among recorded customers by a rule (a disclosed share of "
+             f"revenue from data-center or cloud customers): a further {mass_all['split_share']:.0%} of "
+             f"all, {mass_top['split_share']:.0%} on the {len(cov)} largest; the rest rests on estimated "
+             f"rules (exposure --explain ID shows which)"]
+    print("\n".join(f"- {x}" if fmt == "markdown" else x for x in lines))
+    if args.coverage:
+        print()
+        body = [[i + 1, r["name"], money(r["revenue_usd"]), r["revenue_period"], r["geography"] or "-",
+                 f"{r['customer_shares']} ({r['named_customers']} named)" if r["customer_shares"] else "-",
+                 "yes" if r["datacenter_share"] else "-", r["capex"] or "-", r["sites"] or "-",
+                 "-" if r.get("published_weight") is None or r["published_weight"] != r["published_weight"]
+                 else f"{r['published_weight']:.0%}"]
+                for i, r in enumerate(cov.to_dict("records"))]
+        print(table(["#", "company", "revenue", "period", "revenue by region", "customer shares",
+                     "DC share", "capex", "sites", "published weight"], body, fmt, right=[0, 2, 8, 9]))
     return 0
 
 
@@ -125,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="counts by category and relationship type, amount coverage, date range")
     add_dataset_options(s)
     s.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    s.add_argument("--coverage", action="store_true",
+                   help="also list the largest companies by revenue and which figures each one has")
+    s.add_argument("--top", type=int, default=50, metavar="N", help="companies in the coverage report (default 50)")
     s.set_defaults(func=cmd_stats)
 
     e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF, CSV, RDF (ttl, jsonld, nt) or neo4j-admin files",

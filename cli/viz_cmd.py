@@ -17,8 +17,6 @@ from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.exposure import Exposure
 from capexgraph.queries.scenarios import ScenarioError, scenario_library
 from capexgraph.queries.weights import derive_weights
-from capexgraph.viz import VizError, render_html
-from capexgraph.viz.chart import exposure_rows, render_chart
 
 from .common import UsageError, add_dataset_options
 from .common import magnitude as magnitude_arg
@@ -97,6 +95,8 @@ def html_for_exposure(ex: Exposure | None, g: nx.MultiDiGraph, out: Path | str, 
                       title: str | None = None, subtitle: str | None = None, focus: str | None = None,
                       depth: int = 2, shock: dict | None = None, schema: Schema | None = None) -> Path:
     """Write the graph page for an exposure run (`shock` is the exposure command's shock dict)."""
+    from capexgraph.viz import VizError, render_html  # late: loaded only when a page is asked for
+
     _check_out(Path(out), (".html", ".htm"), "--html")
     try:
         return render_html(g, out, lang=lang, title=title or _title(shock, lang, (shock or {}).get("magnitude", 1.0)),
@@ -111,6 +111,9 @@ def chart_for_exposure(ex_or_rows: Exposure | list[dict], out: Path | str, *, g:
                        lang: str = "en", title: str | None = None, subtitle: str | None = None,
                        top: int = 15, shock: dict | None = None) -> Path:
     """Write the ranked chart from an Exposure or from the exposure command's result rows."""
+    from capexgraph.viz import VizError  # late: the drawing libraries load only for a chart
+    from capexgraph.viz.chart import exposure_rows, render_chart
+
     _check_out(Path(out), (".png", ".svg"), "--chart")
     rows = ex_or_rows if isinstance(ex_or_rows, list) else exposure_rows(ex_or_rows, g, lang, top)
     try:
@@ -128,6 +131,8 @@ def add_exposure_outputs(p: argparse.ArgumentParser) -> None:
                    help="also write the graph coloured by exposure (one offline HTML page)")
     p.add_argument("--chart", type=Path, metavar="FILE.png|FILE.svg",
                    help="also write the ranked exposure chart (PNG or SVG)")
+    p.add_argument("--rdf", type=Path, metavar="FILE.ttl|.jsonld|.nt",
+                   help="also write every company's loss, gain and net as RDF (cg:ExposureScore)")
 
 
 def write_exposure_outputs(args: argparse.Namespace, ex: Exposure, g: nx.MultiDiGraph | None,
@@ -142,9 +147,23 @@ def write_exposure_outputs(args: argparse.Namespace, ex: Exposure, g: nx.MultiDi
     if chart_out:
         p = chart_for_exposure(ex, chart_out, g=g, lang=args.lang, top=args.top or 15, shock=shock)
         print(f"wrote {p}", file=sys.stderr)
+    rdf_out = getattr(args, "rdf", None)
+    if rdf_out:
+        from capexgraph.graph.rdf import guess_format, write_exposure_rdf
+
+        try:
+            guess_format(rdf_out)
+        except ValueError:
+            raise UsageError(f"--rdf {rdf_out}: name the file .ttl, .jsonld or .nt") from None
+        scores = {n: (float(l_), float(g_)) for n, l_, g_ in zip(ex.nodes, ex.scores, ex.gains)
+                  if n not in ex.weights.places}
+        write_exposure_rdf(rdf_out, shock["name"], shock["title"], scores)
+        print(f"wrote {rdf_out}", file=sys.stderr)
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
+    from capexgraph.viz import VizError, render_html
+
     _check_out(args.out, (".html", ".htm"), "--out")
     if args.chart and not args.shock:
         raise UsageError("--chart ranks exposures: add --shock NAME")

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
 from .problems import DataError, Problem
 
 #: Columns of each table, in the order the files are written. All must be present.
@@ -33,21 +31,24 @@ def default_data_dir() -> Path:
 
 @dataclass
 class Tables:
-    """The four raw tables as string DataFrames, plus where they came from."""
+    """The raw tables as rows of strings (each with its line number), plus where they came from.
+
+    Plain rows, as the CSV reader gives them: every consumer reads row by row, and the command a
+    user runs most does not pay for a DataFrame library it would only convert back."""
 
     root: Path
-    entities: pd.DataFrame
-    relationships: pd.DataFrame
-    sources: pd.DataFrame
-    facts: pd.DataFrame
-    fx_rates: pd.DataFrame | None = None
+    entities: list[dict[str, str]]
+    relationships: list[dict[str, str]]
+    sources: list[dict[str, str]]
+    facts: list[dict[str, str]]
+    fx_rates: list[dict[str, str]] | None = None
 
     def file(self, table: str) -> str:
         return str(self.root / f"{table}.csv")
 
 
-def _read_table(path: Path, table: str, problems: list[Problem]) -> pd.DataFrame:
-    empty = pd.DataFrame(columns=[*COLUMNS[table], LINE])
+def _read_table(path: Path, table: str, problems: list[Problem]) -> list[dict[str, str]]:
+    empty: list[dict[str, str]] = []
     if not path.exists():
         if table not in OPTIONAL:
             problems.append(Problem(str(path), 0, "", f"missing file (the {table} table)"))
@@ -80,9 +81,7 @@ def _read_table(path: Path, table: str, problems: list[Problem]) -> pd.DataFrame
     except csv.Error as exc:
         problems.append(Problem(str(path), 0, "", f"not a readable CSV file: {exc}"))
         return empty
-    if not records:
-        return empty
-    return pd.DataFrame.from_records(records, columns=[*COLUMNS[table], LINE])
+    return records
 
 
 def read_tables(root: Path | str | None = None) -> Tables:
