@@ -117,6 +117,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
                             block["matched"], _fmt(block["model_spearman"]), _fmt(block["model_kendall"]),
                             _fmt(block["degree_spearman"]), _fmt(block["direct_spearman"])])
         print(f"{b}By set{b} (means weighted by matched companies):")
+        if fmt == "markdown":
+            print()
         print(table(["set", "days scored", "companies", "rho", "tau", "rho degree", "rho direct"], summary,
                     "markdown" if fmt == "markdown" else "table", right=[2, 3, 4, 5, 6]))
         print()

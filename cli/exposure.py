@@ -492,8 +492,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--portfolio works on the capexgraph dataset, not with --graph")
         portfolio(ex, read_portfolio(args.portfolio, g), view, args.format)
         return 0
-    rows = [] if args.winners else result_rows(ex, view, args.top, args.paths, "loss", args.include_places)
-    gainers = result_rows(ex, view, args.top, args.paths, "gain", args.include_places) if ex.has_gains else []
+    k = args.paths if args.format == "json" else 1   # the tables show one path per row
+    rows = [] if args.winners else result_rows(ex, view, args.top, k, "loss", args.include_places)
+    gainers = result_rows(ex, view, args.top, k, "gain", args.include_places) if ex.has_gains else []
     print_ranking(rows, gainers, ex, view, args.format, args.top, shock, winners_only=args.winners)
     return 0
 

@@ -70,7 +70,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = EntityIndex(records.entities.values())
     names = {eid: e["name"] for eid, e in records.entities.items()}
     # the deals already in the dataset, as rows of relationships.csv: what `accept` matches against
-    existing = tables.relationships.to_dict("records")
+    existing = tables.relationships
     rows, per_article = [], []
     for i, art in enumerate(articles, start=1):
         cands = [c for c in extract(art.text, index, art.language) if c.confidence >= args.min_confidence]

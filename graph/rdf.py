@@ -350,6 +350,40 @@ def write_rdf(g: nx.MultiDiGraph, path: Path | str, fmt: str = "ttl") -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+SCORE = Namespace(ID_BASE + "exposure/")
+
+
+def exposure_rdf(scenario: str, title: str, scores: dict[str, tuple[float, float]]) -> Graph:
+    """A scenario's scores as linked data: one cg:ExposureScore per company with a loss or a gain
+    (loss and gain each in [0, 1], net = loss - gain), pointing at the company's entity IRI."""
+    rdf = Graph()
+    for prefix, ns in (("cg", CG), ("ent", ENT), ("score", SCORE)):
+        rdf.bind(prefix, ns)
+    run = SCORE[quote(scenario, safe="")]
+    rdf.add((run, RDF.type, CG.ExposureScenario))
+    rdf.add((run, CG.scenario, Literal(scenario)))
+    rdf.add((run, DCTERMS.title, Literal(title)))
+    for node, (loss, gain) in scores.items():
+        if loss <= 0 and gain <= 0:
+            continue
+        s = SCORE[quote(f"{scenario}/{node}", safe="")]
+        rdf.add((s, RDF.type, CG.ExposureScore))
+        rdf.add((s, CG.inScenario, run))
+        rdf.add((s, CG.scoreOf, _iri(ENT, node)))
+        for pred, value in ((CG.loss, loss), (CG.gain, gain), (CG.net, loss - gain)):
+            rdf.add((s, pred, _literal(round(float(value), 12), "num")))
+    return rdf
+
+
+def write_exposure_rdf(path: Path | str, scenario: str, title: str,
+                       scores: dict[str, tuple[float, float]], fmt: str | None = None) -> None:
+    from .formats import atomic_path  # late: graph/formats.py imports this module
+
+    text = serialize(exposure_rdf(scenario, title, scores), fmt or guess_format(path))
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
 # --- RDF -> graph --------------------------------------------------------------------------------
 def _rdflib_format(fmt: str) -> str:
     if fmt in RDF_FORMATS:

@@ -201,8 +201,8 @@ class MergeReport:
         return bool(self.relationships_added or self.relationships_sourced or self.entities_added)
 
 
-def _table_rows(frame) -> list[dict[str, str]]:
-    return [{k: v for k, v in r.items() if k != "_line"} for r in frame.to_dict("records")]
+def _table_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{k: v for k, v in r.items() if k != "_line"} for r in rows]
 
 
 def write_table(path: Path, table: str, rows: list[dict[str, str]]) -> None:

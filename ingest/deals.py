@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from .yamlio import safe_load as _yaml_load
 
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
@@ -57,7 +58,7 @@ def rules_path() -> Path:
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> dict[str, Any]:
     with open(path or rules_path(), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return _yaml_load(fh)
 
 
 @dataclass

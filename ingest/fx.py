@@ -61,6 +61,7 @@ class FxTable:
             return None
         src = r.get("source") or {}
         kind = "annual average" if r["kind"] == "annual_average" else "spot"
-        return amount / r["units_per_usd"], (
+        # whole dollars: a converted figure has no more precision than the rate it used
+        return float(round(amount / r["units_per_usd"])), (
             f"converted at 1 USD = {r['units_per_usd']:,.4g} {currency} ({kind} {r['period']}; "
             f"{src.get('publisher', '?')}, {src.get('date', '?')})")

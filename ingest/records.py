@@ -88,17 +88,17 @@ def records_from_tables(tables: Tables, schema: Schema | None = None,
     problems = validate_tables(tables, schema, today)
     if problems:
         raise DataError(problems)
-    sources = {r["id"]: _source(r) for r in tables.sources.to_dict("records")}
+    sources = {r["id"]: _source(r) for r in tables.sources}
     fx_rows = [{**r, "source": sources[r["source_id"]]}
-               for r in (tables.fx_rates.to_dict("records") if tables.fx_rates is not None else [])]
+               for r in (tables.fx_rates or [])]
     fx = FxTable(fx_rows)
     return Records(
         schema=schema,
         root=tables.root,
-        entities={r["id"]: _entity(r) for r in tables.entities.to_dict("records")},
+        entities={r["id"]: _entity(r) for r in tables.entities},
         sources=sources,
-        relationships=[_relationship(r, sources, fx) for r in tables.relationships.to_dict("records")],
-        facts=[_fact(r, sources, fx) for r in tables.facts.to_dict("records")],
+        relationships=[_relationship(r, sources, fx) for r in tables.relationships],
+        facts=[_fact(r, sources, fx) for r in tables.facts],
         fx_rates=fx_rows,
     )
 

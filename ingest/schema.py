@@ -6,7 +6,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from .yamlio import safe_load as _yaml_load
 
 
 def default_schema_path() -> Path:
@@ -32,7 +33,7 @@ class Schema:
     @classmethod
     def load(cls, path: Path | None = None) -> "Schema":
         with open(path or default_schema_path(), encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+            raw = _yaml_load(fh)
         return cls(
             node_kinds=raw["node_kinds"],
             categories=raw["categories"],

@@ -6,8 +6,6 @@ import difflib
 import re
 from typing import Iterable
 
-import pandas as pd
-
 from .parse import parse_amount, parse_date, split_list
 from .problems import Problem
 from .schema import Schema
@@ -17,8 +15,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-def _rows(frame: pd.DataFrame) -> Iterable[dict]:
-    return frame.to_dict("records")
+def _rows(rows: list[dict]) -> Iterable[dict]:
+    return rows
 
 
 def _hint(value: str, known: Iterable[str]) -> str:

@@ -281,7 +281,7 @@ class Exposure:
         A node with no score on this side has no path to show (an explanation never contradicts
         the score it explains)."""
         i = self.weights.index[node]
-        if self.side(side).scores[i] <= 0:
+        if self.side(side).scores[i] < self.SHOWN:   # shown as 0.000: nothing to explain
             return []
         pg = pg or self.path_graph(side)
         found = pg.k_best(i, k) if k > 1 else pg.best(i)

@@ -124,13 +124,31 @@ class PathGraph:
                 nodes.append(nb)
         return {"nodes": nodes, "channels": chans, "contribution": value}
 
+    def _graph(self) -> nx.DiGraph:
+        if self._nx is None:
+            g = nx.DiGraph()
+            coo = self.A.tocoo()
+            g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
+            self._nx = g
+        return self._nx
+
     def best(self, v: int) -> list[dict[str, Any]]:
+        """The strongest path to node v, from one single-source Dijkstra pass shared by all nodes
+        (networkx on a small graph; scipy.sparse.csgraph, which is slow to import, on a large one)."""
+        t = self.base["t"] + v
+        if self.A.nnz <= LARGE:
+            if self._dijkstra is None:
+                self._dijkstra = nx.single_source_dijkstra(self._graph(), self.source, weight="weight")
+            dist, paths = self._dijkstra
+            if t not in dist:
+                return []
+            path = paths[t]
+            return [self._translate(path, self.top * math.exp(-(dist[t] - EPS * (len(path) - 1))))]
         if self._dijkstra is None:
             from scipy.sparse.csgraph import dijkstra
 
             self._dijkstra = dijkstra(self.A, indices=self.source, return_predecessors=True)
         dist, pred = self._dijkstra
-        t = self.base["t"] + v
         if not np.isfinite(dist[t]):
             return []
         path = [t]
@@ -143,21 +161,18 @@ class PathGraph:
         """Up to k strongest paths to node v, distinct as node sequences."""
         if self.A.nnz > LARGE:
             return self.best(v)
-        if self._nx is None:
-            g = nx.DiGraph()
-            coo = self.A.tocoo()
-            g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
-            self._nx = g
         t = self.base["t"] + v
-        if t not in self._nx or self.source not in self._nx:
+        graph = self._graph()
+        if t not in graph or self.source not in graph:
             return []
         out, seen = [], set()
         try:
-            for path in nx.shortest_simple_paths(self._nx, self.source, t, weight="weight"):
+            for path in nx.shortest_simple_paths(graph, self.source, t, weight="weight"):
                 cost = sum(self.A[a, b] for a, b in zip(path, path[1:]))
                 p = self._translate(path, self.top * math.exp(-(cost - EPS * (len(path) - 1))))
                 key = tuple(p["nodes"])
-                if key in seen:
+                if key in seen or len(set(key)) < len(key):   # a loop back through a node explains nothing
+                    seen.add(key)
                     continue
                 seen.add(key)
                 out.append(p)

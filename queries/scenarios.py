@@ -21,6 +21,7 @@ import networkx as nx
 import yaml
 
 from capexgraph.graph.build import latest_fact
+from capexgraph.ingest.yamlio import safe_load as _yaml_load
 
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
@@ -168,7 +169,7 @@ def parse_scenario(raw: Any, path: str) -> Scenario:
 def load_scenario_file(path: Path | str) -> Scenario:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _yaml_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
     except IsADirectoryError:

@@ -61,3 +61,44 @@ def graph_stats(g: nx.MultiDiGraph) -> Stats:
         last_date=dates.max().date().isoformat() if len(dates) else None,
         by_category=by_category, by_type=by_type,
     )
+
+
+#: Categories whose capital spending carries the AI build-out (capex is expected of them)
+CAPEX_CATEGORIES = {"hyperscaler", "neocloud", "foundry", "memory", "datacenter", "server_odm"}
+
+
+def coverage(g: nx.MultiDiGraph, weights=None, top: int = 50) -> pd.DataFrame:
+    """The largest companies by USD revenue and which of the figures the exposure model reads
+    each one has: revenue, geography, customer concentration, capex (where relevant), production
+    sites; and the share of the edge weight on each that rests on published numbers."""
+    from capexgraph.graph.build import latest_fact
+
+    rows = []
+    for n, d in g.nodes(data=True):
+        if d.get("kind") != "company" or not d.get("revenue_usd"):
+            continue
+        facts = d.get("facts", [])
+        metrics = {f["metric"] for f in facts}
+        regions = sorted({f["counterparty"] for f in facts if f["metric"] == "revenue_share_region"})
+        customers = [f for f in facts if f["metric"] in ("revenue_share_customer", "revenue_share_customer_group")]
+        sites = {v for _, v, e in g.out_edges(n, data=True) if e["type"] == "located_in" and e["status"] != "announced"}
+        capex = latest_fact(facts, "capex") or latest_fact(facts, "capex_guidance")
+        rows.append({
+            "id": n, "name": d.get("name"), "revenue_usd": d["revenue_usd"], "revenue_period": d.get("revenue_usd_period"),
+            "geography": ", ".join(r.replace("jur_", "").upper() for r in regions),
+            "customer_shares": len(customers),
+            "named_customers": sum(1 for f in customers if f.get("counterparty")),
+            "datacenter_share": "revenue_share_datacenter" in metrics,
+            "capex": (capex["period"] if capex else "") if set(d.get("category") or []) & CAPEX_CATEGORIES else "n/a",
+            "sites": len(sites),
+        })
+    frame = pd.DataFrame(rows).sort_values("revenue_usd", ascending=False).head(top).reset_index(drop=True)
+    if weights is not None and len(frame):
+        from capexgraph.queries.weights import published_mass
+
+        share = []
+        for n in frame["id"]:
+            m = published_mass(weights, [n])
+            share.append(m["share"] if m["total"] else None)
+        frame["published_weight"] = share
+    return frame

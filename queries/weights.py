@@ -17,9 +17,9 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-import yaml
 
 from capexgraph.graph.build import latest_fact
+from capexgraph.ingest.yamlio import safe_load as _yaml_load
 
 from .terms import contract_years
 
@@ -27,6 +27,9 @@ CHANNELS = ("supply", "demand", "financial")
 PLACE_KINDS = frozenset({"jurisdiction", "grid_region"})
 #: Bases of a part that rest on a published number (the rest are estimates or defaults).
 PUBLISHED = frozenset({"disclosed", "market share", "contract", "capacity share", "stake"})
+#: Bases whose total is a published number (a disclosed share of revenue from a group of
+#: customers) divided among the group's recorded members by a rule.
+PUBLISHED_SPLIT = frozenset({"group share", "data-center share"})
 #: Buyers whose purchases make up a supplier's data-center revenue (a disclosed segment share)
 DATACENTER_BUYERS = frozenset({"hyperscaler", "neocloud", "datacenter", "ai_lab", "server_odm"})
 
@@ -34,7 +37,7 @@ DATACENTER_BUYERS = frozenset({"hyperscaler", "neocloud", "datacenter", "ai_lab"
 def load_config(path: Path | None = None) -> dict[str, Any]:
     path = path or Path(str(resources.files("capexgraph.data").joinpath("exposure.yaml")))
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return _yaml_load(fh)
 
 
 @dataclass
@@ -525,23 +528,33 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
         edges.add("demand", c, supplier, p)
 
 
+#: Order in which a supplier's revenue shares keep their value when together they exceed 100%:
+#: measured shares first, then published totals and contracts, then estimates.
+_TIERS = ({"disclosed"}, PUBLISHED_SPLIT | {"contract"})
+
+
+def _tier(p: Part) -> int:
+    for i, bases in enumerate(_TIERS):
+        if p.basis in bases:
+            return i
+    return len(_TIERS)
+
+
 def _fit_into_one(parts: dict[str, Part]) -> None:
-    """Keep a supplier's revenue shares summing to <= 1: published shares keep their value and
-    estimated ones are scaled into the room left (all scaled, flagged, if published exceed 1)."""
-    published = sum(p.w for p in parts.values() if not p.estimated)
-    estimated = sum(p.w for p in parts.values() if p.estimated)
-    if published + estimated <= 1.0:
-        return
-    if published >= 1.0:
-        scale_pub, scale_est = 1.0 / published, 0.0
-    else:
-        scale_pub, scale_est = 1.0, (1.0 - published) / estimated
-    for p in parts.values():
-        s = scale_est if p.estimated else scale_pub
-        if s != 1.0 and p.w > 0:
-            p.w *= s
-            p.rule += (f"; scaled by {s:.2f} to fit the revenue left after published shares"
-                       if p.estimated else f"; scaled by {s:.2f}: published shares exceed 100%")
+    """Keep a supplier's revenue shares summing to <= 1: disclosed shares keep their value, then
+    published totals and stated-term contracts fill what is left, then the estimates; a tier
+    that does not fit is scaled into the room left (flagged)."""
+    room = 1.0
+    for tier in range(len(_TIERS) + 1):
+        members = [p for p in parts.values() if _tier(p) == tier and p.w > 0]
+        total = sum(p.w for p in members)
+        if total > room:
+            s = room / total if total > 0 else 0.0
+            for p in members:
+                p.w *= s
+                p.rule += (f"; scaled by {s:.2f} to fit the {room:.0%} of revenue left by "
+                           f"{'higher-ranked shares' if tier else 'itself: disclosed shares of different years exceed 100%'}")
+        room = max(0.0, room - min(total, room))
 
 
 # --- financial -----------------------------------------------------------------------------------
@@ -600,12 +613,18 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
 
 
 def published_mass(weights: ChannelWeights, nodes: Iterable[str] | None = None) -> dict[str, float]:
-    """Total edge weight and the part resting on published numbers, over edges touching `nodes`."""
+    """Total edge weight over edges touching `nodes` (all when None), and the parts of it that
+    rest on published numbers exactly, or on a published total divided among recorded members."""
     keep = set(nodes) if nodes is not None else None
-    total = published = 0.0
+    total = published = split = 0.0
     for _, e, p in weights.parts():
         if keep is not None and e.u not in keep and e.v not in keep:
             continue
         total += p.w
-        published += 0.0 if p.estimated else p.w
-    return {"total": total, "published": published, "share": published / total if total else 0.0}
+        if p.basis in PUBLISHED:
+            published += p.w
+        elif p.basis in PUBLISHED_SPLIT:
+            split += p.w
+    share = lambda x: x / total if total else 0.0  # noqa: E731
+    return {"total": total, "published": published, "published_split": split,
+            "share": share(published), "split_share": share(split)}

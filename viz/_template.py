@@ -336,6 +336,19 @@ if (D.shock) {
     ol.appendChild(li);
   });
   sp.appendChild(ol);
+  if (D.shock.gainers && D.shock.gainers.length) {
+    sp.appendChild(el("h2", null, ui.gainers));
+    var gg = el("div", "grad");
+    gg.style.background = "linear-gradient(to right," + D.shock.gain_stops.join(",") + ")";
+    sp.appendChild(gg);
+    var og = el("ol", "top");
+    D.shock.gainers.forEach(function (t) {
+      var li = el("li", null, t.label + "  +" + t.score);
+      li.addEventListener("click", function () { if (!visibleNodes[t.id]) resetFilters(); selectNode(t.id, true); });
+      og.appendChild(li);
+    });
+    sp.appendChild(og);
+  }
   if (D.shock.paths.length) {
     sp.appendChild(el("h2", null, ui.paths));
     var pl = el("ul", "legend paths");

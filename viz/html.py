@@ -58,6 +58,7 @@ class ShockView:
     seeds: list[dict[str, Any]] = field(default_factory=list)
     paths: list[list[str]] = field(default_factory=list)
     channels: dict[str, dict[str, float]] = field(default_factory=dict)
+    gains: dict[str, float] = field(default_factory=dict)   # nodes that gain (substitution, pricing power)
 
     @property
     def seed_nodes(self) -> list[str]:
@@ -84,21 +85,29 @@ def shock_view(exposure: Any, top: int = 8, k: int = 2) -> ShockView:
     if hasattr(exposure, "scores") and hasattr(exposure, "nodes") and hasattr(exposure, "top_paths"):
         ex = exposure
         nodes = list(ex.nodes)
-        scores = {n: float(s) for n, s in zip(nodes, ex.scores)}
+        net = getattr(ex, "net", ex.scores)
+        shown = getattr(ex, "SHOWN", 0.0)   # what rounds to 0.000 in the tables is not exposed here either
+        scores = {n: float(s) if s >= shown else 0.0 for n, s in zip(nodes, net)}
+        gains = {n: -float(s) for n, s in zip(nodes, net) if s <= -shown}
         channels = {n: ex.channel_scores(i) for i, n in enumerate(nodes) if scores[n] > 0}
-        seeds = [{"node": s.node, "channel": s.channel, "magnitude": float(s.magnitude), "why": s.why}
-                 for s in ex.seeds]
+        seeds = [{"node": s.node, "channel": s.channel, "magnitude": float(s.magnitude), "why": s.why,
+                  "gain": bool(getattr(s, "gain", False))} for s in ex.seeds]
         pg = ex.path_graph()
         paths: list[list[str]] = []
         for i in ex.ranked()[:top]:
             for p in ex.top_paths(nodes[i], k, pg):
                 if len(p["nodes"]) > 1 and p["nodes"] not in paths:
                     paths.append(list(p["nodes"]))
-        return ShockView(scores, seeds, paths, channels)
+        return ShockView(scores, seeds, paths, channels, gains)
     raise TypeError("exposure= takes an Exposure, a ShockView, or a mapping of node -> score")
 
 
 # --- helpers ----------------------------------------------------------------------------------
+def _is_place(g: nx.MultiDiGraph, n: str) -> bool:
+    """Countries and grid regions are conduits of a shock, not results: never ranked."""
+    return g.nodes[n].get("kind") in ("jurisdiction", "grid_region")
+
+
 def vis_js() -> str:
     """vis-network's standalone build, as shipped inside the pyvis package."""
     for sub in ("templates/lib/vis-9.1.2", "lib/vis-9.1.2"):
@@ -252,16 +261,21 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         measures = {n: float(g.degree(n)) or None for n in g}
     top_measure = max([m for m in measures.values() if m], default=None)
     max_score = 0.0
+    max_gain = 0.0
     if shock:
         max_score = max([_finite(s) for n, s in shock.scores.items() if n in g], default=0.0)
+        max_gain = max([_finite(s) for n, s in shock.gains.items() if n in g], default=0.0)
     seed_info: dict[str, list[dict]] = {}
     if shock:
         for s in shock.seeds:
             seed_info.setdefault(s["node"], []).append(s)
     top_labels: set[str] = set()
     if shock:
-        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0), key=lambda n: -shock.scores[n])
-        top_labels = set(ranked[:15])
+        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n)),
+                        key=lambda n: -shock.scores[n])
+        gained = sorted((n for n in g if _finite(shock.gains.get(n, 0)) > 0 and not _is_place(g, n)),
+                        key=lambda n: -shock.gains[n])
+        top_labels = set(ranked[:15]) | set(gained[:5])
 
     nodes = []
     for n, d in g.nodes(data=True):
@@ -303,9 +317,14 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
                         font={"size": round(16 + 30 * rel)})
         else:
             score = _finite(shock.scores.get(n, 0.0))
+            gain = _finite(shock.gains.get(n, 0.0))
             rel = score / max_score if max_score > 0 else 0.0
             fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
             size = 8 + 30 * math.sqrt(rel) if score > 0 else 7
+            if gain > 0:
+                grel = gain / max_gain if max_gain > 0 else 0.0
+                fill = style.lerp_color(style.GAIN_STOPS, grel)
+                size = 8 + 22 * math.sqrt(grel)
             border = color_of[primary]
             node.update(size=round(size, 1), borderWidth=3,
                         color={"background": fill, "border": border,
@@ -319,6 +338,9 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
             detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(_finite(v))}"
                                 for c, v in ch.items())
             rows.insert(0, [ui["exposure"], _fmt_score(score) + (f" ({detail})" if detail else "")])
+            if gain > 0:
+                rows.insert(1, [ui["gain"], _fmt_score(gain)])
+                node["gain"] = round(gain, 6)
             if n in seed_info:
                 node.update(shape="star", borderWidth=4,
                             color={**node["color"], "border": style.SEED_BORDER})
@@ -451,7 +473,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
     if subtitle is None:
         bits = []
         if shock:
-            exposed = sum(1 for n in g if _finite(shock.scores.get(n, 0)) > 0)
+            exposed = sum(1 for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n))
             seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
             more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
             bits.append((f"{exposed} compan{'y' if exposed == 1 else 'ies'} exposed" if lang == "en"
@@ -473,11 +495,17 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
 
     shock_panel = None
     if shock:
-        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0), key=lambda n: -shock.scores[n])
+        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n)),
+                        key=lambda n: -shock.scores[n])
+        gained = sorted((n for n in g if _finite(shock.gains.get(n, 0)) > 0 and not _is_place(g, n)),
+                        key=lambda n: -shock.gains[n])
         shock_panel = {
             "max": max_score,
             "top": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
                     for n in ranked[:12]],
+            "gainers": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.gains[n])}
+                        for n in gained[:8]],
+            "gain_stops": style.GAIN_STOPS,
             "seeds": [{"id": str(s), "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
             "paths": [" → ".join(_label(g.nodes[x], x, lang) for x in p if x in g)
                       for p in shock.paths[:10]],

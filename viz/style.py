@@ -70,6 +70,8 @@ QUALIFIER = {
 #: Sequential scale for exposure (0 -> pale yellow, max -> dark red); zero exposure is grey.
 EXPOSURE_STOPS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 ZERO_EXPOSURE = "#d0d0d0"
+#: net gainers (substitution, pricing power): a green scale that cannot be read as exposure
+GAIN_STOPS = ["#e5f5e0", "#a1d99b", "#41ab5d", "#006d2c"]
 PATH_COLOR = "#bd0026"
 SEED_BORDER = "#000000"
 
@@ -103,6 +105,7 @@ UI = {
         "status": "Status", "product": "Product", "term": "Term", "sources": "Sources",
         "exposure": "Exposure", "seed": "Seed: hit directly", "magnitude": "magnitude",
         "seeds": "Seeds (hit directly)", "top_exposed": "Most exposed", "paths": "Strongest paths",
+        "gain": "Gain", "gainers": "Who gains",
         "low": "low", "high": "high", "zero": "not exposed",
         "path_edge": "on a strongest path", "panel": "Panel",
         "exposure_link": "exposure link (no deal row)",
@@ -134,6 +137,7 @@ UI = {
         "status": "상태", "product": "품목", "term": "기간", "sources": "출처",
         "exposure": "노출도", "seed": "직접 충격 대상", "magnitude": "강도",
         "seeds": "직접 충격 대상", "top_exposed": "노출도 상위", "paths": "주요 경로",
+        "gain": "수혜", "gainers": "수혜 기업",
         "low": "낮음", "high": "높음", "zero": "노출 없음",
         "path_edge": "주요 경로에 포함", "panel": "패널",
         "exposure_link": "노출 연결 (거래 기록 없음)",
