@@ -1,6 +1,10 @@
 """Shared test helpers: run the real CLI, copy the small fixture dataset."""
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -20,17 +24,53 @@ class Result:
     err: str
 
 
-def run_cli(*args: str, module: str = "capexgraph.main", cwd: Path | None = None,
-            input: str | None = None) -> Result:
+def run_process(*args: str, module: str = "capexgraph.main", cwd: Path | None = None,
+                input: str | None = None) -> Result:
     """Run a command-line entry point as a user would: a separate process, real exit code."""
     proc = subprocess.run([sys.executable, "-m", module, *map(str, args)], capture_output=True,
                           text=True, cwd=cwd, input=input, timeout=300)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def run_cli(*args: str, module: str = "capexgraph.main", cwd: Path | None = None,
+            input: str | None = None) -> Result:
+    """Run a command's `main(argv)` in this process, as `python -m MODULE ARGS` would: the same
+    parser, exit code (argparse's own exits included), stdout and stderr, without paying the
+    interpreter's start and the imports for every call. A few tests use `run_process` to keep
+    the real entry points covered."""
+    main = importlib.import_module(module).main
+    out, err = io.StringIO(), io.StringIO()
+    old_cwd, old_stdin = os.getcwd(), sys.stdin
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.StringIO(input or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+            except Exception:  # an unhandled error is what a user would see as a traceback
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.chdir(old_cwd)
+        sys.stdin = old_stdin
+    return Result(int(code or 0), out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def process():
+    return run_process
 
 
 @pytest.fixture

@@ -73,3 +73,18 @@ def test_graph_without_scenario(cli):
 def test_bad_magnitude_option(cli, value):
     r = exposure(cli, "--shock", "capex_cut", "--magnitude", value)
     assert r.code == 2 and "Traceback" not in r.err and "--magnitude" in r.err
+
+
+def test_a_misspelled_scenario_key_gets_a_did_you_mean(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nchanels: [supply]\nseeds: {a: 0.5}\n", encoding="utf-8")
+    check_error(exposure(cli, "--graph", REF / "debtrank_edges.csv", "--scenario", bad),
+                "unknown key 'chanels' (did you mean 'channels'?)")
+    bad.write_text("name: x\nchannels: [supply]\ncap: 'false'\nseeds: {a: 0.5}\n", encoding="utf-8")
+    check_error(exposure(cli, "--graph", REF / "debtrank_edges.csv", "--scenario", bad),
+                "field 'cap': use true or false")
+
+
+def test_the_same_shock_twice_is_refused(cli):
+    check_error(exposure(cli, "--shock", "export_controls", "--shock", "export_controls"),
+                "shock 'export_controls' is named twice")

@@ -273,3 +273,22 @@ def test_help_teaches(cli):
     assert r.code == 0 and "--labels" in r.out and "capexgraph accept candidates.csv" in r.out
     r = cli("accept", "--help")
     assert r.code == 0 and "--dry-run" in r.out
+
+
+def test_a_supply_candidate_names_what_it_supplies_or_is_refused(cli, mini, tmp_path):
+    """The product class comes from the sentence's product words (fiber -> fiber_connectivity);
+    a reviewer who blanks it gets one line naming the field, and nothing is written."""
+    art = tmp_path / "deal.txt"
+    art.write_text("Corning signed a $1 billion agreement to supply optical fiber to Meta.\n", encoding="utf-8")
+    out = tmp_path / "c.csv"
+    r = cli("ingest-news", art, "--data", mini, "--out", out, "--publisher", "Test desk", "--title", "T",
+            "--date", "2026-02-02")
+    assert r.code == 0, r.err
+    rel = [x for x in read_csv(out) if x["kind"] == "relationship"]
+    assert rel and rel[0]["type"] == "supplies" and rel[0]["product_class"] == "fiber_connectivity"
+    before = digest(mini)
+    mark(out, product_class="")
+    r = cli("accept", out, "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert f"{out}:2: field 'product_class': a supplies row says what it supplies" in r.err
+    assert digest(mini) == before

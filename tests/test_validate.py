@@ -48,6 +48,12 @@ CASES = [
     ("sources", 0, "date", "", "missing date"),
     ("facts", 0, "value", "abc", "is not a number"),
     ("facts", 0, "metric", "profit", "unknown metric 'profit'"),
+    # a supply row says what it supplies, a fact's fields mean what its metric says
+    ("relationships", 0, "product_class", "", "missing product class: a supplies row says what it supplies"),
+    ("relationships", 0, "product_class", "fibre", "unknown product class 'fibre'"),
+    ("relationships", 1, "product_class", "accelerators", "a invests_in relationship has no product class"),
+    ("relationships", 0, "status", "loi", "unknown status 'loi'"),
+    ("sources", 0, "date_basis", "guessed", "unknown date basis 'guessed'"),
 ]
 
 
@@ -127,3 +133,57 @@ def test_not_a_dataset_folder(cli, tmp_path):
     r = cli("stats", "--data", tmp_path / "nowhere")
     assert r.code == 1 and "Traceback" not in r.err
     assert "not a directory holding a capexgraph dataset" in r.err
+
+
+def test_fact_fields_follow_their_metric(cli, mini):
+    """A China share names its place and its basis; a market share names its product class."""
+    path = mini / "facts.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    base = {**rows[0], "counterparty": "", "segment": "", "basis": ""}
+    rows += [{**base, "id": "x1", "metric": "revenue_share_region", "counterparty": "microsoft"},
+             {**base, "id": "x2", "metric": "revenue_share_region", "counterparty": "jur_us"},
+             {**base, "id": "x3", "metric": "market_share", "segment": "hbmm"},
+             {**base, "id": "x4", "metric": "capacity_share", "counterparty": "jur_us", "basis": "bill_to"}]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS["facts"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    (mini / "entities.csv").write_text((mini / "entities.csv").read_text(encoding="utf-8")
+                                       + "jur_us,United States,,,,,US,jurisdiction,jurisdiction,,\n", encoding="utf-8")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert f"{path}:3: field 'counterparty': revenue_share_region needs a jurisdiction id" in r.err
+    assert f"{path}:4: field 'basis': missing basis" in r.err
+    assert f"{path}:5: field 'segment': unknown product class 'hbmm' (did you mean 'hbm'?)" in r.err
+    assert f"{path}:6: field 'basis': capacity_share has no basis" in r.err
+
+
+def test_exchange_rates_are_checked_and_used(cli, mini):
+    """A rate needs a known currency, a positive number, a year or date and a source; with one,
+    an amount in that currency gets a USD value that says how it was converted."""
+    (mini / "fx_rates.csv").write_text(
+        "currency,period,units_per_usd,kind,source_id,note\n"
+        "KRW,2025,1422.16,annual_average,seed-s001,\n"
+        "XYZ,2025,-3,annual_average,nope,\n", encoding="utf-8")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1
+    fx = mini / "fx_rates.csv"
+    assert f"{fx}:3: field 'currency': unknown currency 'XYZ'" in r.err
+    assert f"{fx}:3: field 'units_per_usd': '-3' is not a positive number" in r.err
+    assert f"{fx}:3: field 'source_id': unknown source 'nope'" in r.err
+    fx.write_text("currency,period,units_per_usd,kind,source_id,note\nKRW,2025,1422.16,annual_average,seed-s001,\n",
+                  encoding="utf-8")
+    rel = mini / "relationships.csv"
+    rows = list(csv.DictReader(open(rel, encoding="utf-8", newline="")))
+    rows[0].update(amount="1422160000000", currency="KRW", date="2025-06-01")
+    with open(rel, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS["relationships"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    from capexgraph.graph import load_graph
+
+    g = load_graph(mini)
+    d = g.edges[rows[0]["source"], rows[0]["target"], rows[0]["id"]]
+    assert d["amount_usd"] == pytest.approx(1e9)
+    assert "1 USD = 1,422 KRW (annual average 2025" in d["amount_usd_note"]

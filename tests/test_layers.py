@@ -1,0 +1,97 @@
+"""The supply layers (queries/layers.py): the plain fixed point when every output needs every
+input, and the design note's invariants when outputs need only some inputs."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import given, settings, strategies as st
+
+from capexgraph.queries.layers import SupplyLayer
+from capexgraph.queries.propagation import contributions, fixed_point
+from capexgraph.queries.weights import ChannelWeights, Part, Weight
+
+CLASSES = ["a", "b", "c"]
+
+
+@st.composite
+def classed_networks(draw, max_n: int = 8):
+    n = draw(st.integers(2, max_n))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    nodes = [f"n{i}" for i in range(n)]
+    edges = {}
+    for u in range(n):
+        for v in range(n):
+            if u != v and rng.random() < 0.35:
+                cls = CLASSES[rng.integers(0, len(CLASSES))]
+                edges[(nodes[u], nodes[v])] = Weight(nodes[u], nodes[v],
+                                                     [Part(float(rng.random()) * 0.6, "test", "", [], cls)])
+    needs = {c: {x for x in CLASSES if rng.random() < 0.5} for c in CLASSES}
+    psi = rng.random(n) * (rng.random(n) < 0.4)
+    w = ChannelWeights(nodes, {x: i for i, x in enumerate(nodes)}, {"supply": edges, "demand": {}, "financial": {}})
+    return w, needs, psi
+
+
+@settings(max_examples=80, deadline=None)
+@given(classed_networks())
+def test_every_output_needing_everything_is_the_plain_fixed_point(net):
+    w, _, psi = net
+    layered = SupplyLayer(w, needs=None).run(psi)[0]
+    plain = fixed_point(w.matrix("supply"), psi).h
+    assert np.allclose(layered, plain, atol=1e-10)
+
+
+@settings(max_examples=120, deadline=None)
+@given(classed_networks(), st.floats(0.0, 1.0))
+def test_bounded_monotone_and_never_above_the_plain_model(net, t):
+    w, needs, psi = net
+    layer = SupplyLayer(w, needs)
+    h = layer.run(psi)[0]
+    assert np.all(h >= psi - 1e-12) and np.all(h <= 1 + 1e-12)
+    assert np.all(layer.run(psi * t)[0] <= h + 1e-9)
+    # filtering what passes through can only remove paths
+    assert np.all(h <= fixed_point(w.matrix("supply"), psi).h + 1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(classed_networks())
+def test_contributions_sum_to_the_propagated_part(net):
+    w, needs, psi = net
+    layer = SupplyLayer(w, needs)
+    h, x, _ = layer.run(psi)
+    for v in range(len(w.nodes)):
+        raw = layer.incoming(v, x, h)
+        total = sum(raw.values())
+        if total > 0:
+            need = h[v] - psi[v]
+            assert need <= total + 1e-9          # the cap can only scale contributions down
+
+
+def test_a_shock_passes_only_through_outputs_that_need_it():
+    e = {("fab", "chip"): Weight("fab", "chip", [Part(0.8, "t", "", [], "wafers")]),
+         ("tool", "chip"): Weight("tool", "chip", [Part(0.3, "t", "", [], "tools")]),
+         ("chip", "cloud"): Weight("chip", "cloud", [Part(0.6, "t", "", [], "gpus")]),
+         ("chip", "lab"): Weight("chip", "lab", [Part(0.5, "t", "", [], "service")])}
+    nodes = ["fab", "tool", "chip", "cloud", "lab"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}})
+    layer = SupplyLayer(w, {"gpus": {"wafers"}, "service": {"tools"}})
+    h = layer.run(np.array([1.0, 0, 0, 0, 0]))[0]
+    assert h.round(6).tolist() == [1.0, 0.0, 0.8, 0.48, 0.0]   # the fab's loss never reaches the lab
+    h = layer.run(np.array([0, 1.0, 0, 0, 0]))[0]
+    assert h.round(6).tolist() == [0.0, 1.0, 0.3, 0.0, 0.15]
+
+
+def test_seed_reaching_one_output_class_only():
+    e = {("maker", "a"): Weight("maker", "a", [Part(0.5, "t", "", [], "hbm")]),
+         ("maker", "b"): Weight("maker", "b", [Part(0.8, "t", "", [], "wafers")])}
+    nodes = ["maker", "a", "b"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}})
+    h = SupplyLayer(w, None).run(np.array([0.2, 0, 0]), reach={0: {"hbm"}})[0]
+    assert h.round(6).tolist() == [0.2, 0.1, 0.0]
+
+
+def test_contributions_of_the_plain_engine_still_match():
+    W = sp.csr_matrix(np.array([[0, 0.5], [0.2, 0]]))
+    psi = np.array([0.4, 0.0])
+    h = fixed_point(W, psi).h
+    C = contributions(W, h, psi)
+    assert np.allclose(np.asarray(C.sum(axis=0)).ravel(), h - psi)
