@@ -277,7 +277,8 @@ def _check_fact_fields(c: _Checker, row: dict, metric: dict, schema: Schema, kin
         c.add("facts", row, "counterparty", f"{row['metric']} has no counterparty")
     elif want == "required" and not cp:
         c.add("facts", row, "counterparty", f"{row['metric']} needs a counterparty (an entity id)")
-    elif want == "jurisdiction" and kinds.get(cp) != "jurisdiction":
+    elif (want == "jurisdiction" or (want == "optional_jurisdiction" and cp)) and \
+            kinds.get(cp) != "jurisdiction":
         c.add("facts", row, "counterparty", f"{row['metric']} needs a jurisdiction id (e.g. jur_cn), "
                                             f"not '{cp}'")
     elif want == "place" and kinds.get(cp) not in _PLACES:

@@ -176,10 +176,12 @@ class _Facts:
         self.customer: dict[tuple[str, str], dict] = {}      # (customer, supplier) -> fact
         self.group: dict[str, list[dict]] = defaultdict(list)  # supplier -> group facts
         self.input: dict[tuple[str, str, str], dict] = {}    # (customer, supplier, class) -> fact
-        self.market: dict[tuple[str, str], dict] = {}        # (provider, class) -> fact
+        self.market: dict[tuple[str, str], dict] = {}        # (provider, class) -> world share
+        self.regional: dict[tuple[str, str, str], dict] = {}  # (provider, class, country) -> share
         self.capacity: dict[tuple[str, str], dict] = {}      # (company, place) -> fact
         self.market_cap: dict[str, dict] = {}                # company -> latest USD market value
         self.datacenter: dict[str, dict] = {}                # company -> data-center revenue share
+        self.country = {n: (d.get("country") or "").upper() for n, d in g.nodes(data=True)}
         by_key: dict[tuple, list[dict]] = defaultdict(list)
         for n, d in g.nodes(data=True):
             for f in d.get("facts", []):
@@ -202,6 +204,11 @@ class _Facts:
                 pass  # several segment names: the graph's own choice below
             elif metric == "market_cap" and best["unit"] == "USD":
                 self.market_cap[n] = best
+            elif metric == "market_share" and seg and cp and cp in g:
+                # a share of one country's market (counterparty: the jurisdiction)
+                country = (g.nodes[cp].get("country") or "").upper()
+                if country:
+                    self.regional[(n, seg, country)] = best
             elif metric == "market_share" and seg:
                 self.market[(n, seg)] = best
             elif metric == "capacity_share" and cp:
@@ -212,6 +219,17 @@ class _Facts:
                 if old is None or (total and not old["_total"]) or (
                         total == old["_total"] and best["value"] > old["value"]):
                     self.capacity[(n, cp)] = {**best, "_total": total}
+
+    def market_share(self, provider: str, cls: str, buyer: str) -> dict | None:
+        """The provider's share of the buyer's own market where one is published (Nvidia's share
+        of China's accelerator market for a Chinese buyer), else its world share."""
+        regional = self.regional.get((provider, cls, self.country.get(buyer, "")))
+        return regional if regional is not None else self.market.get((provider, cls))
+
+
+def _market_of(f: dict) -> str:
+    cp = f.get("counterparty")
+    return f" of the {cp.replace('jur_', '').upper()} market" if cp else ""
 
 
 class _Edges:
@@ -254,7 +272,7 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
     if not rest:
         return out
     of = f" of the remaining {_pct(room)}" if disclosed else of_own
-    market = {u: facts.market.get((u, cls)) for u in rest}
+    market = {u: facts.market_share(u, cls, v) for u in rest}
     if len(rest) == 1:
         only = "sole recorded supplier" if not disclosed else "the only other recorded supplier"
         out[rest[0]] = (room, "sole supplier", f"{only} of {cls} to {v}{of}", [])
@@ -275,7 +293,7 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
             f = market[u]
             if u in known:
                 out[u] = (room * raw[u] / total, "market share",
-                          f"market share {_pct(f['value'])} ({f['period']}) renormalised over "
+                          f"market share {_pct(f['value'])}{_market_of(f)} ({f['period']}) renormalised over "
                           f"{len(rest)} recorded {cls} suppliers of {v}{of}", [_cite(f)])
             else:
                 out[u] = (room * raw[u] / total, "market remainder",
@@ -439,23 +457,30 @@ def _group_split(g, supplier: str, members: list[str], customers, dem, status_fa
                  ) -> tuple[dict[str, float], str]:
     """How a group's revenue share divides among its recorded members: by their contracts with the
     supplier when every one has a priced contract, else by their capital spending (a buyer's size),
-    a member with no capex figure counted at the members' median, else equally."""
+    a member with no capex figure counted as the smallest spender, else equally. Outside contract
+    amounts (which carry their status already) each member counts at its relationship's status
+    factor: an unconfirmed customer holds a smaller part of a disclosed group share."""
     priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in members}
     if len(members) > 1 and all(p is not None for p in priced.values()):
         total = sum(p[0] for p in priced.values())
         if total > 0:
             return {c: priced[c][0] / total for c in members}, "by contract amounts"
+    status = {c: max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0)
+              for c in members}
+    weighted = any(f < 1 for f in status.values())
+    by_status = " and relationship status" if weighted else ""
     capex = {c: _capex(g, c) for c in members}
     known = [v for v in capex.values() if v]
     if len(members) > 1 and known:
         low = min(known)
-        sizes = {c: capex[c] or low for c in members}
+        sizes = {c: (capex[c] or low) * status[c] for c in members}
         total = sum(sizes.values())
         filled = sum(1 for v in capex.values() if not v)
         return ({c: sizes[c] / total for c in members},
-                "by capital spending" + (f" ({filled} without a capex figure counted as the smallest "
-                                         f"spender)" if filled else ""))
-    return {c: 1.0 / len(members) for c in members}, "equally"
+                "by capital spending" + by_status + (f" ({filled} without a capex figure counted as "
+                                                     f"the smallest spender)" if filled else ""))
+    total = sum(status.values())
+    return {c: status[c] / total for c in members}, "equally" + (" by relationship status" if weighted else "")
 
 
 def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges: _Edges) -> None:

@@ -221,3 +221,43 @@ def test_a_zero_score_has_no_path_and_direct_means_the_same_everywhere(cli, runs
     assert ex.scores[i] < ex.SHOWN and ex.top_paths("microsoft") == []   # a transmit-only seed
     out = run_json(cli, "--shock", "capex_cut", "--explain", "MSFT")
     assert out["score"] < ex.SHOWN and out["paths"] == [] and out["direct"] == 0
+
+
+def test_a_buyer_reads_the_market_share_of_its_own_country(g, weights):
+    """Nvidia's share of China's accelerator market, not its world share, splits a Chinese
+    buyer's accelerator purchases; a US buyer still reads the world share."""
+    from capexgraph.graph.build import latest_fact
+
+    cn = latest_fact(g.nodes["nvidia"]["facts"], "market_share", "jur_cn", "accelerators")
+    world = latest_fact(g.nodes["nvidia"]["facts"], "market_share", None, "accelerators")
+    assert cn is not None and world is not None and cn["value"] < world["value"]
+    baidu = [p for p in weights.edges["supply"][("nvidia", "baidu")].parts
+             if p.product_class == "accelerators"][0]
+    assert baidu.basis == "market share" and "of the CN market" in baidu.rule
+    assert f"{cn['value']:.0%}" in baidu.rule
+    us = [p for e in weights.edges["supply"].values() if e.v in ("meta", "microsoft", "oracle")
+          and e.u == "nvidia" for p in e.parts if p.basis == "market share"]
+    assert all("CN market" not in p.rule for p in us)
+
+
+def test_an_unconfirmed_customer_holds_less_of_a_disclosed_group_share(g, weights):
+    """Nvidia's disclosed hyperscaler share is split by capital spending and relationship status:
+    per dollar of capex, each customer holds its status factor's part (data/exposure.yaml), so
+    one known only from unconfirmed reports holds less than one with an announced deal."""
+    from capexgraph.queries.weights import _capex, load_config
+
+    sf = load_config()["status_factor"]
+    demand = weights.edges["demand"]
+
+    def group_part(c):
+        return [p for p in demand[(c, "nvidia")].parts if p.basis == "group share"][0]
+
+    def status(c):
+        return max(sf[d["status"]] for u, v, d in g.edges(data=True)
+                   if u == "nvidia" and v == c and d["type"] == "supplies")
+
+    us, cn = "amazon", "bytedance"
+    assert status(cn) < status(us)
+    per_dollar = {c: group_part(c).w / _capex(g, c) for c in (us, cn)}
+    assert per_dollar[cn] / per_dollar[us] == pytest.approx(status(cn) / status(us), rel=1e-9)
+    assert "relationship status" in group_part(us).rule
