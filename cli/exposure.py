@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", type=Path, metavar="FILE.yaml", help="run one scenario file")
     p.add_argument("--magnitude", type=magnitude_arg, default=1.0, metavar="X",
                    help="scale every seed: a number, or optimistic (0.5), neutral (1), pessimistic (1.5)")
-    p.add_argument("--top", type=int, default=15, metavar="N", help="rows to show (default 15; 0 = all)")
+    p.add_argument("--top", type=int, default=15, metavar="N", help="rows to show (default 15; 0 = all); JSON lists every ranked company, "
+                   "with paths for the top N")
     p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")
     p.add_argument("--lang", choices=["en", "ko"], default="en", help="names and headings language")
     p.add_argument("--explain", metavar="ID_OR_TICKER", help="explain one company's score")
