@@ -309,14 +309,16 @@ def print_ranking(rows, gainers, ex: Exposure, view: View, fmt: str, top: int, s
         print()
     pub = shock.get("published_share")
     if view.lang == "ko":
-        line = f"순손실 기업 {len(rows)}곳 중 상위 {len(shown)}곳"
-        line += f", 수혜 기업 {len(gainers)}곳." if ex.has_gains else "."
+        line = (f"수혜 기업 {len(gainers)}곳 중 상위 {len(shown_g)}곳." if winners_only else
+                f"순손실 기업 {len(rows)}곳 중 상위 {len(shown)}곳"
+                + (f", 수혜 기업 {len(gainers)}곳." if ex.has_gains else "."))
         if pub is not None:
             line += f" 엣지 가중치의 {pub:.0%}가 공시·발표 수치에 근거합니다(나머지는 추정; exposure --explain ID로 확인)."
         line += " 점수는 의존도 순위이며 손실 예측이 아닙니다."
     else:
-        line = f"{len(rows)} companies net exposed; showing {len(shown)}"
-        line += f"; {len(gainers)} net gainers." if ex.has_gains else "."
+        line = (f"{len(gainers)} net gainers; showing {len(shown_g)}." if winners_only else
+                f"{len(rows)} companies net exposed; showing {len(shown)}"
+                + (f"; {len(gainers)} net gainers." if ex.has_gains else "."))
         if pub is not None:
             line += (f" {pub:.0%} of the edge weight rests on published figures, the rest on estimated "
                      f"rules (exposure --explain ID shows which).")

@@ -261,3 +261,14 @@ def test_an_unconfirmed_customer_holds_less_of_a_disclosed_group_share(g, weight
     per_dollar = {c: group_part(c).w / _capex(g, c) for c in (us, cn)}
     assert per_dollar[cn] / per_dollar[us] == pytest.approx(status(cn) / status(us), rel=1e-9)
     assert "relationship status" in group_part(us).rule
+
+
+def test_winners_switch_shows_only_the_gainers_and_counts_them(cli):
+    """`--winners` is the second table alone: no loser rows, a footer that counts gainers."""
+    doc = run_json(cli, "--shock", "export_controls", "--winners")
+    assert doc["results"] == [] and "cambricon" in [r["id"] for r in doc["gainers"]]
+    r = cli("--shock", "export_controls", "--winners", "--top", "2", module="capexgraph.exposure")
+    assert r.code == 0, r.err
+    lines = r.out.strip().splitlines()
+    assert lines[-1].startswith(f"{len(doc['gainers'])} net gainers; showing 2.")
+    assert "Tokyo Electron" not in r.out and "Most exposed" not in r.out
