@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from capexgraph.ingest import DataError
+from capexgraph.ingest.user_files import InputError
 
 
 class UsageError(Exception):
@@ -55,7 +56,7 @@ def run_guarded(func: Callable[[], int]) -> int:
     except DataError as exc:
         print(exc.summary(), file=sys.stderr)
         return 1
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -96,79 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- inputs -----------------------------------------------------------------------------------
 def read_edgelist(path: Path):
-    """`source,target,channel,weight` from CSV or Parquet, checked column by column (vectorised)."""
-    import numpy as np
-    import pandas as pd
+    """The user's `--graph` file, checked (capexgraph.ingest.edgelist)."""
+    from capexgraph.ingest.edgelist import read_edgelist as read
 
-    need = ["source", "target", "channel", "weight"]
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(path, columns=None)
-            first_line = 0  # Parquet rows have no line numbers; report row index + 1
-        else:
-            try:  # pyarrow's reader: multi-threaded, and strings stay in compact Arrow buffers
-                frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")
-            except ImportError:
-                frame = pd.read_csv(path, dtype={"source": str, "target": str, "channel": str},
-                                    keep_default_na=False, encoding="utf-8-sig")
-            first_line = 2  # header is line 1
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, ValueError, pd.errors.ParserError, ImportError) as exc:
-        raise UsageError(f"{path}: cannot read the edge list ({str(exc).splitlines()[0]})") from None
-    missing = [c for c in need if c not in frame.columns]
-    if missing:
-        raise UsageError(f"{path}:1: missing column(s) {', '.join(missing)}; expected {','.join(need)}")
-
-    def where(i: int) -> str:
-        return f"{path}:{i + first_line}" if first_line else f"{path}: row {i + 1}"
-
-    channel = frame["channel"].astype("string")
-    bad = np.flatnonzero(~channel.isin(CHANNELS).to_numpy())
-    if len(bad):
-        raise UsageError(f"{where(bad[0])}: field 'channel': '{channel.iloc[bad[0]]}' is not one of "
-                         f"{', '.join(CHANNELS)}")
-    weight = pd.to_numeric(frame["weight"], errors="coerce").astype("float64")
-    bad = np.flatnonzero(weight.isna().to_numpy())
-    if len(bad):
-        raise UsageError(f"{where(bad[0])}: field 'weight': '{frame['weight'].iloc[bad[0]]}' is not a number")
-    bad = np.flatnonzero((weight < 0).to_numpy())
-    if len(bad):
-        raise UsageError(f"{where(bad[0])}: field 'weight': {weight.iloc[bad[0]]} is negative")
-    for col in ("source", "target"):
-        ids = frame[col].astype("string")
-        bad = np.flatnonzero((ids.isna() | (ids.str.len() == 0)).fillna(True).to_numpy(dtype=bool))
-        if len(bad):
-            raise UsageError(f"{where(bad[0])}: field '{col}': empty node id")
-    return pd.DataFrame({"source": frame["source"], "target": frame["target"],
-                         "channel": channel, "weight": weight.astype(float)})
+    return read(path, CHANNELS)
 
 
 def read_portfolio(path: Path, g: nx.MultiDiGraph) -> list[tuple[str, float, str]]:
-    lookup = ticker_index(g)
-    holdings = []
-    try:
-        fh = open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        if not {"ticker", "weight"} <= set(reader.fieldnames or []):
-            raise UsageError(f"{path}:1: a portfolio file needs the columns ticker,weight")
-        for rec in reader:
-            line = reader.line_num
-            t = (rec["ticker"] or "").strip()
-            node = lookup.get(t.upper())
-            if not node:
-                raise UsageError(f"{path}:{line}: field 'ticker': unknown ticker '{t}'")
-            try:
-                w = float(rec["weight"])
-            except ValueError:
-                raise UsageError(f"{path}:{line}: field 'weight': '{rec['weight']}' is not a number") from None
-            holdings.append((node, w, t))
-    if not holdings or sum(w for _, w, _ in holdings) <= 0:
-        raise UsageError(f"{path}: no holdings with a positive total weight")
-    return holdings
+    from capexgraph.ingest.portfolio import read_portfolio as read
+
+    return read(path, ticker_index(g))
 
 
 def ticker_index(g: nx.MultiDiGraph) -> dict[str, str]:

@@ -1,12 +1,12 @@
 """Reading the dataset's CSV tables, keeping each record's line number for error messages."""
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .problems import DataError, Problem
+from .user_files import InputError, parse_csv, read_bytes, utf8_problem
 
 #: Columns of each table, in the order the files are written. All must be present.
 COLUMNS: dict[str, list[str]] = {
@@ -42,55 +42,46 @@ class Tables:
     sources: list[dict[str, str]]
     facts: list[dict[str, str]]
     fx_rates: list[dict[str, str]] | None = None
+    #: what was wrong with the files themselves (encoding, header, ragged rows); validation adds
+    #: these to its own list, so a user sees every problem at once
+    read_problems: list[Problem] = field(default_factory=list)
 
     def file(self, table: str) -> str:
         return str(self.root / f"{table}.csv")
 
 
 def _read_table(path: Path, table: str, problems: list[Problem]) -> list[dict[str, str]]:
+    """A table's rows; what is wrong with the file goes to `problems` and reading goes on where it
+    can, so one bad byte or one ragged row does not hide the rest of a dataset's problems."""
     empty: list[dict[str, str]] = []
     if not path.exists():
         if table not in OPTIONAL:
             problems.append(Problem(str(path), 0, "", f"missing file (the {table} table)"))
         return empty
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in COLUMNS[table] if c not in header]
-            unknown = [c for c in header if c not in COLUMNS[table]]
-            for c in missing:
-                problems.append(Problem(str(path), 1, c, "missing column"))
-            for c in unknown:
-                problems.append(Problem(str(path), 1, c or "(empty)",
-                                        f"unknown column; expected {', '.join(COLUMNS[table])}"))
-            records = []
-            for rec in reader:
-                if None in rec:  # more cells than header columns
-                    problems.append(Problem(str(path), reader.line_num, "",
-                                            "more cells than the header has columns"))
-                    rec.pop(None)
-                row = {c: (rec.get(c) or "").strip() for c in COLUMNS[table]}
-                if not any(row.values()):
-                    continue  # blank line
-                row[LINE] = reader.line_num
-                records.append(row)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(str(path), 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        data = read_bytes(path, f"the {table} table")
+    except InputError as exc:
+        problems.append(Problem(str(path), 0, "", str(exc).split(": ", 1)[-1]))
         return empty
-    except csv.Error as exc:
-        problems.append(Problem(str(path), 0, "", f"not a readable CSV file: {exc}"))
-        return empty
+    bad = utf8_problem(data)
+    if bad is not None:
+        problems.append(Problem(str(path), bad[0], "", bad[1]))
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    parsed = parse_csv(text, str(path), COLUMNS[table], COLUMNS[table], problems)
+    records = []
+    for line, rec in parsed.rows:
+        row = {c: rec.get(c, "") for c in COLUMNS[table]}
+        row[LINE] = line
+        records.append(row)
     return records
 
 
 def read_tables(root: Path | str | None = None) -> Tables:
-    """Read all tables; raise DataError naming every file that is missing or malformed."""
+    """Read all tables; what is wrong with the files travels in `read_problems` (validation reports
+    it with the rest); only a folder that is not a dataset raises DataError here."""
     root = Path(root) if root is not None else default_data_dir()
     if not root.is_dir():
         raise DataError([Problem(str(root), 0, "", "not a directory holding a capexgraph dataset")])
     problems: list[Problem] = []
     frames = {t: _read_table(root / f"{t}.csv", t, problems) for t in COLUMNS}
-    if problems:
-        raise DataError(problems)
-    return Tables(root=root, **frames)
+    return Tables(root=root, **frames, read_problems=problems)

@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from .parse import parse_amount, parse_date, split_list
-from .problems import Problem
+from .problems import Problem, fold_consequences
 from .schema import Schema
 from .tables import LINE, Tables
 
@@ -213,7 +213,7 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             _check_fact_fields(c, row, metric, schema, kinds)
         c.refs("facts", row, "source_id", source_ids, "source")
     _check_fx(c, tables, schema, source_ids)
-    return sorted(c.problems)
+    return sorted(fold_consequences([*tables.read_problems, *c.problems]))
 
 
 def _check_fx(c: _Checker, tables: Tables, schema: Schema, source_ids: set[str]) -> None:

@@ -94,15 +94,18 @@ def _number(x: Any) -> bool:
 
 
 def _check_magnitude(mag: Any, path: str, where: str) -> None:
+    """A seed's magnitude is the share of value its node loses (or gains): a number in [0, 1], or
+    a company fact read at run time (its `default` in [0, 1] too)."""
     if _number(mag):
-        if mag < 0:
-            raise _fail(path, f"{where}: magnitude must be >= 0")
+        if not 0 <= mag <= 1:
+            raise _fail(path, f"{where}: magnitude {mag:g} is out of range; it is the share of value "
+                              f"lost or gained and must lie in [0, 1]")
         return
     if not isinstance(mag, dict) or "fact" not in mag:
-        raise _fail(path, f"{where}: magnitude must be a number >= 0 or {{fact: METRIC, default: x}}")
+        raise _fail(path, f"{where}: magnitude must be a number in [0, 1] or {{fact: METRIC, default: x}}")
     _unknown(mag, MAGNITUDE_KEYS, path, f"{where}, magnitude")
-    if "default" in mag and not (_number(mag["default"]) and mag["default"] >= 0):
-        raise _fail(path, f"{where}: magnitude default must be a number >= 0")
+    if "default" in mag and not (_number(mag["default"]) and 0 <= mag["default"] <= 1):
+        raise _fail(path, f"{where}: magnitude default must be a number in [0, 1]")
     if "times" in mag:
         _check_magnitude(mag["times"], path, f"{where}, times")
 

@@ -116,7 +116,40 @@ def test_non_utf8_file(cli, mini):
     (mini / "entities.csv").write_bytes("id,name\nx,Caf\xe9\n".encode("latin-1"))
     r = cli("validate", "--data", mini)
     assert r.code == 1 and "Traceback" not in r.err
-    assert "entities.csv: not UTF-8 text" in r.err
+    assert "entities.csv:2: byte 0xe9 is not UTF-8" in r.err and "save it as UTF-8" in r.err
+    assert "relationships.csv" in r.err  # the bad byte hides nothing else
+
+
+def test_a_doubled_column_is_the_cause_and_its_consequences_fold(cli, mini):
+    """A header that names 'date' twice (where 'status' belonged) gives one line for the header
+    and one count for the rows it breaks, not one line per row."""
+    path = mini / "relationships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(",status,", ",date,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = len(lines) - 1
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "relationships.csv:1: field 'date': column appears twice" in r.err
+    assert f"relationships.csv:1: field 'status': missing column (and {rows} row problems it causes)" in r.err
+    assert r.err.count("relationships.csv:") == 2
+
+
+def test_a_ragged_row_and_an_open_quote_hide_nothing_else(cli, mini):
+    edit(mini, "sources", 1, "date", "soon")
+    path = mini / "relationships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] += ",extra,cells"
+    lines.append('x-y,"unclosed,quote')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    import csv
+
+    n = len(next(csv.reader([lines[1]])))
+    assert f"relationships.csv:2: {n} cells, the header has {n - 2} columns" in r.err
+    assert f"relationships.csv:{len(lines)}: a quote opened here is never closed" in r.err
+    assert "'soon' is not a date" in r.err       # the other table's problem is still reported
 
 
 def test_build_refuses_invalid_data_with_same_messages(cli, mini, tmp_path):
