@@ -44,6 +44,12 @@ def _progress(i: int, n: int, text: str) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.out and not args.labels:
         raise UsageError("give --out FILE.csv for the candidates (or --labels FILE.csv to evaluate)")
+    if args.out:  # checked before any article is read: a wrong --out costs nothing
+        out = Path(args.out)
+        if out.is_dir():
+            raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'candidates.csv'}")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out {out}: the folder {out.parent} does not exist")
     override_date = None
     if args.date:
         override_date = parse_date_text(args.date)

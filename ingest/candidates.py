@@ -28,6 +28,7 @@ from .parse import parse_amount, parse_date, split_list
 from .problems import DataError, Problem
 from .schema import Schema
 from .tables import COLUMNS, read_tables
+from .user_files import InputError, parse_csv, read_text
 from .validate import validate_tables
 
 CANDIDATE_COLUMNS = [
@@ -161,30 +162,29 @@ def write_candidates(path: Path, rows: list[dict[str, Any]]) -> int:
 
 
 def read_candidates(path: Path) -> list[dict[str, str]]:
-    """The rows of a candidates file, each with its line number under '_line'."""
+    """The rows of a candidates file, each with its line number under '_line'. The columns must be
+    exactly those `ingest-news` writes: a file missing `url` or `amount` would otherwise add rows
+    without a source or without their amount; a row with a cell too many or too few is refused as
+    one problem, not as every field it shifts."""
     path = Path(path)
+    problems: list[Problem] = []
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in ("candidate_id", "accept", "kind", "source", "type", "target")
-                       if c not in header]
-            if missing:
-                raise DataError([Problem(str(path), 1, c, "missing column (is this a candidates file "
-                                                          "written by `capexgraph ingest-news`?)")
-                                 for c in missing])
-            rows = []
-            for rec in reader:
-                row = {c: (rec.get(c) or "").strip() for c in CANDIDATE_COLUMNS}
-                row["_line"] = reader.line_num
-                rows.append(row)
-            return rows
-    except FileNotFoundError:
-        raise DataError([Problem(str(path), 0, "", "no such file")]) from None
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(str(path), 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
-    except csv.Error as exc:
-        raise DataError([Problem(str(path), 0, "", f"not a readable CSV file: {exc}")]) from None
+        text = read_text(path, "a candidates file (written by `capexgraph ingest-news`)")
+    except InputError as exc:
+        raise DataError([exc.problem or Problem(str(path), 0, "", str(exc))]) from None
+    table = parse_csv(text, str(path), CANDIDATE_COLUMNS, CANDIDATE_COLUMNS, problems)
+    for p in problems:
+        if p.row == 1 and "missing column" in p.message:
+            problems[problems.index(p)] = Problem(p.file, 1, p.field, p.message + " (is this a candidates "
+                                                  "file written by `capexgraph ingest-news`?)")
+    if problems:
+        raise DataError(problems)
+    rows = []
+    for line, rec in table.rows:
+        row = {c: rec.get(c, "") for c in CANDIDATE_COLUMNS}
+        row["_line"] = line
+        rows.append(row)
+    return rows
 
 
 @dataclass

@@ -18,6 +18,7 @@ paired with each other. Precision comes first: when no rule gives the roles, not
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,12 +91,13 @@ _ABBREV = re.compile(r"(?:\b(?:U\.S|U\.K|Inc|Corp|Co|Ltd|Jr|Sr|St|Mr|Ms|Dr|vs|No
                      r"Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|approx|est)|\b[A-Z])\.$")
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences (lines first, then sentence-final punctuation), both languages.
+#: Longest stretch of text read as one sentence. Every rule looks at most MAX_SPAN characters from
+#: its deal word, so a longer "sentence" (a table flattened into one line, a list of names) is read
+#: in overlapping windows: the work per window is bounded and a long input costs linear time.
+MAX_SENTENCE = 1200
 
-    >>> sentences("Nvidia said so. U.S. rules apply.\\n엔비디아는 투자한다. 코닝도 그렇다.")
-    ['Nvidia said so.', 'U.S. rules apply.', '엔비디아는 투자한다.', '코닝도 그렇다.']
-    """
+
+def _raw_sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.splitlines():
         line = " ".join(line.split())
@@ -112,6 +114,43 @@ def sentences(text: str) -> list[str]:
         if tail:
             out.append(tail)
     return out
+
+
+def _windows(sentence: str) -> list[str]:
+    """Overlapping pieces of at most MAX_SENTENCE characters, cut at spaces; each overlap is wide
+    enough (2 x MAX_SPAN) that a deal word and both its names fall inside one piece."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    out, start, step = [], 0, MAX_SENTENCE - 2 * MAX_SPAN
+    while start < len(sentence):
+        end = min(len(sentence), start + MAX_SENTENCE)
+        if end < len(sentence):
+            cut = sentence.rfind(" ", start + step, end)
+            end = cut if cut > start else end
+        out.append(sentence[start:end].strip())
+        if end >= len(sentence):
+            break
+        nxt = sentence.find(" ", max(start + 1, end - 2 * MAX_SPAN))
+        start = nxt + 1 if 0 <= nxt < end else end
+    return [w for w in out if w]
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (lines first, then sentence-final punctuation), both languages;
+    a sentence longer than MAX_SENTENCE is read in overlapping windows.
+
+    >>> sentences("Nvidia said so. U.S. rules apply.\\n엔비디아는 투자한다. 코닝도 그렇다.")
+    ['Nvidia said so.', 'U.S. rules apply.', '엔비디아는 투자한다.', '코닝도 그렇다.']
+    >>> long = " ".join(["Nvidia and Meta"] * 200)
+    >>> all(len(w) <= MAX_SENTENCE for w in sentences(long)), len(sentences(long)) > 2
+    (True, True)
+    """
+    return [w for s in _raw_sentences(text) for w in _windows(s)]
+
+
+def long_sentences(text: str) -> int:
+    """How many sentences of the text are longer than MAX_SENTENCE (read in windows)."""
+    return sum(1 for s in _raw_sentences(text) if len(s) > MAX_SENTENCE)
 
 
 # --- keywords --------------------------------------------------------------------------------
@@ -180,13 +219,17 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\uac00-\ud7a3]+|\d[\d,.]*|[^\sA-Za-z\d\uac00-\ud7a3]")
 
 
-def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention]) -> str:
-    """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ."""
+def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
+            stops: list[int] | None = None) -> str:
+    """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ.
+    `stops` (the mentions' sorted end positions) saves recomputing them for every call."""
     after = sentence[m.end:m.end + 2]
     if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
         return "POSS"
     # the nearest preposition within four words before the name, not across a comma or a name
-    window_start = max([o.stop for o in mentions if o.stop <= m.start] + [0])
+    stops = stops if stops is not None else sorted(o.stop for o in mentions)
+    i = bisect.bisect_right(stops, m.start)
+    window_start = stops[i - 1] if i else 0
     words = _WORD.findall(sentence[window_start:m.start])[-5:]
     for w in reversed(words):
         lw = w.lower()
@@ -243,12 +286,24 @@ def _tier(idx: EntityIndex, eid: str, tiers: dict, new: set[str]) -> tuple[int |
     return spec.get("tier"), spec.get("sells")
 
 
+@lru_cache(maxsize=4096)
 def _product(sentence: str, lang: str, path: str | None) -> tuple[str | None, str | None, str | None]:
+    """The first product the sentence names (cached: every candidate of a sentence asks)."""
     for rtype, label, rx in _matchers(path)["products"][lang]:
         hit = rx.search(sentence)
         if hit:
             return rtype, label, hit.group(0)
     return None, None, None
+
+
+@lru_cache(maxsize=4096)
+def _named_class(sentence: str, lang: str, path: str | None) -> str | None:
+    """The product class of the first product the sentence names, if it is a supply product."""
+    m = _matchers(path)
+    for (ptype, _, _), (cls, rx) in zip(m["products"][lang], m["product_class"][lang]):
+        if rx.search(sentence):
+            return cls if ptype == "supplies" and cls else None
+    return None
 
 
 #: the product class a relationship type implies when nothing more specific is known
@@ -264,11 +319,9 @@ def _product_class(s, rtype: str, seller: str, new: set[str]) -> str | None:
     if rtype != "supplies":
         return None
     m = _matchers(s.path)
-    for (ptype, _, _), (cls, rx) in zip(m["products"][s.lang], m["product_class"][s.lang]):
-        if rx.search(s.text):
-            if ptype == "supplies" and cls:
-                return cls
-            break
+    named = _named_class(s.text, s.lang, s.path)
+    if named:
+        return named
     if seller in new:
         return None
     cats = s.idx.categories(seller)
@@ -320,7 +373,10 @@ class _Sentence:
     def role(self, mention: Mention, kw: Keyword) -> str:
         if self.lang == "ko":
             return ko_role(self.text, mention, self.mentions)
-        return en_role(self.text, mention, kw, self.mentions)
+        key = (id(self.mentions), len(self.mentions))
+        if getattr(self, "_stops_key", None) != key:  # mentions may grow (proposed new companies)
+            self._stops_key, self._stops = key, sorted(o.stop for o in self.mentions)
+        return en_role(self.text, mention, kw, self.mentions, self._stops)
 
     def subject(self) -> Mention | None:
         """The company this sentence is about (for a following 'the company')."""

@@ -54,10 +54,12 @@ def _read(path: Path, channels: Sequence[str]):
                 raise InputError(str(problems[0]) + f"; expected {','.join(NEED)}")
             try:  # pyarrow's reader: multi-threaded, and strings stay in compact Arrow buffers
                 frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")
-                if not pd.api.types.is_float_dtype(frame["weight"].dtype):
-                    # integers ('0x1' parses as 1), booleans or text: check the written form
+                w = frame["weight"]
+                if not (pd.api.types.is_float_dtype(w.dtype) and np.isfinite(w.to_numpy(dtype=float,
+                                                                                          na_value=np.nan)).all()):
+                    # integers ('0x1' parses as 1), booleans, text, 'inf' or 'nan': check the written form
                     frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow",
-                                        dtype={"weight": "string"})
+                                        dtype={"weight": "string"}, keep_default_na=False, na_values=[""])
             except ImportError:
                 frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             first_line = 2  # header is line 1

@@ -61,7 +61,7 @@ def _read_table(path: Path, table: str, problems: list[Problem]) -> list[dict[st
     try:
         data = read_bytes(path, f"the {table} table")
     except InputError as exc:
-        problems.append(Problem(str(path), 0, "", str(exc).split(": ", 1)[-1]))
+        problems.append(exc.problem or Problem(str(path), 0, "", str(exc)))
         return empty
     bad = utf8_problem(data)
     if bad is not None:

@@ -36,7 +36,17 @@ _SIGNATURES = {b"PK\x03\x04": "a zip archive (an .xlsx workbook?): save it as CS
 
 
 class InputError(ValueError):
-    """A file the user gave cannot be used: one line that names it (and the line and field)."""
+    """A file the user gave cannot be used: one line that names it (and the line and field).
+    `problem` holds the same location as data, for callers that collect problems."""
+
+    def __init__(self, message: str, problem: Problem | None = None):
+        super().__init__(message)
+        self.problem = problem
+
+
+def _fail(path: Path | str, line: int, message: str, field: str = "") -> InputError:
+    problem = Problem(str(path), line, field, message)
+    return InputError(str(problem), problem)
 
 
 def _size(n: int) -> str:
@@ -64,34 +74,34 @@ def read_bytes(path: Path | str, what: str, max_bytes: int = MAX_BYTES) -> bytes
     """The file's bytes, or an InputError saying why it is not a `what`."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise _fail(path, 0, "no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not {what}")
+        raise _fail(path, 0, f"is a folder, not {what}")
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{path}: {_size(size)} is larger than {what} may be ({_size(max_bytes)})")
+            raise _fail(path, 0, f"{_size(size)} is larger than {what} may be ({_size(max_bytes)})")
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise _fail(path, 0, f"cannot read ({exc.strerror or exc})") from None
 
 
 def decode_text(data: bytes, path: Path | str, what: str) -> str:
     """UTF-8 text (a byte-order mark dropped), or an InputError naming the line of the first bad byte."""
     for sig, kind in _SIGNATURES.items():
         if data.startswith(sig):
-            raise InputError(f"{path}: is {kind}, not {what}")
+            raise _fail(path, 0, f"is {kind}, not {what}")
     head = data[:4096]
     if head and sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100:
-        raise InputError(f"{path}: is a binary file, not {what}")
+        raise _fail(path, 0, f"is a binary file, not {what}")
     bad = utf8_problem(data)
     if bad is not None:
-        raise InputError(f"{path}:{bad[0]}: {bad[1]}")
+        raise _fail(path, bad[0], bad[1])
     text = data.decode("utf-8")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError(f"{path}:{line}: a NUL byte: this is a binary file, not {what}")
+        raise _fail(path, line, f"a NUL byte: this is a binary file, not {what}")
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -184,7 +194,7 @@ def parse_csv(text: str, path: str, required: list[str], allowed: list[str] | No
             why = "a quote opened here is never closed"
         collect.append(Problem(path, start, "", why))
     if problems is None and collect:
-        raise InputError(str(collect[0]))
+        raise InputError(str(collect[0]), collect[0])
     return Table(path, header, rows)
 
 
