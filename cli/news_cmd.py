@@ -138,6 +138,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
         print(exc.summary(), file=sys.stderr)
         print(f"nothing was written to {data}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"error: cannot write {data}: {exc.strerror or exc}; nothing was changed", file=sys.stderr)
+        return 1
     verb = "would add" if args.dry_run else "added"
     print(f"{'dry run: ' if args.dry_run else ''}{verb} {len(report.relationships_added)} relationship(s), "
           f"{len(report.entities_added)} compan{'y' if len(report.entities_added) == 1 else 'ies'} and "

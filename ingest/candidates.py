@@ -373,10 +373,19 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
             raise DataError([Problem(str(cpath), 0, "", f"the merged dataset would not validate: {p}")
                              for p in merged])
         if not dry_run and report.changed:
+            # every table is staged beside its target first; only then are they renamed into place
+            # (same folder: each rename is atomic), so a failure while staging changes nothing
             data_dir = Path(data_dir)
-            for table in ("entities", "sources", "relationships"):
-                fd, staged = tempfile.mkstemp(prefix=f".{table}.", dir=data_dir)
-                os.close(fd)
-                shutil.copyfile(tmp / f"{table}.csv", staged)   # same folder: the rename is atomic
-                os.replace(staged, data_dir / f"{table}.csv")
+            staged: dict[str, str] = {}
+            try:
+                for table in ("entities", "sources", "relationships"):
+                    fd, staged[table] = tempfile.mkstemp(prefix=f".{table}.", dir=data_dir)
+                    os.close(fd)
+                    shutil.copyfile(tmp / f"{table}.csv", staged[table])
+            except BaseException:
+                for path in staged.values():
+                    Path(path).unlink(missing_ok=True)
+                raise
+            for table, path in staged.items():
+                os.replace(path, data_dir / f"{table}.csv")
     return report

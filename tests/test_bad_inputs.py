@@ -239,3 +239,35 @@ def test_fuzz_dataset_tables_and_accept(cli, tmp_path, mini, body, table):
         assert r.code != 0 and digest(mini) == before
     finally:
         path.write_bytes(original)
+
+
+def test_accept_that_fails_while_writing_changes_nothing(cli, tmp_path, mini, monkeypatch):
+    """The disk fills while the second table is staged: data/ stays byte-for-byte as it was and
+    no staged file is left behind."""
+    import csv
+    import shutil
+
+    out = _candidates(cli, tmp_path)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    for r in rows:
+        r["accept"] = "yes"
+        if r["kind"] == "entity":
+            r["categories"], r["country"] = r["categories"] or "hyperscaler", r["country"] or "US"
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    before = digest(mini)
+    real, calls = shutil.copyfile, []
+
+    def failing(src, dst, *a, **k):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(shutil, "copyfile", failing)
+    r = cli("accept", out, "--data", mini)
+    refused(r, "No space left on device", "nothing was changed", code=1)
+    assert len(calls) == 2 and digest(mini) == before
+    assert sorted(p.name for p in mini.iterdir()) == sorted(before)
