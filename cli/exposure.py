@@ -82,7 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "ko"], default="en", help="names and headings language")
     p.add_argument("--explain", metavar="ID_OR_TICKER", help="explain one company's score")
     p.add_argument("--portfolio", type=Path, metavar="FILE.csv",
-                   help="CSV with columns ticker,weight: portfolio exposure and each holding's part")
+                   help="CSV with columns ticker,weight (others ignored): the book's exposure, each "
+                        "holding's score, channels and path; exchange suffixes (2330.TW) are read, "
+                        "duplicates merged, unknown tickers listed and left out")
+    p.add_argument("--strict", action="store_true",
+                   help="with --portfolio: refuse a book with a ticker the graph does not know")
     p.add_argument("--graph", type=Path, metavar="EDGES.csv",
                    help="run on your own network: columns source,target,channel,weight")
     p.add_argument("--paths", type=int, default=3, metavar="K", help="paths per company in JSON/explain")
@@ -102,10 +106,10 @@ def read_edgelist(path: Path):
     return read(path, CHANNELS)
 
 
-def read_portfolio(path: Path, g: nx.MultiDiGraph) -> list[tuple[str, float, str]]:
+def read_portfolio(path: Path, g: nx.MultiDiGraph, strict: bool = False):
     from capexgraph.ingest.portfolio import read_portfolio as read
 
-    return read(path, ticker_index(g))
+    return read(path, ticker_index(g), strict)
 
 
 def ticker_index(g: nx.MultiDiGraph) -> dict[str, str]:
@@ -347,32 +351,77 @@ def _sources(g: nx.MultiDiGraph | None, incoming: list[dict]) -> list[dict]:
     return out
 
 
-def portfolio(ex: Exposure, holdings, view: View, fmt: str) -> None:
-    total_w = sum(w for _, w, _ in holdings)
-    rows, port = [], 0.0
-    for node, w, t in holdings:
-        s = float(ex.scores[ex.weights.index[node]])
-        part = w / total_w * s
-        port += part
-        rows.append({"ticker": t, "id": node, "name": view.name(node), "weight": w / total_w,
-                     "score": s, "contribution": part})
-    rows.sort(key=lambda r: -r["contribution"])
+PORTFOLIO_WORDS = {
+    "en": {"title": "Portfolio exposure", "book": "book", "rows": "rows", "matched": "holdings matched",
+           "of_weight": "of the weight", "total": "portfolio exposure",
+           "total_why": "weighted mean of the matched holdings' net scores",
+           "notes": "Notes", "left_out": "not in the graph, left out", "line": "line",
+           "unexposed": "holdings with no exposure to this shock (no link from its seeds reaches them)",
+           "of": "of", "footer": "Scores rank dependence; they are model scores, not loss forecasts."},
+    "ko": {"title": "포트폴리오 노출도", "book": "포트폴리오", "rows": "행", "matched": "종목 연결",
+           "of_weight": "비중 기준", "total": "포트폴리오 노출도", "total_why": "연결된 종목 순노출도의 가중평균",
+           "notes": "참고", "left_out": "그래프에 없어 제외", "line": "행",
+           "unexposed": "이 충격에 노출되지 않은 종목(충격 기점에서 닿는 연결 없음)",
+           "of": "중", "footer": "점수는 의존도 순위이며 손실 예측이 아닙니다."},
+}
+
+
+def portfolio(ex: Exposure, book, view: View, fmt: str, shock: dict) -> None:
+    from capexgraph.queries.portfolio import portfolio_report
+
+    rep = portfolio_report(ex, book)
+    W, H = PORTFOLIO_WORDS[view.lang], HEAD[view.lang]
+    notes = list(book.notes)
+    if book.unmatched:
+        left = sum(u.weight for u in book.unmatched) / book.total
+        notes.append(f"{W['left_out']} ({left:.0%} {W['of_weight']}): " + ", ".join(
+            f"{u.ticker} ({W['line']} {u.line}){u.hint}" for u in book.unmatched))
+    if rep.unexposed:
+        notes.append(f"{len(rep.unexposed)} {W['of']} {len(rep.rows)} {W['unexposed']}: "
+                     + ", ".join(view.name(r.node) for r in rep.unexposed))
+    title = shock.get("title_ko") if view.lang == "ko" and shock.get("title_ko") else shock["title"]
     if fmt == "json":
-        print(json.dumps({"portfolio_exposure": port, "holdings": rows}, ensure_ascii=False, indent=1))
+        print(json.dumps({
+            "shock": {k: shock[k] for k in ("name", "title", "magnitude", "as_of")},
+            "book": book.path, "portfolio_exposure": _sig(rep.exposure), "coverage": _sig(rep.coverage),
+            "holdings": [{"ticker": r.tickers[0], "tickers": r.tickers, "id": r.node, "name": view.name(r.node),
+                          "weight": _sig(r.weight), "score": _sig(r.score), "loss": _sig(r.loss),
+                          "gain": _sig(r.gain), "channels": {c: _sig(v) for c, v in r.channels.items()},
+                          "path": r.path, "contribution": _sig(r.contribution)} for r in rep.rows],
+            "unmatched": [{"ticker": u.ticker, "line": u.line, "weight": _sig(u.weight)} for u in book.unmatched],
+            "notes": notes}, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["ticker", "id", "name", "weight", "score", "contribution"])
-        for r in rows:
-            w.writerow([r["ticker"], r["id"], r["name"], f"{r['weight']:.4f}", f"{r['score']:.6f}", f"{r['contribution']:.6f}"])
+        w.writerow(["ticker", "id", "name", "weight", "score", "loss", "gain", *ex.channels, "contribution", "path"])
+        for r in rep.rows:
+            w.writerow([r.tickers[0], r.node, view.name(r.node), f"{r.weight:.4f}", f"{r.score:.6f}",
+                        f"{r.loss:.6f}", f"{r.gain:.6f}", *(f"{r.channels.get(c, 0.0):.6f}" for c in ex.channels),
+                        f"{r.contribution:.6f}", view.path(r.path) if r.path else ""])
+        for n in notes:  # the table stays machine-readable; what it leaves out is said beside it
+            print(f"note: {n}", file=sys.stderr)
         return
-    H = HEAD[view.lang]
-    print(f"portfolio exposure: {port:.4f} (weighted mean of holdings' scores)")
+    md = fmt == "markdown"
+    print(f"{'#### ' if md else ''}{W['title']}: {title}  [{shock['name']}, magnitude x{shock['magnitude']:g}"
+          f"{', as of ' + shock['as_of'] if shock.get('as_of') else ''}]")
     print()
-    body = [[r["ticker"], r["name"], f"{r['weight']:.1%}", f"{r['score']:.3f}",
-             f"{r['contribution']:.4f}", f"{(r['contribution'] / port if port else 0):.0%}"] for r in rows]
-    print(table([H["ticker"], H["company"], H["weight"], H["score"], H["contribution"], "share"], body,
-                "markdown" if fmt == "markdown" else "table", right=[2, 3, 4, 5]))
+    n_rows = sum(len(h.lines) for h in book.holdings) + len(book.unmatched)
+    print(f"{W['book']}: {book.path}, {n_rows} {W['rows']}, {len(rep.rows)} {W['matched']} "
+          f"({rep.coverage:.0%} {W['of_weight']}); {W['total']} {rep.exposure:+.3f} ({W['total_why']})")
+    print()
+    body = [[" / ".join(dict.fromkeys(r.tickers)), view.name(r.node), f"{r.weight:.1%}", f"{r.score:+.3f}",
+             *(f"{r.channels.get(c, 0.0):.3f}" for c in ex.channels), f"{r.contribution:+.4f}",
+             view.path(r.path) if r.path else ""] for r in rep.rows]
+    print(table([H["ticker"], H["company"], H["weight"], H["score"], *(H.get(c, c) for c in ex.channels),
+                 H["contribution"], H["path"]], body, "markdown" if md else "table",
+                right=list(range(2, 5 + len(ex.channels)))))
+    if notes:
+        print()
+        print(f"{'**' if md else ''}{W['notes']}{'**' if md else ''}")
+        for n in notes:
+            print(f"- {n}")
+    print()
+    print(W["footer"])
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -430,7 +479,7 @@ def run(args: argparse.Namespace) -> int:
     if args.portfolio:
         if g is None:
             raise UsageError("--portfolio works on the capexgraph dataset, not with --graph")
-        portfolio(ex, read_portfolio(args.portfolio, g), view, args.format)
+        portfolio(ex, read_portfolio(args.portfolio, g, args.strict), view, args.format, shock)
         return 0
     k = args.paths if args.format == "json" else 1   # the tables show one path per row
     rows = [] if args.winners else result_rows(ex, view, args.top, k, "loss", args.include_places)

@@ -105,7 +105,6 @@ def test_a_folder_given_as_a_scenario(cli, tmp_path):
     (b"ticker,weight\nNVDA,-1\n", ":2: field 'weight': -1 is out of range; it must be >= 0"),
     (b"ticker,weight\nNVDA,nan\n", ":2: field 'weight': 'nan' is not a number"),
     (b"ticker,weight\nNVDA,inf\n", ":2: field 'weight': 'inf' is not a number"),
-    (b"ticker,weight\nNVDA,0.5\nNVDA,0.5\n", ":3: field 'ticker': 'NVDA' is already held on line 2"),
     (b"ticker,weight\nNVDA,0.5,9\n", ":2: 3 cells, the header has 2 columns"),
     (b"ticker,wieght\nNVDA,1\n", ":1: field 'weight': missing column (did you mean 'wieght'?)"),
 ])

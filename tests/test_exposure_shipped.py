@@ -130,8 +130,34 @@ def test_portfolio(cli, tmp_path):
     assert out["portfolio_exposure"] == pytest.approx(expected)
     assert sum(r["contribution"] for r in out["holdings"]) == pytest.approx(expected)
     book.write_text("ticker,weight\nNVDA,0.5\nNOPE,0.5\n", encoding="utf-8")
-    r = exposure(cli, "--shock", "taiwan_strait", "--portfolio", book)
+    r = exposure(cli, "--shock", "taiwan_strait", "--portfolio", book, "--strict")
     assert r.code == 2 and f"{book}:3: field 'ticker': unknown ticker 'NOPE'" in r.err
+
+
+def test_a_real_book_is_reported_not_refused(cli, tmp_path):
+    """Seven rows as a broker exports them: exchange suffixes, one name the graph does not hold,
+    one company on two rows. The report covers what it can, says what it left out, merges the
+    duplicate, and its total is the weighted mean of the holdings it shows."""
+    book = tmp_path / "book.csv"
+    book.write_text("ticker,weight,name\nNVDA,30,Nvidia\n2330.TW,20,TSMC\n005930.KS,10,Samsung\n"
+                    "8035.T,10,TEL\nnvda,10,Nvidia again\nWMT,15,Walmart\nAAPL,5,Apple\n", encoding="utf-8")
+    out = run_json(cli, "--shock", "taiwan_strait", "--portfolio", book)
+    ids = [h["id"] for h in out["holdings"]]
+    assert sorted(ids) == ["apple", "nvidia", "samsung", "tokyo_electron", "tsmc"]
+    nvda = next(h for h in out["holdings"] if h["id"] == "nvidia")
+    assert nvda["tickers"] == ["NVDA", "nvda"] and nvda["weight"] == pytest.approx(40 / 85)
+    assert out["coverage"] == pytest.approx(85 / 100)
+    assert [u["ticker"] for u in out["unmatched"]] == ["WMT"]
+    assert out["portfolio_exposure"] == pytest.approx(sum(h["weight"] * h["score"] for h in out["holdings"]))
+    assert sum(h["weight"] for h in out["holdings"]) == pytest.approx(1.0)
+    notes = " | ".join(out["notes"])
+    assert "2330.TW read as 2330" in notes and "lines 2, 6: one company, weights added" in notes
+    assert "WMT (line 7)" in notes and "15% of the weight" in notes
+    assert all(h["path"][0] == "jur_tw" for h in out["holdings"] if h["loss"] > 0)
+    text = exposure(cli, "--shock", "taiwan_strait", "--portfolio", book)
+    assert text.code == 0 and "Loss of Taiwan" in text.out and "85% of the weight" in text.out
+    ko = exposure(cli, "--shock", "taiwan_strait", "--portfolio", book, "--lang", "ko")
+    assert "포트폴리오 노출도" in ko.out and "참고" in ko.out and "엔비디아" in ko.out
 
 
 def test_formats_and_korean(cli):
