@@ -19,7 +19,7 @@ class Schema:
     """Allowed values for every coded field; the single source of truth for validator and graph."""
 
     node_kinds: dict[str, str]
-    categories: dict[str, dict[str, str]]
+    categories: dict[str, dict[str, Any]]
     relationship_types: dict[str, dict[str, Any]]
     statuses: dict[str, str]
     amount_qualifiers: dict[str, str]
@@ -60,6 +60,14 @@ class Schema:
     def class_label(self, cls: str, lang: str = "en") -> str:
         info = self.product_classes.get(cls) or self.site_classes.get(cls) or {}
         return info.get("label_ko" if lang == "ko" else "label", cls)
+
+    def makes(self, categories: list[str]) -> set[str] | None:
+        """The product classes companies of these categories produce; None when one of them
+        declares none (then the company's business is not narrowed to its recorded products)."""
+        declared = [self.categories.get(c, {}).get("makes") for c in categories if c != "investor"]
+        if not declared or any(d is None for d in declared):
+            return None
+        return {cls for d in declared for cls in d}
 
     def category_label(self, category: str, lang: str = "en") -> str:
         info = self.categories.get(category, {})

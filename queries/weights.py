@@ -312,15 +312,30 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     sup = cfg["supply"]
     status_factor = cfg["status_factor"]
     groups: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
+    sells: dict[str, set[str]] = defaultdict(set)   # the product classes each company supplies
     for u, v, k, d in live:
         if schema.channels(d["type"]).get("supply") == "forward":
             groups[(v, d.get("product_class") or d["type"])].append((u, k, d))
+            if d.get("product_class"):
+                sells[u].add(d["product_class"])
+    needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
+    outside = sup.get("outside_bom_scale")
     for (v, cls), members in groups.items():
         crit = sup["criticality"].get(cls, sup.get("default", 0.2))
         cats = g.nodes[v].get("category") or []
         scale = sup.get("buyer_scale", {}).get(cats[0]) if cats else None
         scaled = "" if scale is None else f" x buyer scale {scale:g} ({cats[0]})"
         crit = crit * (1.0 if scale is None else scale)
+        makes = schema.makes(cats) if outside is not None else None
+        products = (makes or set()) | sells[v]
+        if makes is not None and cls not in products and all(o in needs and cls not in needs[o]
+                                                              for o in products):
+            # none of what v makes is made from this input (Samsung's Nvidia GPUs run its own
+            # factories; its memory and wafers are not built from them). A class v itself sells
+            # is always an input (an OEM buys servers from ODMs, a utility buys power).
+            crit *= outside
+            scaled += (f" x outside bill of materials {outside:g} (none of {v}'s "
+                       f"{', '.join(sorted(products))} is made from {cls})")
         by_u: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for u, k, d in members:
             by_u[u].append((k, d))

@@ -272,3 +272,29 @@ def test_winners_switch_shows_only_the_gainers_and_counts_them(cli):
     lines = r.out.strip().splitlines()
     assert lines[-1].startswith(f"{len(doc['gainers'])} net gainers; showing 2.")
     assert "Tokyo Electron" not in r.out and "Most exposed" not in r.out
+
+
+def test_an_input_outside_the_bill_of_materials_weighs_little(g, weights):
+    """Samsung's Nvidia GPUs run its own factories: its memory and wafers are not made from them,
+    so losing Nvidia costs Samsung little; an OEM's servers from an ODM and a hyperscaler's GPUs
+    are what they sell or run on, and keep their full criticality."""
+    from capexgraph.queries.weights import load_config
+
+    cfg = load_config()["supply"]
+    scale, crit = cfg["outside_bom_scale"], cfg["criticality"]
+    samsung = [p for p in weights.edges["supply"][("nvidia", "samsung")].parts if p.product_class == "accelerators"][0]
+    assert "outside bill of materials" in samsung.rule
+    assert samsung.w <= crit["accelerators"] * scale + 1e-12
+    odm = [p for p in weights.edges["supply"][("foxconn", "dell")].parts if p.product_class == "servers"][0]
+    assert "outside bill of materials" not in odm.rule
+    cloud = [p for e in weights.edges["supply"].values() if e.v == "microsoft" for p in e.parts]
+    assert cloud and not any("outside bill of materials" in p.rule for p in cloud)
+
+
+def test_every_category_makes_product_classes_that_exist():
+    schema = Schema.load()
+    for cat, info in schema.categories.items():
+        for cls in info.get("makes") or []:
+            assert cls in schema.product_classes, (cat, cls)
+    assert schema.makes(["memory", "foundry"]) >= {"hbm", "foundry_wafers"}
+    assert schema.makes(["hyperscaler"]) is None and schema.makes(["accelerator", "investor"]) is not None
