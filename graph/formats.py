@@ -5,15 +5,14 @@ Writers never leave a half-written file: they write next to the target and renam
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 import networkx as nx
 import pandas as pd
+
+from capexgraph.ingest.atomic import atomic_dir, atomic_file
 
 from .build import EDGE_ATTRS, NODE_ATTRS
 from .plain import STRUCTURED, flatten, from_plain, to_plain
@@ -33,21 +32,19 @@ def _fill_missing(g: nx.MultiDiGraph, node_keys=NODE_ATTRS, edge_keys=EDGE_ATTRS
 
 @contextmanager
 def atomic_path(target: Path, is_dir: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; move it into place only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    work = tmp / target.name
-    try:
-        yield work
-        if is_dir:
-            if target.exists():
-                shutil.rmtree(target) if target.is_dir() else target.unlink()
-            os.replace(work, target)
-        else:
-            os.replace(work, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Yield a temporary path beside `target`; move it into place only if the block succeeds.
+
+    A thin door to capexgraph.ingest.atomic (the one implementation), kept for the writers that
+    call it: a file's parent folders are created; for a folder (`is_dir`) the yielded path does
+    not exist yet (the caller creates it), and an existing folder is replaced only if it holds
+    nothing but an earlier capexgraph output (else OutputError; see `replace_anyway`)."""
+    if not is_dir:
+        with atomic_file(target, parents=True) as tmp:
+            yield tmp
+        return
+    with atomic_dir(target) as tmp:
+        tmp.rmdir()  # callers of this form create the folder themselves
+        yield tmp
 
 
 def _edge_rows(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
@@ -142,8 +139,7 @@ def write_csv(g: nx.MultiDiGraph, path: Path) -> None:
                          columns=["id", *node_keys])
     edges = pd.DataFrame([{"id": k, "source": u, "target": v, **flatten(d)}
                           for u, v, k, d in _edge_rows(g)], columns=["id", "source", "target", *edge_keys])
-    with atomic_path(path, is_dir=True) as tmp:
-        tmp.mkdir()
+    with atomic_dir(path) as tmp:
         nodes.to_csv(tmp / "nodes.csv", index=False)
         edges.to_csv(tmp / "edges.csv", index=False)
 

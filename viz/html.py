@@ -16,7 +16,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, Mapping
 import networkx as nx
 
 from capexgraph.ingest import Schema
+from capexgraph.ingest.atomic import OutputError, write_bytes
 
 from . import style
 from ._template import PAGE
@@ -133,28 +133,11 @@ def resolve_node(g: nx.MultiDiGraph, key: str) -> str:
 
 
 def atomic_write(out_path: Path | str, data: bytes) -> Path:
-    """Write beside the target, then os.replace: readers never see half a file."""
-    out = Path(out_path)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise VizError(f"cannot write {out}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    """Write `data` atomically (capexgraph.ingest.atomic), its refusals raised as VizError."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return out
+        return write_bytes(out_path, data)
+    except OutputError as exc:
+        raise VizError(str(exc)) from None
 
 
 def _script_json(obj: Any) -> str:
