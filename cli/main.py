@@ -11,7 +11,7 @@ from capexgraph import __version__
 from capexgraph.graph import FORMATS, build_graph, write_graph
 from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
-from capexgraph.ingest.atomic import OutputError, check_dir_target, replace_anyway
+from capexgraph.ingest.atomic import NotOurFolder, OutputError, check_dir_target, replace_anyway
 from capexgraph.queries.stats import coverage, graph_stats
 
 from . import backtest_cmd, neo4j_cmd, news_cmd, rdf_cmd
@@ -132,7 +132,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             check_dir_target(out, args.force)
         except OutputError as exc:
-            raise UsageError(f"--out {exc} (--force replaces it anyway)") from None
+            hint = " (--force replaces it anyway)" if isinstance(exc, NotOurFolder) else ""
+            raise UsageError(f"--out {exc}{hint}") from None
     records = load_records(args.data)
     g = build_graph(records, as_of=args.as_of)
     try:

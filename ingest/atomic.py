@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = ["MANIFEST", "STALE_AFTER", "TMP_PREFIX", "OutputError", "after_commit", "all_or_nothing",
-           "atomic_dir", "atomic_file", "check_dir_target", "replace_anyway", "sweep_stale",
+__all__ = ["MANIFEST", "STALE_AFTER", "TMP_PREFIX", "NotOurFolder", "OutputError", "after_commit",
+           "all_or_nothing", "atomic_dir", "atomic_file", "check_dir_target", "replace_anyway", "sweep_stale",
            "write_bytes", "write_text"]
 
 TMP_PREFIX = ".capexgraph-tmp-"
@@ -42,6 +42,11 @@ _NAME_KEEP = 120      # characters of the target's name kept in a temp name (fil
 
 class OutputError(Exception):
     """An output that was refused or could not be put in place: one line naming the path."""
+
+
+class NotOurFolder(OutputError):
+    """A folder output refused because the folder holds files capexgraph did not write
+    (the one refusal that `force` lifts)."""
 
 
 # --- housekeeping -----------------------------------------------------------------------------
@@ -174,16 +179,20 @@ def check_dir_target(target: Path | str, force: bool = False) -> None:
     target = Path(target)
     if not (target.exists() or target.is_symlink()):
         return
+    if target.is_symlink():
+        raise OutputError(f"{target}: is a symbolic link; refusing to replace it")
+    if not target.is_dir():
+        raise OutputError(f"{target}: is not a folder; refusing to replace it")
     if force or target.resolve() in _FORCED.get():
-        if target.is_dir() and not target.is_symlink():
-            return
-        raise OutputError(f"{target}: is not a folder; refusing to replace it")
-    if target.is_symlink() or not target.is_dir():
-        raise OutputError(f"{target}: is not a folder; refusing to replace it")
+        where, cwd = target.resolve(), Path.cwd().resolve()
+        if where == cwd or where in cwd.parents or where == Path.home().resolve():
+            raise OutputError(f"{target}: holds the current or home folder; refusing to replace it "
+                              f"even when forced")
+        return
     odd = _foreign(target)
     if odd:
         more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
-        raise OutputError(f"{target}: the folder holds files capexgraph did not write "
+        raise NotOurFolder(f"{target}: the folder holds files capexgraph did not write "
                           f"({', '.join(odd[:3])}{more}); refusing to replace it")
 
 
