@@ -7,7 +7,8 @@ import importlib
 import pytest
 
 MODULES = ["capexgraph.queries.propagation", "capexgraph.queries.layers", "capexgraph.queries.terms",
-           "capexgraph.queries.backtest", "capexgraph.ingest.fx"]
+           "capexgraph.queries.backtest", "capexgraph.ingest.fx",
+           "capexgraph.ingest.text_checks"]
 
 
 @pytest.mark.parametrize("name", MODULES)
