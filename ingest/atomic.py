@@ -96,12 +96,14 @@ def _default_mode(kind: int) -> int:
 
 
 def _remove(path: Path) -> None:
+    """Best effort: a temporary that cannot be removed now is swept by a later run, and the
+    error that led here must not be hidden by this one."""
     try:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
-    except FileNotFoundError:
+    except OSError:
         pass
 
 
@@ -277,10 +279,7 @@ def _commit(moves: list[_Move]) -> None:
         raise
     for _, old in done:
         if old is not None:
-            try:
-                _remove(old)
-            except OSError:
-                pass
+            _remove(old)
 
 
 @dataclass
