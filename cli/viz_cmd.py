@@ -219,19 +219,18 @@ def cmd_viz(args: argparse.Namespace) -> int:
                  "title": " + ".join(sc.title for sc in scenarios),
                  "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios)}
     what = f"{g.number_of_nodes()} nodes, {g.number_of_edges()} relationships"
+    title = args.title or _title(shock, args.lang, args.magnitude)
     with outputs_together():  # the page and the chart, or neither
         try:
-            render_html(g, args.out, lang=args.lang, title=args.title or _title(shock, args.lang, args.magnitude),
-                        subtitle=args.subtitle, focus=args.focus, depth=args.depth, exposure=ex,
-                        schema=records.schema)
+            render_html(g, args.out, lang=args.lang, title=title, subtitle=args.subtitle, focus=args.focus,
+                        depth=args.depth, exposure=ex, schema=records.schema)
         except VizError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         _report(f"{args.out} ({what}{', exposure to ' + shock['name'] if shock else ''})", sys.stdout)
         if args.chart:
-            chart_for_exposure(ex, args.chart, g=g, lang=args.lang,
-                               title=args.title or _title(shock, args.lang, args.magnitude), top=args.top or 15)
+            chart_for_exposure(ex, args.chart, g=g, lang=args.lang, title=title, top=args.top or 15)
             _report(args.chart, sys.stdout)
     return 0
 

@@ -338,7 +338,8 @@ def _outcome_ok(r, out: Path) -> bool:
     if r.code == 2:
         assert len(lines) == 1, r.err
     else:
-        assert re.match(r"\d+ problems? in the data:$", lines[0]) and all(l.startswith("  ") for l in lines[1:]), r.err
+        assert re.match(r"\d+ problems? in the data:$", lines[0]), r.err
+        assert all(line.startswith("  ") for line in lines[1:]), r.err
     assert not out.exists(), out
     return False
 
