@@ -524,8 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def go() -> int:
+        from .viz_cmd import outputs_together  # --html/--chart/--rdf go in place only if run succeeds
+
         try:
-            return run(args)
+            with outputs_together():
+                return run(args)
         except ScenarioError as exc:
             raise UsageError(str(exc)) from None
     return run_guarded(go)

@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from capexgraph import __version__
 from capexgraph.graph import FORMATS, build_graph, write_graph
 from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
+from capexgraph.ingest.atomic import NotOurFolder, OutputError, check_dir_target, replace_anyway
 from capexgraph.queries.stats import coverage, graph_stats
 
 from . import backtest_cmd, neo4j_cmd, news_cmd, rdf_cmd
@@ -120,19 +122,28 @@ FOLDER_FORMATS = {"csv", "neo4j-admin"}
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    records = load_records(args.data)
-    g = build_graph(records, as_of=args.as_of)
     out = Path(args.out)
     folder = args.format in FOLDER_FORMATS
     if out.exists() and out.is_dir() != folder:
         raise UsageError(f"--out {out}: the {args.format} format writes "
                          f"{'a folder' if folder else 'a file'}, and a "
                          f"{'folder' if out.is_dir() else 'file'} is there")
+    if folder:  # before any work: a folder of the user's files is refused, not emptied
+        try:
+            check_dir_target(out, args.force)
+        except OutputError as exc:
+            hint = " (--force replaces it anyway)" if isinstance(exc, NotOurFolder) else ""
+            raise UsageError(f"--out {exc}{hint}") from None
+    records = load_records(args.data)
+    g = build_graph(records, as_of=args.as_of)
     try:
-        if args.format in WRITE_ONLY:
-            WRITE_ONLY[args.format][0](g, out, records.schema)
-        else:
-            write_graph(g, args.format, out)
+        with replace_anyway(out) if args.force else nullcontext():
+            if args.format in WRITE_ONLY:
+                WRITE_ONLY[args.format][0](g, out, records.schema)
+            else:
+                write_graph(g, args.format, out)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
@@ -169,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_dataset_options(e)
     e.add_argument("--format", required=True, choices=sorted([*FORMATS, *WRITE_ONLY]))
     e.add_argument("--out", required=True, metavar="PATH", help="file (or folder, for csv) to write")
+    e.add_argument("--force", action="store_true",
+                   help="replace an existing --out folder even if it holds files capexgraph did not "
+                        "write (without it, such a folder is refused)")
     e.set_defaults(func=cmd_export)
     neo4j_cmd.register(sub)
     rdf_cmd.register(sub)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import Schema, load_records
+from capexgraph.ingest.atomic import OutputError, after_commit, all_or_nothing
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.exposure import Exposure
 from capexgraph.queries.scenarios import ScenarioError, scenario_library
@@ -135,30 +137,59 @@ def add_exposure_outputs(p: argparse.ArgumentParser) -> None:
                    help="also write every company's loss, gain and net as RDF (cg:ExposureScore)")
 
 
+@contextmanager
+def outputs_together() -> Iterator[None]:
+    """Every output written inside the block goes into place at its end, or none does.
+
+    Why: `exposure --html a --chart b --rdf c` (and `viz --out --chart`) must not leave the page
+    written when the chart fails, nor any output when the command fails after rendering.
+    A failure to put them in place is one line (UsageError), the user's files as they were."""
+    try:
+        with all_or_nothing():
+            yield
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _report(path: Path | str, stream: Any = None) -> None:
+    after_commit(lambda: print(f"wrote {path}", file=stream or sys.stderr))
+
+
 def write_exposure_outputs(args: argparse.Namespace, ex: Exposure, g: nx.MultiDiGraph | None,
                            shock: dict, schema: Schema | None = None) -> None:
-    """For `exposure ... --html/--chart`: write what was asked, report on stderr (stdout stays data)."""
+    """For `exposure ... --html/--chart/--rdf`: write what was asked, all or nothing, and report
+    on stderr (stdout stays data). Every name is checked before anything is rendered."""
     html_out, chart_out = getattr(args, "html", None), getattr(args, "chart", None)
+    rdf_out = getattr(args, "rdf", None)
     if html_out:
         if g is None:
             raise UsageError("--html draws the capexgraph dataset; it does not work with --graph")
-        p = html_for_exposure(ex, g, html_out, lang=args.lang, shock=shock, schema=schema)
-        print(f"wrote {p}", file=sys.stderr)
+        _check_out(Path(html_out), (".html", ".htm"), "--html")
     if chart_out:
-        p = chart_for_exposure(ex, chart_out, g=g, lang=args.lang, top=args.top or 15, shock=shock)
-        print(f"wrote {p}", file=sys.stderr)
-    rdf_out = getattr(args, "rdf", None)
+        _check_out(Path(chart_out), (".png", ".svg"), "--chart")
     if rdf_out:
-        from capexgraph.graph.rdf import guess_format, write_exposure_rdf
+        from capexgraph.graph.rdf import EXTENSIONS, guess_format
 
         try:
             guess_format(rdf_out)
         except ValueError:
             raise UsageError(f"--rdf {rdf_out}: name the file .ttl, .jsonld or .nt") from None
-        scores = {n: (float(l_), float(g_)) for n, l_, g_ in zip(ex.nodes, ex.scores, ex.gains)
-                  if n not in ex.weights.places}
-        write_exposure_rdf(rdf_out, shock["name"], shock["title"], scores)
-        print(f"wrote {rdf_out}", file=sys.stderr)
+        _check_out(Path(rdf_out), tuple(EXTENSIONS), "--rdf")
+    with outputs_together():
+        if html_out:
+            _report(html_for_exposure(ex, g, html_out, lang=args.lang, shock=shock, schema=schema))
+        if chart_out:
+            _report(chart_for_exposure(ex, chart_out, g=g, lang=args.lang, top=args.top or 15, shock=shock))
+        if rdf_out:
+            from capexgraph.graph.rdf import write_exposure_rdf
+
+            scores = {n: (float(l_), float(g_)) for n, l_, g_ in zip(ex.nodes, ex.scores, ex.gains)
+                      if n not in ex.weights.places}
+            try:
+                write_exposure_rdf(rdf_out, shock["name"], shock["title"], scores)
+            except OSError as exc:
+                raise UsageError(f"cannot write {rdf_out}: {exc.strerror or exc}") from None
+            _report(rdf_out)
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
@@ -187,20 +218,20 @@ def cmd_viz(args: argparse.Namespace) -> int:
         shock = {"name": "+".join(sc.name for sc in scenarios), "magnitude": args.magnitude,
                  "title": " + ".join(sc.title for sc in scenarios),
                  "title_ko": " + ".join((sc.title_ko or sc.title) for sc in scenarios)}
-    try:
-        render_html(g, args.out, lang=args.lang, title=args.title or _title(shock, args.lang, args.magnitude),
-                    subtitle=args.subtitle, focus=args.focus, depth=args.depth, exposure=ex,
-                    schema=records.schema)
-    except VizError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     what = f"{g.number_of_nodes()} nodes, {g.number_of_edges()} relationships"
-    print(f"wrote {args.out} ({what}{', exposure to ' + shock['name'] if shock else ''})")
-    if args.chart:
-        chart_for_exposure(ex, args.chart, g=g, lang=args.lang, title=args.title or _title(shock, args.lang, args.magnitude),
-                           top=args.top or 15)
-        print(f"wrote {args.chart}")
+    title = args.title or _title(shock, args.lang, args.magnitude)
+    with outputs_together():  # the page and the chart, or neither
+        try:
+            render_html(g, args.out, lang=args.lang, title=title, subtitle=args.subtitle, focus=args.focus,
+                        depth=args.depth, exposure=ex, schema=records.schema)
+        except VizError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        _report(f"{args.out} ({what}{', exposure to ' + shock['name'] if shock else ''})", sys.stdout)
+        if args.chart:
+            chart_for_exposure(ex, args.chart, g=g, lang=args.lang, title=title, top=args.top or 15)
+            _report(args.chart, sys.stdout)
     return 0
 
 

@@ -5,15 +5,15 @@ Writers never leave a half-written file: they write next to the target and renam
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 import networkx as nx
 import pandas as pd
+
+from capexgraph.ingest.atomic import OutputError, atomic_dir, atomic_file
+from capexgraph.ingest.text_checks import XML_FORBIDDEN, xml_forbidden_fields
 
 from .build import EDGE_ATTRS, NODE_ATTRS
 from .plain import STRUCTURED, flatten, from_plain, to_plain
@@ -33,21 +33,19 @@ def _fill_missing(g: nx.MultiDiGraph, node_keys=NODE_ATTRS, edge_keys=EDGE_ATTRS
 
 @contextmanager
 def atomic_path(target: Path, is_dir: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; move it into place only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    work = tmp / target.name
-    try:
-        yield work
-        if is_dir:
-            if target.exists():
-                shutil.rmtree(target) if target.is_dir() else target.unlink()
-            os.replace(work, target)
-        else:
-            os.replace(work, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Yield a temporary path beside `target`; move it into place only if the block succeeds.
+
+    A thin door to capexgraph.ingest.atomic (the one implementation), kept for the writers that
+    call it: a file's parent folders are created; for a folder (`is_dir`) the yielded path does
+    not exist yet (the caller creates it), and an existing folder is replaced only if it holds
+    nothing but an earlier capexgraph output (else OutputError; see `replace_anyway`)."""
+    if not is_dir:
+        with atomic_file(target, parents=True) as tmp:
+            yield tmp
+        return
+    with atomic_dir(target) as tmp:
+        tmp.rmdir()  # callers of this form create the folder themselves
+        yield tmp
 
 
 def _edge_rows(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
@@ -113,9 +111,39 @@ def _typed_graph(h: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
     return _fill_missing(g)
 
 
+def _visible(text: str) -> str:
+    return XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
+
+
+def _refuse_xml_forbidden(h: nx.MultiDiGraph, path: Path, fmt: str) -> None:
+    """Refuse (OutputError, one line) a graph holding text XML 1.0 cannot carry.
+
+    Why refuse rather than drop: dropping would change names and notes without a word, and
+    escaping cannot help (`&#11;` is forbidden too); the message names entity and field."""
+    where: list[tuple[str, list[tuple[str, str]]]] = []
+    graph_bad = xml_forbidden_fields({str(k): v for k, v in h.graph.items()})
+    if graph_bad:
+        where.append(("the graph's attributes", graph_bad))
+    for n, data in h.nodes(data=True):
+        bad = xml_forbidden_fields({"id": str(n), **data})
+        if bad:
+            where.append((f"entity '{_visible(n)}'", bad))
+    for u, v, key, data in h.edges(keys=True, data=True):
+        bad = xml_forbidden_fields({"id": str(key), **data})
+        if bad:
+            where.append((f"relationship '{_visible(key)}' ({_visible(u)} -> {_visible(v)})", bad))
+    if where:
+        what, ((field, message), *_) = where[0]
+        more = sum(len(b) for _, b in where) - 1
+        raise OutputError(f"cannot write {path} ({fmt}): {what}, field '{field}' {message}"
+                          + (f" (and {more} more field{'s' if more != 1 else ''})" if more else ""))
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
+    h = _scalar_graph(g)
+    _refuse_xml_forbidden(h, path, "GraphML")
     with atomic_path(path) as tmp:
-        nx.write_graphml(_scalar_graph(g), tmp, encoding="utf-8")
+        nx.write_graphml(h, tmp, encoding="utf-8")
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
@@ -127,6 +155,7 @@ def write_gexf(g: nx.MultiDiGraph, path: Path) -> None:
     h = _scalar_graph(g, gexf=True)
     for u, v, key, data in h.edges(keys=True, data=True):
         data["id"] = key
+    _refuse_xml_forbidden(h, path, "GEXF")
     with atomic_path(path) as tmp:
         nx.write_gexf(h, tmp, encoding="utf-8")
 
@@ -142,8 +171,7 @@ def write_csv(g: nx.MultiDiGraph, path: Path) -> None:
                          columns=["id", *node_keys])
     edges = pd.DataFrame([{"id": k, "source": u, "target": v, **flatten(d)}
                           for u, v, k, d in _edge_rows(g)], columns=["id", "source", "target", *edge_keys])
-    with atomic_path(path, is_dir=True) as tmp:
-        tmp.mkdir()
+    with atomic_dir(path) as tmp:
         nodes.to_csv(tmp / "nodes.csv", index=False)
         edges.to_csv(tmp / "edges.csv", index=False)
 

@@ -38,6 +38,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV
 
+from capexgraph.ingest.atomic import atomic_file
+
 from .build import EDGE_ATTRS, NODE_ATTRS
 from .plain import STRUCTURED, from_plain, to_plain
 
@@ -343,10 +345,8 @@ def serialize(rdf: Graph, fmt: str) -> str:
 
 def write_rdf(g: nx.MultiDiGraph, path: Path | str, fmt: str = "ttl") -> None:
     """Write the graph as Turtle, JSON-LD or N-Triples; the target appears only once complete."""
-    from .formats import atomic_path  # late: graph/formats.py imports this module
-
     text = serialize(to_rdf(g), fmt)
-    with atomic_path(Path(path)) as tmp:
+    with atomic_file(Path(path), parents=True) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
@@ -377,10 +377,8 @@ def exposure_rdf(scenario: str, title: str, scores: dict[str, tuple[float, float
 
 def write_exposure_rdf(path: Path | str, scenario: str, title: str,
                        scores: dict[str, tuple[float, float]], fmt: str | None = None) -> None:
-    from .formats import atomic_path  # late: graph/formats.py imports this module
-
     text = serialize(exposure_rdf(scenario, title, scores), fmt or guess_format(path))
-    with atomic_path(Path(path)) as tmp:
+    with atomic_file(Path(path), parents=True) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 

@@ -54,9 +54,9 @@ def test_export_refuses_folder_for_file_format(cli, mini, tmp_path):
     assert "writes a file, and a folder is there" in r.err
 
 
-def test_export_rewrites_csv_folder_whole(cli, mini, tmp_path):
+def test_export_rewrites_its_own_csv_folder_whole(cli, mini, tmp_path):
     out = tmp_path / "csv"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
     assert cli("export", "--format", "csv", "--out", out, "--data", mini).code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "nodes.csv"]
+    assert cli("export", "--format", "csv", "--out", out, "--data", mini).code == 0
+    assert sorted(p.name for p in out.iterdir()) == [".capexgraph-output", "edges.csv", "nodes.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "mini"]  # no temp folder left

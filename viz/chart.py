@@ -17,6 +17,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
+from capexgraph.ingest.text_checks import strip_xml_forbidden
+
 from . import style
 from .html import VizError, atomic_write
 
@@ -115,6 +117,9 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
     import matplotlib
 
     words = TEXT[lang]
+    # Labels are display text: control characters draw nothing and would make an SVG not XML.
+    title = strip_xml_forbidden(title) if title else title
+    subtitle = strip_xml_forbidden(subtitle) if subtitle else subtitle
     rows = [r for r in rows if float(r.get("score") or 0) > 0][: top or None]
     family = ["DejaVu Sans"]
     if lang == "ko" or any(_is_cjk(str(r.get("name", ""))) for r in rows) or _is_cjk(title or ""):
@@ -124,8 +129,9 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
         elif lang == "ko":
             warnings.warn("no font with Hangul found (install fonts-noto-cjk); Korean text may show as boxes",
                           RuntimeWarning, stacklevel=2)
+    # Names are plain text: "$" must not start mathtext (two of them crash the layout).
     rc = {"font.family": family, "font.size": 15, "axes.unicode_minus": False,
-          "svg.fonttype": "path", "svg.hashsalt": "capexgraph"}
+          "svg.fonttype": "path", "svg.hashsalt": "capexgraph", "text.parse_math": False}
     with matplotlib.rc_context(rc):
         n_rows = max(len(rows), 1)
         H = max(7.5, 2.6 + 0.4 * n_rows)  # a 16:9 slide, taller only for long rankings
@@ -133,8 +139,8 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
         fig = Figure(figsize=(13.33, H), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.27, bottom_in / H, 0.68, 1 - (top_in + bottom_in) / H))
-        labels = [_wrap(str(r.get("name") or r.get("id"))) + (f"  ({r['ticker']})" if r.get("ticker") else "")
-                  for r in rows]
+        labels = [strip_xml_forbidden(_wrap(str(r.get("name") or r.get("id")))
+                                      + (f"  ({r['ticker']})" if r.get("ticker") else "")) for r in rows]
         ypos = list(range(len(rows)))[::-1]
         left = [0.0] * len(rows)
         has_channels = any(r.get("channels") for r in rows)

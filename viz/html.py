@@ -16,7 +16,7 @@ import html
 import json
 import math
 import os
-import tempfile
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any, Mapping
 import networkx as nx
 
 from capexgraph.ingest import Schema
+from capexgraph.ingest.atomic import OutputError, write_bytes
 
 from . import style
 from ._template import PAGE
@@ -133,28 +134,29 @@ def resolve_node(g: nx.MultiDiGraph, key: str) -> str:
 
 
 def atomic_write(out_path: Path | str, data: bytes) -> Path:
-    """Write beside the target, then os.replace: readers never see half a file."""
-    out = Path(out_path)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise VizError(f"cannot write {out}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    """Write `data` atomically (capexgraph.ingest.atomic), its refusals raised as VizError."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
+        return write_bytes(out_path, data)
+    except OutputError as exc:
+        raise VizError(str(exc)) from None
+
+
+#: Every placeholder of the template: `__NAME__` words and the two script slots.
+_SLOT = re.compile(r"/\*__(?:DATA|VIS)__\*/|__[A-Z][A-Z_]*__")
+
+
+def fill_template(template: str, values: Mapping[str, str]) -> str:
+    """Put each placeholder's value in `template` in one pass over the template.
+
+    Why one pass: text already put in is never searched again, so a company called
+    `/*__DATA__*/` or a title `__UI_FIND__` stays that text. A placeholder without a value is
+    an error (a typo in the template would otherwise ship)."""
+    def one(m: re.Match) -> str:
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return out
+            return values[m.group(0)]
+        except KeyError:
+            raise KeyError(f"template placeholder {m.group(0)} has no value") from None
+    return _SLOT.sub(one, template)
 
 
 def _script_json(obj: Any) -> str:
@@ -542,34 +544,21 @@ def render_html(g: nx.MultiDiGraph, out_path: str | os.PathLike, *, lang: str = 
     shock = shock_view(exposure) if exposure is not None else None
     data = _payload(g, lang, title, subtitle, focus, depth, shock, schema)
     ui = data["ui"]
-    page = (PAGE
-            .replace("__LANG__", lang)
-            .replace("__TITLE_TEXT__", html.escape(str(data["title"])))
-            .replace("__SUBTITLE_TEXT__", html.escape(str(data["subtitle"])))
-            .replace("__FONT__", FONT_STACK)
-            .replace("__UI_SEARCH__", html.escape(ui["search"]))
-            .replace("__UI_SEARCH_PH__", html.escape(ui["search_ph"]))
-            .replace("__UI_FIND__", html.escape(ui["find"]))
-            .replace("__UI_FOCUS__", html.escape(ui["focus"]))
-            .replace("__UI_DEPTH__", html.escape(ui["depth"]))
-            .replace("__UI_SHOW_ALL__", html.escape(ui["show_all"]))
-            .replace("__UI_FILTERS__", html.escape(ui["filters"]))
-            .replace("__UI_CATEGORIES__", html.escape(ui["categories"]))
-            .replace("__UI_TYPES__", html.escape(ui["types"]))
-            .replace("__UI_MIN_AMOUNT__", html.escape(ui["min_amount"]))
-            .replace("__UI_FROM__", html.escape(ui["date_from"]))
-            .replace("__UI_TO__", html.escape(ui["date_to"]))
-            .replace("__UI_HIDE_ISOLATED__", html.escape(ui["hide_isolated"]))
-            .replace("__UI_RESET__", html.escape(ui["reset"]))
-            .replace("__UI_SELECTED__", html.escape(ui["selected"]))
-            .replace("__UI_CLICK_HINT__", html.escape(ui["click_hint"]))
-            .replace("__UI_LAYING_OUT__", html.escape(ui["laying_out"]))
-            .replace("__UI_SIZE__", html.escape(ui["legend_size_" + data["sizeBy"]]))
-            .replace("__UI_ARROWS__", html.escape(ui["legend_arrows"]))
-            .replace("__UI_WIDTH__", html.escape(ui["legend_width"]))
-            .replace("__UI_PANEL__", html.escape(ui["panel"])))
-    js = vis_js().replace("</script", "<\\/script")
-    # Data and code last: neither may be touched by the replacements above.
-    page = page.replace("/*__DATA__*/", _script_json(data), 1)
-    page = page.replace("/*__VIS__*/", js, 1)
+    text = {"__LANG__": lang, "__TITLE_TEXT__": str(data["title"]),
+            "__SUBTITLE_TEXT__": str(data["subtitle"]),
+            "__UI_SIZE__": ui["legend_size_" + data["sizeBy"]]}
+    for slot, key in (("SEARCH", "search"), ("SEARCH_PH", "search_ph"), ("FIND", "find"),
+                      ("FOCUS", "focus"), ("DEPTH", "depth"), ("SHOW_ALL", "show_all"),
+                      ("FILTERS", "filters"), ("CATEGORIES", "categories"), ("TYPES", "types"),
+                      ("MIN_AMOUNT", "min_amount"), ("FROM", "date_from"), ("TO", "date_to"),
+                      ("HIDE_ISOLATED", "hide_isolated"), ("RESET", "reset"),
+                      ("SELECTED", "selected"), ("CLICK_HINT", "click_hint"),
+                      ("LAYING_OUT", "laying_out"), ("ARROWS", "legend_arrows"),
+                      ("WIDTH", "legend_width"), ("PANEL", "panel")):
+        text[f"__UI_{slot}__"] = ui[key]
+    values = {k: html.escape(v) for k, v in text.items()}
+    values["__FONT__"] = FONT_STACK
+    values["/*__DATA__*/"] = _script_json(data)
+    values["/*__VIS__*/"] = vis_js().replace("</script", "<\\/script")
+    page = fill_template(PAGE, values)
     return atomic_write(out_path, page.encode("utf-8"))
