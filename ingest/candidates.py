@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -28,6 +27,7 @@ from .parse import parse_amount, parse_date, split_list
 from .problems import DataError, Problem
 from .schema import Schema
 from .tables import COLUMNS, read_tables
+from .atomic import all_or_nothing, atomic_file, write_text
 from .user_files import InputError, parse_csv, read_text
 from .validate import validate_tables
 
@@ -153,11 +153,7 @@ def write_candidates(path: Path, rows: list[dict[str, Any]]) -> int:
     w = csv.DictWriter(buf, fieldnames=CANDIDATE_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     w.writerows(merged)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(buf.getvalue())
-    os.replace(tmp, path)
+    write_text(path, buf.getvalue())
     return kept
 
 
@@ -373,19 +369,11 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
             raise DataError([Problem(str(cpath), 0, "", f"the merged dataset would not validate: {p}")
                              for p in merged])
         if not dry_run and report.changed:
-            # every table is staged beside its target first; only then are they renamed into place
-            # (same folder: each rename is atomic), so a failure while staging changes nothing
+            # every table is staged beside its target first and only then moved into place (with
+            # rollback), so a failure while writing changes nothing
             data_dir = Path(data_dir)
-            staged: dict[str, str] = {}
-            try:
+            with all_or_nothing():
                 for table in ("entities", "sources", "relationships"):
-                    fd, staged[table] = tempfile.mkstemp(prefix=f".{table}.", dir=data_dir)
-                    os.close(fd)
-                    shutil.copyfile(tmp / f"{table}.csv", staged[table])
-            except BaseException:
-                for path in staged.values():
-                    Path(path).unlink(missing_ok=True)
-                raise
-            for table, path in staged.items():
-                os.replace(path, data_dir / f"{table}.csv")
+                    with atomic_file(data_dir / f"{table}.csv") as staged:
+                        shutil.copyfile(tmp / f"{table}.csv", staged)
     return report

@@ -169,6 +169,13 @@ def parse_csv(text: str, path: str, required: list[str], allowed: list[str] | No
     """Rows of a CSV text. With `problems`, trouble is collected there and reading goes on where it
     can (a dataset reports everything at once); without, the first problem raises InputError."""
     collect = problems if problems is not None else []
+    if "\r" in text and "\n" in text:
+        # a lone carriage return (not part of CRLF) would end the row mid-field: name it, then read on
+        for m in re.finditer(r"\r(?!\n)", text):
+            line = text.count("\n", 0, m.start()) + 1
+            collect.append(Problem(path, line, "", "a carriage return (\\r) inside a line; remove it "
+                                                   "(or quote the field that holds it)"))
+        text = re.sub(r"\r(?!\n)", " ", text)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] = []

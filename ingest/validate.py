@@ -8,6 +8,7 @@ from typing import Iterable
 
 from .parse import parse_amount, parse_date, split_list
 from .problems import Problem, fold_consequences
+from .text_checks import xml_forbidden_fields
 from .schema import Schema
 from .tables import LINE, Tables
 
@@ -213,6 +214,10 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             _check_fact_fields(c, row, metric, schema, kinds)
         c.refs("facts", row, "source_id", source_ids, "source")
     _check_fx(c, tables, schema, source_ids)
+    for table in ("entities", "relationships", "sources", "facts"):
+        for row in _rows(getattr(tables, table)):   # what an XML export could not carry
+            for field, message in xml_forbidden_fields(row):
+                c.add(table, row, field, message)
     return sorted(fold_consequences([*tables.read_problems, *c.problems]))
 
 

@@ -220,3 +220,21 @@ def test_exchange_rates_are_checked_and_used(cli, mini):
     d = g.edges[rows[0]["source"], rows[0]["target"], rows[0]["id"]]
     assert d["amount_usd"] == pytest.approx(1e9)
     assert "1 USD = 1,422 KRW (annual average 2025" in d["amount_usd_note"]
+
+
+def test_a_character_xml_forbids_is_caught_before_any_export(cli, mini):
+    edit(mini, "entities", 0, "name", "Acme\x0bCorp")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "entities.csv:2: field 'name': contains U+000B (vertical tab), which XML 1.0 forbids" in r.err
+
+
+def test_a_lone_carriage_return_is_named_not_split_into_two_rows(cli, mini):
+    path = mini / "entities.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",", ",\r", 1)
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "entities.csv:2: a carriage return (\\r) inside a line" in r.err
+    assert "cells, the header has" not in r.err
