@@ -18,6 +18,8 @@ from capexgraph.queries.exposure import Exposure, run_exposure, weights_from_fra
 from capexgraph.queries.scenarios import Scenario, ScenarioError, load_scenario_file, scenario_library
 from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
 
+from capexgraph.ingest.user_files import did_you_mean
+
 from .common import UsageError, add_dataset_options, run_guarded
 from .common import magnitude as magnitude_arg
 from .render import table
@@ -113,13 +115,10 @@ def read_portfolio(path: Path, g: nx.MultiDiGraph, strict: bool = False):
 
 
 def ticker_index(g: nx.MultiDiGraph) -> dict[str, str]:
-    """Upper-cased ids, tickers, names and aliases -> node id."""
-    out: dict[str, str] = {}
-    for n, d in g.nodes(data=True):
-        for key in [n, d.get("ticker"), d.get("name"), *(d.get("aliases") or [])]:
-            if key:
-                out.setdefault(str(key).upper(), n)
-    return out
+    """Case-folded ids, tickers, names (English and Korean) and aliases -> node id."""
+    from capexgraph.graph.lookup import name_index
+
+    return name_index(g)
 
 
 def choose_scenarios(args, lib: dict[str, Scenario]) -> list[Scenario]:
@@ -128,7 +127,8 @@ def choose_scenarios(args, lib: dict[str, Scenario]) -> list[Scenario]:
         if name in [sc.name for sc in chosen]:
             raise UsageError(f"shock '{name}' is named twice; each scenario counts once")
         if name not in lib:
-            raise UsageError(f"unknown shock '{name}'; valid: {', '.join(sorted(lib))}")
+            raise UsageError(f"unknown shock '{name}'{did_you_mean(name, list(lib))}; valid: "
+                             f"{', '.join(sorted(lib))}")
         chosen.append(lib[name])
     if args.scenario:
         chosen.append(load_scenario_file(args.scenario))
@@ -267,6 +267,24 @@ def print_ranking(rows, gainers, ex: Exposure, view: View, fmt: str, top: int, s
     print(line)
 
 
+EXPLAIN_WORDS = {
+    "en": {"score": "score", "direct": "direct", "propagated": "propagated", "channels": "channels",
+           "hit": "direct hit on the {channel} channel", "transmits": "transmits only: not counted in its own score",
+           "paths": "Strongest paths from the shock's seeds", "cover": "cover {share} of the {what}",
+           "direct_path": "direct hit", "incoming": "Incoming contributions",
+           "sum": "they sum to the propagated part, {value}", "sources": "Relationships and sources",
+           "cols": ["from", "channel", "contribution", "weight", "class", "status", "basis", "rule"],
+           "estimated": "estimated", "published": "published"},
+    "ko": {"score": "노출도", "direct": "직접", "propagated": "전파", "channels": "경로별",
+           "hit": "{channel} 경로 직접 충격", "transmits": "전달만 함: 자기 점수에는 넣지 않음",
+           "paths": "충격 기점에서 오는 주요 경로", "cover": "{what}의 {share} 설명",
+           "direct_path": "직접 충격", "incoming": "유입 기여",
+           "sum": "합계 = 전파분 {value}", "sources": "관계와 출처",
+           "cols": ["출처 기업", "경로", "기여", "가중치", "품목", "상태", "근거", "규칙"],
+           "estimated": "추정", "published": "공시"},
+}
+
+
 def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | None, k: int) -> None:
     i = ex.weights.index[node]
     sides = ["loss"] + (["gain"] if ex.gains[i] > 0 else [])
@@ -288,48 +306,51 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
         return
     md = fmt == "markdown"
     b = "**" if md else ""
+    X = EXPLAIN_WORDS[view.lang]
     head = (f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): "
-            f"score {ex.net[i]:+.3f} = loss {ex.scores[i]:.3f} - gain {ex.gains[i]:.3f}"
+            f"{X['score']} {ex.net[i]:+.3f} = {H['loss']} {ex.scores[i]:.3f} - {H['gain']} {ex.gains[i]:.3f}"
             if ex.has_gains else
-            f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): score {ex.scores[i]:.3f}")
+            f"{'### ' if md else ''}{view.name(node)} ({view.ticker(node) or node}): {X['score']} {ex.scores[i]:.3f}")
     print(head)
     for side in sides:
         sd = ex.side(side)
-        ch = ", ".join(f"{c} {v:.3f}" for c, v in ex.channel_scores(i, side).items())
+        ch = ", ".join(f"{H.get(c, c)} {v:.3f}" for c, v in ex.channel_scores(i, side).items())
         what = H["loss"] if side == "loss" else H["gain"]
         print()
-        print(f"{b}{what}{b} {sd.scores[i]:.3f} = direct {sd.direct[i]:.3f} + propagated "
-              f"{ex.propagated(node, side) if sd.scores[i] > 0 else 0.0:.3f}; channels: {ch}")
+        print(f"{b}{what}{b} {sd.scores[i]:.3f} = {X['direct']} {sd.direct[i]:.3f} + {X['propagated']} "
+              f"{ex.propagated(node, side) if sd.scores[i] > 0 else 0.0:.3f}; {X['channels']}: {ch}")
         for s in sd.seeds:
             if s.node == node:
-                print(f"{'- ' if md else '  '}direct hit on the {s.channel} channel: {s.magnitude:.3f} ({s.why})"
-                      + ("" if s.counts else " [transmits only: not counted in its own score]"))
+                print(f"{'- ' if md else '  '}{X['hit'].format(channel=H.get(s.channel, s.channel))}: "
+                      f"{s.magnitude:.3f} ({s.why})" + ("" if s.counts else f" [{X['transmits']}]"))
         paths = ex.top_paths(node, k, side=side)
         if paths:
             print()
-            print(f"{b}Strongest paths from the shock's seeds{b} (cover {ex.coverage(node, paths, side):.0%} "
-                  f"of the {what}):")
+            cover = X["cover"].format(share=f"{ex.coverage(node, paths, side):.0%}", what=what)
+            print(f"{b}{X['paths']}{b} ({cover}):")
             for p in paths:
                 print(f"{'- ' if md else '  '}{p['contribution']:.3f}  {view.path(p['nodes'])}"
-                      + (f"  [{', '.join(p['channels'])}]" if p["channels"] else "  [direct hit]"))
+                      + (f"  [{', '.join(H.get(c, c) for c in p['channels'])}]" if p["channels"]
+                         else f"  [{X['direct_path']}]"))
         incoming = ex.incoming(node, side) if sd.scores[i] > 0 else []
         rows = []
         for r in incoming[:15]:
             for j, part in enumerate(r["parts"] or [{"weight": r["weight"], "basis": "", "product_class": None,
                                                       "status_factor": 1.0, "rule": r["rule"], "sources": []}]):
-                rows.append([view.name(r["from"]) if j == 0 else "", r["channel"] if j == 0 else "",
+                cls = part["product_class"]
+                rows.append([view.name(r["from"]) if j == 0 else "", H.get(r["channel"], r["channel"]) if j == 0 else "",
                              f"{r['contribution']:.4f}" if j == 0 else "", f"{part['weight']:.4f}",
-                             part["product_class"] or "", f"{part['status_factor']:g}",
-                             part["basis"] or ("estimated" if r["estimated"] else "published"), part["rule"]])
+                             (view.schema.class_label(cls, view.lang) if view.lang == "ko" and view.schema and cls
+                              else cls or ""), f"{part['status_factor']:g}",
+                             part["basis"] or (X["estimated"] if r["estimated"] else X["published"]), part["rule"]])
         if rows:
             print()
-            print(f"{b}Incoming contributions{b} (they sum to the propagated part, {ex.propagated(node, side):.3f}):")
-            print(table(["from", "channel", "contribution", "weight", "class", "status", "basis", "rule"],
-                        rows, "markdown" if md else "table", right=[2, 3, 5]))
+            print(f"{b}{X['incoming']}{b} ({X['sum'].format(value=f'{ex.propagated(node, side):.3f}')}):")
+            print(table(X["cols"], rows, "markdown" if md else "table", right=[2, 3, 5]))
         srcs = _sources(g, incoming[:15])
         if srcs:
             print()
-            print(f"{b}Relationships and sources{b}:")
+            print(f"{b}{X['sources']}{b}:")
             for s_ in srcs:
                 print(f"{'- ' if md else '  '}{s_['relationship']}: {s_['publisher']}, \"{s_['title']}\", "
                       f"{s_['date']}, {s_['url']}")
@@ -509,11 +530,17 @@ def _plain_seeds(sc: Scenario, weights, scale: float):
 def _find(key: str, g, weights) -> str:
     if key in weights.index:
         return key
+    hint = ""
     if g is not None:
-        node = ticker_index(g).get(key.upper())
+        from capexgraph.graph.lookup import resolve, suggest
+
+        node = resolve(g, key)
         if node:
             return node
-    raise UsageError(f"unknown company '{key}': give an id (e.g. nvidia), a ticker (e.g. NVDA) or a name")
+        hint = suggest(g, key)
+    else:
+        hint = did_you_mean(key, list(weights.index))
+    raise UsageError(f"unknown company '{key}'{hint}: give an id (e.g. nvidia), a ticker (e.g. NVDA) or a name")
 
 
 def _library(args) -> dict[str, Scenario]:

@@ -7,7 +7,7 @@ beside the result: an analyst's real book holds names outside any dataset, and o
 not throw the whole report away (`strict` makes them errors).
 
 >>> book = parse_book([(2, "2330.TW", "3"), (3, "NVDA", "5"), (4, "nvda", "2"), (5, "XYZ", "1")],
-...                   {"2330": "tsmc", "NVDA": "nvidia"}, "book.csv")
+...                   {"2330": "tsmc", "nvda": "nvidia"}, "book.csv")
 >>> [(h.node, h.weight) for h in book.holdings], [u.ticker for u in book.unmatched]
 ([('tsmc', 3.0), ('nvidia', 7.0)], ['XYZ'])
 >>> book.coverage
@@ -60,13 +60,13 @@ class Book:
 
 
 def resolve_ticker(ticker: str, lookup: Mapping[str, str]) -> tuple[str | None, str]:
-    """(node, how): exact (ids, tickers, names, aliases, upper-cased), else without an exchange suffix."""
-    key = ticker.strip().upper()
+    """(node, how): exact (ids, tickers, names, aliases, case-folded), else without an exchange suffix."""
+    key = ticker.strip().casefold()
     if key in lookup:
         return lookup[key], ""
-    m = _SUFFIX.match(key)
-    if m and m.group("base") in lookup:
-        return lookup[m.group("base")], f"{ticker} read as {m.group('base')}"
+    m = _SUFFIX.match(ticker.strip())
+    if m and m.group("base").casefold() in lookup:
+        return lookup[m.group("base").casefold()], f"{ticker} read as {m.group('base')}"
     return None, ""
 
 
@@ -82,7 +82,7 @@ def parse_book(rows: Iterable[tuple[int, str, str]], lookup: Mapping[str, str], 
         weight = parse_number(weight_text, where, "weight", low=0)
         node, how = resolve_ticker(ticker, lookup)
         if node is None:
-            hint = did_you_mean(ticker.upper(), list(lookup))
+            hint = did_you_mean(ticker.casefold(), list(lookup))
             if strict:
                 raise InputError(f"{where}: field 'ticker': unknown ticker '{ticker}'{hint}")
             book.unmatched.append(Unmatched(ticker, line, weight, hint))

@@ -285,6 +285,10 @@ class Exposure:
             return []
         pg = pg or self.path_graph(side)
         found = pg.k_best(i, k) if k > 1 else pg.best(i)
+        if self.side(side).direct[i] == 0 and any(len(p["nodes"]) == 1 for p in found):
+            # a seed that only transmits (a hyperscaler cutting its own capex) does not count its
+            # own hit: its "direct hit" path would explain a score it does not have
+            found = [p for p in pg.k_best(i, k + 1) if len(p["nodes"]) > 1][:k]
         return [{**p, "nodes": [self.nodes[j] for j in p["nodes"]]} for p in found]
 
     def coverage(self, node: str, paths: list[dict[str, Any]], side: str = "loss") -> float:

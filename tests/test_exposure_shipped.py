@@ -193,3 +193,31 @@ def test_user_scenario_dir(cli, tmp_path):
     out = run_json(cli, "--scenario-dir", tmp_path, "--shock", "my_corning_outage", "--top", "0")
     ids = [r["id"] for r in out["results"]]
     assert ids[0] == "corning" and "meta" in ids
+
+
+def test_consistency_an_explanation_never_contradicts_its_score(cli):
+    """A hyperscaler that cuts its own capex only transmits: its explanation shows no 'direct hit'
+    path worth the cut beside a direct part of 0; a zero score has no path at all."""
+    r = exposure(cli, "--shock", "capex_cut", "--explain", "ORCL", "--format", "json")
+    doc = json.loads(r.out)
+    assert doc["direct"] == 0 and all(len(p["nodes"]) > 1 for p in doc["paths"])
+    assert sum(p["contribution"] for p in doc["paths"]) <= doc["loss"] + 1e-9
+    zero = exposure(cli, "--shock", "taiwan_strait", "--explain", "8035", "--format", "json")
+    z = json.loads(zero.out)
+    assert z["loss"] < 5e-4 and z["paths"] == []
+
+
+def test_consistency_names_titles_and_language(cli):
+    r = exposure(cli, "--shock", "export_control")
+    assert r.code == 2 and "(did you mean 'export_controls'?)" in r.err
+    r = exposure(cli, "--shock", "capex_cut", "--explain", "Nvidai")
+    assert r.code == 2 and "(did you mean 'Nvidia'?)" in r.err
+    r = exposure(cli, "--shock", "capex_cut", "--shock", "capex_cut")
+    assert r.code == 2 and "named twice" in r.err
+    r = exposure(cli, "--shock", "capex_cut", "--magnitude", "1.5", "--top", "3")
+    assert "(every seed x1.5)" in r.out.splitlines()[0]
+    ko = exposure(cli, "--shock", "capex_cut", "--explain", "엔비디아", "--lang", "ko")
+    assert ko.code == 0 and ko.out.startswith("엔비디아 (NVDA): 노출도")
+    for word in ("전파", "충격 기점에서 오는 주요 경로", "유입 기여", "관계와 출처"):
+        assert word in ko.out
+    assert "Strongest paths" not in ko.out and "Incoming contributions" not in ko.out

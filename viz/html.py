@@ -120,17 +120,13 @@ def vis_js() -> str:
 
 def resolve_node(g: nx.MultiDiGraph, key: str) -> str:
     """A node id from an id, a ticker, a name (English or Korean) or an alias, case-insensitive."""
-    if key in g:
-        return key
-    want = str(key).strip().casefold()
-    for field_ in ("ticker", "name", "name_ko"):
-        for n, d in g.nodes(data=True):
-            if d.get(field_) and str(d[field_]).casefold() == want:
-                return n
-    for n, d in g.nodes(data=True):
-        if any(str(a).casefold() == want for a in d.get("aliases") or []) or str(n).casefold() == want:
-            return n
-    raise VizError(f"unknown company '{key}': give an id (e.g. nvidia), a ticker (e.g. NVDA) or a name")
+    from capexgraph.graph.lookup import resolve, suggest
+
+    node = resolve(g, key)
+    if node is None:
+        raise VizError(f"unknown company '{key}'{suggest(g, key)}: give an id (e.g. nvidia), a ticker "
+                       f"(e.g. NVDA) or a name")
+    return node
 
 
 def atomic_write(out_path: Path | str, data: bytes) -> Path:
