@@ -352,8 +352,8 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
             print()
             print(f"{b}{X['sources']}{b}:")
             for s_ in srcs:
-                print(f"{'- ' if md else '  '}{s_['relationship']}: {s_['publisher']}, \"{s_['title']}\", "
-                      f"{s_['date']}, {s_['url']}")
+                print(f"{'- ' if md else '  '}{s_['relationship']}: {s_['publisher']} [{s_['tier']}], "
+                      f"\"{s_['title']}\", {s_['date']}, {s_['url']}")
 
 
 def _sources(g: nx.MultiDiGraph | None, incoming: list[dict]) -> list[dict]:
@@ -368,7 +368,7 @@ def _sources(g: nx.MultiDiGraph | None, incoming: list[dict]) -> list[dict]:
                 continue
             for s in d["sources"]:
                 out.append({"relationship": rel, "publisher": s["publisher"], "title": s["title"],
-                            "date": str(s["date"]), "url": s["url"]})
+                            "date": str(s["date"]), "url": s["url"], "tier": s.get("tier", "other")})
     return out
 
 

@@ -75,6 +75,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         out["published_total_split_share"] = round(mass_all["split_share"], 4)
         out[f"published_total_split_share_top{args.top}"] = round(mass_top["split_share"], 4)
         out["coverage"] = cov.to_dict("records")
+        if args.sources:
+            from capexgraph.queries.stats import source_tiers
+
+            out["source_tiers"] = source_tiers(records)
         print(json.dumps(out, ensure_ascii=False, indent=2, default=float))
         return 0
     fmt = args.format
@@ -103,6 +107,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
              f"all, {mass_top['split_share']:.0%} on the {len(cov)} largest; the rest rests on estimated "
              f"rules (exposure --explain ID shows which)"]
     print("\n".join(f"- {x}" if fmt == "markdown" else x for x in lines))
+    if args.sources:
+        from capexgraph.queries.stats import source_tiers
+
+        tiers = source_tiers(records)
+        print()
+        body = [[kind, sum(c.values()), *(f"{c[t]} ({c[t] / max(1, sum(c.values())):.0%})" for t in c)]
+                for kind, c in tiers.items()]
+        print(table(["rows", "total", "primary", "major outlet", "trade / research", "other (aggregator, unclassified)"],
+                    body, fmt, right=[1, 2, 3, 4, 5]))
+        print()
+        print("tiers by URL host (data/publishers.csv); a relationship or fact counts at its best source")
     if args.coverage:
         print()
         body = [[i + 1, r["name"], money(r["revenue_usd"]), r["revenue_period"], r["geography"] or "-",
@@ -171,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--coverage", action="store_true",
                    help="also list the largest companies by revenue and which figures each one has")
     s.add_argument("--top", type=int, default=50, metavar="N", help="companies in the coverage report (default 50)")
+    s.add_argument("--sources", action="store_true",
+                   help="how citable the data is: sources, relationships and facts by source tier "
+                        "(primary filings and releases, major outlets, trade press, other)")
     s.set_defaults(func=cmd_stats)
 
     e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF, CSV, RDF (ttl, jsonld, nt) or neo4j-admin files",

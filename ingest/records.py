@@ -10,6 +10,7 @@ from .fx import FxTable, period_year
 from .parse import parse_amount, parse_date, split_list
 from .problems import DataError
 from .schema import Schema
+from .publishers import load_publishers, tier_of
 from .tables import Tables, read_tables
 from .validate import validate_tables
 
@@ -31,10 +32,11 @@ def _none(text: str) -> str | None:
     return text or None
 
 
-def _source(row: dict) -> dict[str, Any]:
+def _source(row: dict, publishers: dict[str, str]) -> dict[str, Any]:
     date, _ = parse_date(row["date"])
     return {"id": row["id"], "publisher": row["publisher"], "title": row["title"],
-            "url": row["url"], "date": date, "date_basis": row["date_basis"] or None}
+            "url": row["url"], "date": date, "date_basis": row["date_basis"] or None,
+            "tier": tier_of(row["url"], publishers)}
 
 
 def _entity(row: dict) -> dict[str, Any]:
@@ -88,7 +90,8 @@ def records_from_tables(tables: Tables, schema: Schema | None = None,
     problems = validate_tables(tables, schema, today)
     if problems:
         raise DataError(problems)
-    sources = {r["id"]: _source(r) for r in tables.sources}
+    publishers = load_publishers(tables.root)
+    sources = {r["id"]: _source(r, publishers) for r in tables.sources}
     fx_rows = [{**r, "source": sources[r["source_id"]]}
                for r in (tables.fx_rates or [])]
     fx = FxTable(fx_rows)

@@ -92,7 +92,10 @@ def coverage(g: nx.MultiDiGraph, weights=None, top: int = 50) -> pd.DataFrame:
             "capex": (capex["period"] if capex else "") if set(d.get("category") or []) & CAPEX_CATEGORIES else "n/a",
             "sites": len(sites),
         })
-    frame = pd.DataFrame(rows).sort_values("revenue_usd", ascending=False).head(top).reset_index(drop=True)
+    columns = ["id", "name", "revenue_usd", "revenue_period", "geography", "customer_shares",
+               "named_customers", "datacenter_share", "capex", "sites"]
+    frame = pd.DataFrame(rows, columns=columns)   # a dataset with no revenue figures: no rows
+    frame = frame.sort_values("revenue_usd", ascending=False).head(top).reset_index(drop=True)
     if weights is not None and len(frame):
         from capexgraph.queries.weights import published_mass
 
@@ -102,3 +105,18 @@ def coverage(g: nx.MultiDiGraph, weights=None, top: int = 50) -> pd.DataFrame:
             share.append(m["share"] if m["total"] else None)
         frame["published_weight"] = share
     return frame
+
+
+def source_tiers(records) -> dict[str, dict[str, int]]:
+    """How citable the dataset is: sources by tier, and relationships and facts by the best tier
+    among their sources (data/publishers.csv; `other` is an aggregator or an unclassified host)."""
+    from capexgraph.ingest.publishers import TIERS, best_tier
+
+    out = {kind: {t: 0 for t in TIERS} for kind in ("sources", "relationships", "facts")}
+    for s in records.sources.values():
+        out["sources"][s["tier"]] += 1
+    for r in records.relationships:
+        out["relationships"][best_tier(r["sources"])] += 1
+    for f in records.facts:
+        out["facts"][best_tier([f["source"]])] += 1
+    return out

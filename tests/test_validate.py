@@ -238,3 +238,24 @@ def test_a_lone_carriage_return_is_named_not_split_into_two_rows(cli, mini):
     assert r.code == 1 and "Traceback" not in r.err
     assert "entities.csv:2: a carriage return (\\r) inside a line" in r.err
     assert "cells, the header has" not in r.err
+
+
+def test_source_tiers_come_from_the_publishers_table(cli, mini):
+    """A source is as citable as its URL's host (data/publishers.csv); stats reports the shares and
+    explain names each source's tier; a bad tier in the table is refused with its line."""
+    import json
+
+    (mini / "publishers.csv").write_text("host,tier,note\nsec.gov,primary,\nexample.com,major,\n",
+                                         encoding="utf-8")
+    r = cli("stats", "--data", mini, "--sources", "--format", "json")
+    assert r.code == 0, r.err
+    tiers = json.loads(r.out)["source_tiers"]
+    with open(mini / "sources.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(tiers["sources"].values()) == len(rows)
+    hosts = [row["url"].split("/")[2].removeprefix("www.") for row in rows]
+    assert tiers["sources"]["primary"] == sum(h == "sec.gov" or h.endswith(".sec.gov") for h in hosts)
+    (mini / "publishers.csv").write_text("host,tier\nsec.gov,best\n", encoding="utf-8")
+    r = cli("validate", "--data", mini)
+    bad = cli("stats", "--data", mini)
+    assert bad.code == 1 and "publishers.csv:2: field 'tier': 'best' is not one of primary, major, trade" in bad.err
