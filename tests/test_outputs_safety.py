@@ -287,11 +287,23 @@ def test_browser_renders_a_page_with_a_placeholder_name(cli, mini, tmp_path, bro
 @pytest.mark.parametrize("char, described", [("\x0b", "U+000B (vertical tab)"), ("\x1b", "U+001B (escape)"),
                                               ("\ufffe", "U+FFFE (non-character)")])
 def test_xml_exports_refuse_characters_xml_forbids(cli, mini, tmp_path, fmt, char, described):
+    """Two guards: validate refuses the dataset (file, line, field), and the writer itself refuses
+    a graph built some other way (an RDF import, a program) naming entity and field."""
+    from capexgraph.graph import load_graph, write_graph
+
     rename_entity(mini, f"Nvidia{char}Corp")
     out = tmp_path / f"g.{fmt}"
     out.write_bytes(b"the user's previous export")
     r = cli("export", "--format", fmt, "--out", out, "--data", mini)
-    one_line_error(r, 2, f"cannot write {out}", "entity 'nvidia'", "field 'name'", described)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "entities.csv:2: field 'name'" in r.err and described in r.err
+    assert out.read_bytes() == b"the user's previous export" and temps(tmp_path) == []
+    g = load_graph(FIXTURES / "mini")
+    g.nodes["nvidia"]["name"] = f"Nvidia{char}Corp"
+    with pytest.raises(OutputError) as err:
+        write_graph(g, fmt, out)
+    for words in (f"cannot write {out}", "entity 'nvidia'", "field 'name'", described):
+        assert words in str(err.value)
     assert out.read_bytes() == b"the user's previous export" and temps(tmp_path) == []
 
 
@@ -306,7 +318,7 @@ def test_xml_exports_carry_markup_characters_well_formed(cli, mini, tmp_path, fm
 
 
 def test_chart_labels_are_plain_text(cli, mini, tmp_path):
-    rename_entity(mini, "Nvidia $_$ \x0b and $$")  # '$' pairs crashed mathtext; \x0b broke the SVG
+    rename_entity(mini, "Nvidia $_$ and $$")  # '$' pairs crashed mathtext (\x0b: refused by validate)
     png, svg = tmp_path / "c.png", tmp_path / "c.svg"
     r = cli("--shock", SHOCK, "--data", mini, "--chart", png, module="capexgraph.exposure")
     assert r.code == 0, r.err
