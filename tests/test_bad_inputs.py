@@ -77,6 +77,7 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     (SCENARIO.replace("0.5", ".inf"), "magnitude must be a number in [0, 1]"),
     (SCENARIO.replace("channels", "chanels"), "unknown key 'chanels' (did you mean 'channels'?)"),
     (SCENARIO + "foo: 1\n", "unknown key 'foo'"),
+    (SCENARIO.replace("    magnitude", "    chanel: supply\n    magnitude"), "unknown key 'chanel' (did you mean 'channel'?)"),
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),
     (SCENARIO + 'cap: "false"\n', "field 'cap': use true or false"),
     (SCENARIO + "evidence: 5\n", "field 'evidence'"),
@@ -94,6 +95,13 @@ def test_bad_scenarios_are_refused_with_their_reason(cli, tmp_path, text, words)
 def test_a_folder_given_as_a_scenario(cli, tmp_path):
     (tmp_path / "e.csv").write_text(EDGES, encoding="utf-8")
     refused(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", tmp_path), "is a directory", code=2)
+
+
+def test_a_folder_where_a_table_belongs(cli, mini):
+    (mini / "relationships.csv").unlink()
+    (mini / "relationships.csv").mkdir()
+    r = cli("validate", "--data", mini)
+    refused(r, "relationships.csv: is a folder, not the relationships table", code=1)
 
 
 # --- portfolios ---------------------------------------------------------------------------------
