@@ -162,8 +162,10 @@ def _short(v: Any) -> str:
 
 
 def register(sub) -> None:
+    from capexgraph.queries.neo4j_load import Neo4jLoader
+
     p = sub.add_parser("load-neo4j", help="load the graph into Neo4j with the official driver",
-                       description="Load the graph into Neo4j (or another Bolt server) with batched, "
+                       description="Load the graph into Neo4j 5 with batched, "
                                    "idempotent MERGE writes. Provenance travels on every relationship.",
                        epilog=LOAD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _connection_options(p)
@@ -173,7 +175,8 @@ def register(sub) -> None:
     p.add_argument("--wipe", action="store_true", help="first delete what capexgraph loaded (asks; --yes skips)")
     p.add_argument("--wipe-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
+    p.add_argument("--batch-size", type=int, default=Neo4jLoader.DEFAULT_BATCH_SIZE,
+                   help=f"rows per transaction (default {Neo4jLoader.DEFAULT_BATCH_SIZE:,})")
     p.set_defaults(func=cmd_load)
 
     c = sub.add_parser("cypher", help="list, show or run the named Cypher queries",

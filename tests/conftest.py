@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# The session's Neo4j 5.26 server, and the hook that reports its skip in one line.
+from graph_server import neo4j_instance, pytest_runtest_makereport  # noqa: F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 
