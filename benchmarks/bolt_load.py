@@ -41,7 +41,7 @@ def write_dataset(out: Path, nodes: int, edges_per_node: float, seed: int = 42) 
         w.writerow(["id", "name", "name_ko", "aliases", "ticker", "exchange", "country", "categories", "kind",
                     "source_ids", "note"])
         for i in range(nodes):
-            w.writerow([f"n{i:0{width}d}", f"Company {i}", "", "", "", "", "US", "server_odm", "company", "", ""])
+            w.writerow([f"n{i:0{width}d}", f"Company {i}", "", "", "", "", "US", "server_odm", "company", "s1", ""])
     with open(out / "sources.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "publisher", "title", "url", "date", "date_basis"])
@@ -55,7 +55,7 @@ def write_dataset(out: Path, nodes: int, edges_per_node: float, seed: int = 42) 
                     "amount_qualifier", "term", "date", "status", "source_ids", "note"])
         for k, (s, t, channel) in enumerate(zip(edges["source"], edges["target"], edges["channel"])):
             rtype, pclass = TYPES[channel]
-            w.writerow([f"r{k}", s, t, rtype, "synthetic", pclass, 1_000_000, "USD", "", "", "2025-01-01",
+            w.writerow([f"r{k}", s, t, rtype, f"synthetic item {k}", pclass, 1_000_000, "USD", "", "", "2025-01-01",
                         "active", "s1", ""])
     return nodes, len(edges)
 

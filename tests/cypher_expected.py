@@ -116,7 +116,7 @@ def company_overview(g, p, scores) -> Expected:
                     bags=("outgoing_types",))
 
 
-def _concentration(g, pairs: list[tuple[str, float]], who: str, label: str, amount: str) -> list[Row]:
+def _concentration(g, pairs: list[tuple[str, float]], who: str, label: str) -> list[Row]:
     by = Counter()
     for other, usd in pairs:
         by[other] += usd
@@ -136,13 +136,13 @@ def _counted(d: dict) -> bool:
 def customer_concentration(g, p, scores) -> Expected:
     s = p["company"]
     pairs = [(c, d["amount_usd"]) for _, c, d in g.out_edges(s, data=True) if T(d) in SALES and _counted(d)]
-    return Expected(_concentration(g, pairs, s, "customer", "sales"), bags=("shares",))
+    return Expected(_concentration(g, pairs, s, "customer"), bags=("shares",))
 
 
 def supplier_concentration(g, p, scores) -> Expected:
     c = p["company"]
     pairs = [(s, d["amount_usd"]) for s, _, d in g.in_edges(c, data=True) if T(d) in SALES and _counted(d)]
-    return Expected(_concentration(g, pairs, c, "supplier", "spend"), bags=("shares",))
+    return Expected(_concentration(g, pairs, c, "supplier"), bags=("shares",))
 
 
 def _trade_row(g, other_col: str, other: str, d: dict) -> Row:

@@ -19,7 +19,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from contextlib import ExitStack
+from typing import Any, Callable, Iterator
 
 LAUNCHER = Path(__file__).resolve().parent / "neo4j_server"
 TARGET = LAUNCHER / "target"
@@ -62,6 +63,14 @@ def classpath() -> str:
     """
     if shutil.which("java") is None or shutil.which("mvn") is None:
         raise Neo4jUnavailable(ENABLE_HINT)
+    with _BUILD_LOCK:  # the servers start on background threads: one build for all
+        return _classpath()
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def _classpath() -> str:
     if not _build_is_current():
         goals = ["compile", "dependency:build-classpath", f"-Dmdep.outputFile={CLASSPATH_FILE}"]
         done = None
@@ -95,9 +104,11 @@ class Neo4jServer:
 
 
 @contextmanager
-def neo4j_server(store: Path | None = None, heap: str = "512m", timeout: float = 120.0) -> Iterator[Neo4jServer]:
+def neo4j_server(store: Path | None = None, heap: str = "512m", import_dir: Path | None = None,
+                 timeout: float = 120.0) -> Iterator[Neo4jServer]:
     """A Neo4j 5.26 server in a JVM of its own; with `store` (a folder holding
-    data/databases/neo4j and data/transactions/neo4j), that store is copied in and served."""
+    data/databases/neo4j and data/transactions/neo4j), that store is copied in and served; with
+    `import_dir`, LOAD CSV reads its file:/// URLs there."""
     cp = classpath()
     password = secrets.token_hex(12)
     workdir = Path(tempfile.mkdtemp(prefix="neo4j-test-"))
@@ -106,7 +117,8 @@ def neo4j_server(store: Path | None = None, heap: str = "512m", timeout: float =
     if store is not None:
         cmd.append(str(store))
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
-                            env={**os.environ, "NEO4J_TEST_PASSWORD": password})
+                            env={**os.environ, "NEO4J_TEST_PASSWORD": password,
+                                 **({"NEO4J_TEST_IMPORT_DIR": str(import_dir)} if import_dir else {})})
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:  # keep reading stdout so the server never blocks on a full pipe
@@ -138,6 +150,15 @@ def neo4j_server(store: Path | None = None, heap: str = "512m", timeout: float =
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def neo4j_admin(args: list[str], home: Path, cwd: Path, heap: str = "512m") -> subprocess.CompletedProcess:
+    """`neo4j-admin ARGS` with NEO4J_HOME=home: Neo4j's own `org.neo4j.cli.AdminTool`, from the
+    launcher's classpath (the same 5.26 jars the server runs)."""
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["java", f"-Xmx{heap}", "-cp", classpath(), "org.neo4j.cli.AdminTool", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")})
+
+
 def stop(proc: subprocess.Popen, grace: float = 30.0) -> None:
     """Close stdin (the launcher's signal to shut down cleanly); SIGTERM, then SIGKILL, if it hangs."""
     if proc.poll() is None:
@@ -167,23 +188,118 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _session_server():
+def require() -> str:
+    """The launcher's classpath, or skip (fail in CI) with one line saying how to get it."""
     try:
-        classpath()
+        return classpath()
     except Neo4jUnavailable as exc:
         unavailable(str(exc))
-    with neo4j_server() as server:
-        yield server
+        raise
 
 
-def _register():
+class Background:
+    """Something slow (a JVM's start, an import) begun on a thread while other tests run; what it
+    opens goes on an ExitStack that `close` unwinds."""
+
+    def __init__(self, enter: Callable[[ExitStack], Any]):
+        self._stack = ExitStack()
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(enter,), daemon=True)
+        self._thread.start()
+
+    def _run(self, enter: Callable[[ExitStack], Any]) -> None:
+        try:
+            self._value = enter(self._stack)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def close(self) -> None:
+        self._thread.join()
+        self._stack.close()
+
+
+_BACKGROUND: dict[str, Background] = {}
+
+
+def _session_server_enter(stack: ExitStack) -> Neo4jServer:
+    return stack.enter_context(neo4j_server())
+
+
+def _imported_enter(stack: ExitStack) -> tuple[Neo4jServer, Path, str]:
+    """`capexgraph export --format neo4j-admin` (the real command, as a process), imported with the
+    command line its README gives, and the imported store served (LOAD CSV reads the export)."""
+    import re
+    import shlex
+    import sys
+
+    tmp = Path(tempfile.mkdtemp(prefix="neo4j-admin-"))
+    stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+    out = tmp / "export"
+    done = subprocess.run([sys.executable, "-m", "capexgraph.main", "export", "--format", "neo4j-admin",
+                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"export failed: {done.stderr[-2000:]}")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```\n(.*?)```", readme, re.S) if "neo4j-admin database import full" in b)
+    cmd = shlex.split(block.replace("\\\n", " "))
+    if cmd[:4] != ["neo4j-admin", "database", "import", "full"]:
+        raise RuntimeError(f"the export's README gives no import command: {block!r}")
+    home = tmp / "home"
+    done = neo4j_admin(cmd[1:], home=home, cwd=out)
+    report = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise RuntimeError(f"neo4j-admin database import full failed:\n{report[-3000:]}")
+    server = stack.enter_context(neo4j_server(store=home, import_dir=out))
+    return server, out, report
+
+
+_ENTER = {"neo4j_instance": _session_server_enter, "neo4j_imported": _imported_enter}
+
+
+def background(name: str) -> Background:
+    if name not in _BACKGROUND:
+        _BACKGROUND[name] = Background(_ENTER[name])
+    return _BACKGROUND[name]
+
+
+def _fixture(name: str):
+    """A session fixture whose value starts in the background (see pytest_collection_finish)."""
     import pytest
 
-    return pytest.fixture(scope="session", name="neo4j_instance")(_session_server)
+    def fixture():
+        require()
+        yield background(name).result()
+
+    return pytest.fixture(scope="session", name=name)(fixture)
 
 
 #: The session's Neo4j server (imported by conftest.py so every test module shares one).
-neo4j_instance = _register()
+neo4j_instance = _fixture("neo4j_instance")
+#: (server, export folder, import report): the shipped graph exported and imported by neo4j-admin.
+neo4j_imported = _fixture("neo4j_imported")
+
+
+def pytest_collection_finish(session) -> None:
+    """Start the servers the selected tests need as soon as they are known: a JVM takes about 10 s
+    to start, and on a run of the whole suite that overlaps the tests before the Neo4j ones
+    (pytest runs on one core; the machine has two)."""
+    wanted = {f for item in session.items for f in getattr(item, "fixturenames", ())} & set(_ENTER)
+    if wanted and shutil.which("java") and shutil.which("mvn"):
+        for name in sorted(wanted):
+            background(name)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Stop every server started for the session."""
+    while _BACKGROUND:
+        _BACKGROUND.popitem()[1].close()
 
 
 def _fold_skips():

@@ -21,7 +21,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * <p>Usage: {@code java -Xmx512m -cp ... capexgraph.TestServer WORKDIR [STORE_DIR]}, with the
  * password of user {@code neo4j} in $NEO4J_TEST_PASSWORD (kept off the command line). With
  * STORE_DIR (a folder holding {@code data/databases/neo4j} and {@code data/transactions/neo4j},
- * e.g. written by {@code neo4j-admin database import full}), that store is copied in and served.
+ * e.g. written by {@code neo4j-admin database import full}), that store is copied in and served;
+ * $NEO4J_TEST_IMPORT_DIR, when set, is the folder LOAD CSV reads {@code file:///} URLs from.
  * When ready it prints one line {@code NEO4J_READY <bolt uri> <http uri>}; it stops cleanly when
  * its standard input closes or on SIGTERM.
  */
@@ -50,6 +51,11 @@ public final class TestServer {
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2));
         if (args.length > 1) {
             builder = builder.copyFrom(Path.of(args[1]));
+        }
+        String importDir = System.getenv("NEO4J_TEST_IMPORT_DIR");
+        if (importDir != null) {
+            // Where LOAD CSV's file:/// URLs point, like a server's import/ folder.
+            builder = builder.withConfig(GraphDatabaseSettings.load_csv_file_url_root, Path.of(importDir));
         }
         Neo4j neo4j = builder.build();
         AtomicBoolean closed = new AtomicBoolean(false);
