@@ -145,9 +145,9 @@ def test_interrupted_load_completes_on_rerun(loader, records, graph):
 
 
 def test_killed_load_completes_on_rerun(cli, login, loader, graph):
-    """The real command, killed (SIGKILL) while it writes relationships two per transaction, then run
+    """The real command, killed (SIGKILL) while it writes relationships five per transaction, then run
     again: exact counts, and the rerun says how many it still had to create."""
-    proc = subprocess.Popen([sys.executable, "-m", "capexgraph.main", "load-neo4j", *login, "--batch-size", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "capexgraph.main", "load-neo4j", *login, "--batch-size", "5"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     try:
         deadline = time.monotonic() + 120
