@@ -52,7 +52,9 @@ def connect(args: argparse.Namespace):
             password = getpass.getpass(f"Neo4j password for {args.user}: ")
         auth = (args.user, password)
     try:
-        driver = GraphDatabase.driver(args.uri, auth=auth, connection_timeout=10)
+        # The server's notifications (a label not yet in an empty database, ...) would reach the
+        # user as log blobs on stderr; the loader's and the library's Cypher are linted instead.
+        driver = GraphDatabase.driver(args.uri, auth=auth, connection_timeout=10, notifications_min_severity="OFF")
         driver.verify_connectivity()
     except AuthError:
         raise UsageError(f"authentication failed for user '{args.user}' at {args.uri}") from None
@@ -162,8 +164,10 @@ def _short(v: Any) -> str:
 
 
 def register(sub) -> None:
+    from capexgraph.queries.neo4j_load import Neo4jLoader
+
     p = sub.add_parser("load-neo4j", help="load the graph into Neo4j with the official driver",
-                       description="Load the graph into Neo4j (or another Bolt server) with batched, "
+                       description="Load the graph into Neo4j 5 with batched, "
                                    "idempotent MERGE writes. Provenance travels on every relationship.",
                        epilog=LOAD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _connection_options(p)
@@ -173,7 +177,8 @@ def register(sub) -> None:
     p.add_argument("--wipe", action="store_true", help="first delete what capexgraph loaded (asks; --yes skips)")
     p.add_argument("--wipe-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
+    p.add_argument("--batch-size", type=int, default=Neo4jLoader.DEFAULT_BATCH_SIZE,
+                   help=f"rows per transaction (default {Neo4jLoader.DEFAULT_BATCH_SIZE:,})")
     p.set_defaults(func=cmd_load)
 
     c = sub.add_parser("cypher", help="list, show or run the named Cypher queries",

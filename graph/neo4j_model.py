@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -28,11 +29,13 @@ def _checked(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=None)  # called per node: a 100k-node load spent seconds re-deriving labels
 def category_label(category: str) -> str:
     """hyperscaler -> Hyperscaler, semi_equipment -> SemiEquipment."""
     return _checked("".join(part.capitalize() for part in category.split("_")))
 
 
+@lru_cache(maxsize=None)
 def rel_type(relationship_type: str) -> str:
     """supplies -> SUPPLIES, invests_in -> INVESTS_IN."""
     return _checked(relationship_type.upper())
@@ -46,11 +49,12 @@ def allowed_rel_types(schema: Schema) -> set[str]:
     return {*(rel_type(t) for t in schema.relationship_types), *EXPOSURE_TYPES.values()}
 
 
-def node_labels(data: dict[str, Any], schema: Schema) -> list[str]:
+def node_labels(data: dict[str, Any], schema: Schema, allowed: set[str] | None = None) -> list[str]:
     """Labels for one node, all from the allow-list: base, kind, then categories."""
-    allowed = allowed_labels(schema)
+    allowed = allowed if allowed is not None else allowed_labels(schema)
     labels = [BASE_LABEL, KIND_LABELS.get(data.get("kind"), "Company")]
-    labels += [category_label(c) for c in data.get("category") or [] if c in schema.categories]
+    categories = schema.categories
+    labels += [category_label(c) for c in data.get("category") or [] if c in categories]
     out = []
     for label in labels:
         if label not in allowed:
@@ -96,7 +100,8 @@ def relationship_properties(key: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def node_rows(g: nx.MultiDiGraph, schema: Schema) -> list[dict[str, Any]]:
-    return [{"id": n, "labels": node_labels(d, schema), "props": node_properties(n, d)}
+    allowed = allowed_labels(schema)
+    return [{"id": n, "labels": node_labels(d, schema, allowed), "props": node_properties(n, d)}
             for n, d in g.nodes(data=True)]
 
 

