@@ -10,7 +10,7 @@ from typing import Any
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
-from capexgraph.queries.cypher_library import bind, load_library
+from capexgraph.queries.cypher_library import ParamValueError, bind, load_library
 
 from .common import UsageError, add_dataset_options, library_query, list_library, param_overrides
 from .render import table
@@ -37,10 +37,18 @@ def _progress(stage: str, done: int, total: int) -> None:
         print(file=sys.stderr)
 
 
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 def connect(args: argparse.Namespace):
     """A verified driver, or one clear line about what failed."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+
+    scheme = args.uri.split("://", 1)[0].lower() if "://" in args.uri else ""
+    if scheme not in BOLT_SCHEMES:
+        raise UsageError(f"bad --uri '{args.uri}': give a Bolt address such as bolt://localhost:7687 "
+                         f"(schemes: {', '.join(BOLT_SCHEMES)}); Neo4j Browser's http:// port is not Bolt")
 
     if args.no_auth:
         auth = None
@@ -65,6 +73,22 @@ def connect(args: argparse.Namespace):
     return driver
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: a batch holds at least 1 row")
+    return value
+
+
+def lost_connection(uri: str, exc: Exception, what: str) -> UsageError:
+    """The server went away in the middle: say so in one line, and that a rerun is safe."""
+    return UsageError(f"lost the connection to {uri} during the {what} ({str(exc).splitlines()[0][:160]}); "
+                      f"run the same command again: loading is idempotent")
+
+
 def _connection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--uri", default="bolt://localhost:7687", help="Bolt URI (default bolt://localhost:7687)")
     p.add_argument("--user", default="neo4j", help="user name (default neo4j)")
@@ -73,6 +97,8 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
     from capexgraph.queries.neo4j_load import Neo4jLoader
 
     records = load_records(args.data)
@@ -96,7 +122,10 @@ def cmd_load(args: argparse.Namespace) -> int:
             exposure, weights = _exposure_properties(g, records.schema)
         print(f"loading {g.number_of_nodes()} nodes and {g.number_of_edges()} relationships "
               f"into {args.uri} ...", file=sys.stderr)
-        summary = loader.load(g, records.schema, exposure=exposure, weights=weights)
+        try:
+            summary = loader.load(g, records.schema, exposure=exposure, weights=weights)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise lost_connection(args.uri, exc, "load") from None
         print(summary.line())
         if exposure:
             print("exposure properties: " + ", ".join(sorted(exposure)))
@@ -142,11 +171,17 @@ def cmd_cypher(args: argparse.Namespace) -> int:
     except KeyError as exc:
         raise UsageError(f"query '{q.name}' has no parameter {exc}; its parameters: "
                          f"{', '.join(q.params) or 'none'}") from None
+    except ParamValueError as exc:
+        raise UsageError(f"--param: {exc}") from None
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
     from capexgraph.queries.neo4j_load import Neo4jLoader
 
     driver = connect(args)
     try:
         rows = Neo4jLoader(driver, args.database).run(q.text, **params)
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        raise lost_connection(args.uri, exc, "query") from None
     finally:
         driver.close()
     if args.format == "json":
@@ -177,7 +212,7 @@ def register(sub) -> None:
     p.add_argument("--wipe", action="store_true", help="first delete what capexgraph loaded (asks; --yes skips)")
     p.add_argument("--wipe-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--batch-size", type=int, default=Neo4jLoader.DEFAULT_BATCH_SIZE,
+    p.add_argument("--batch-size", type=_positive, default=Neo4jLoader.DEFAULT_BATCH_SIZE,
                    help=f"rows per transaction (default {Neo4jLoader.DEFAULT_BATCH_SIZE:,})")
     p.set_defaults(func=cmd_load)
 

@@ -37,14 +37,61 @@ def parse_literal(text: str) -> Any:
     >>> parse_literal("true"), parse_literal("null"), parse_literal("'meta'")
     (True, None, 'meta')
     """
+    if len(text) > 100_000:
+        raise ParamValueError(f"a {len(text):,}-character parameter is more than a query needs")
     py = re.sub(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:", r"\1'\2':", text.strip())
     py = re.sub(r"\btrue\b", "True", py)
     py = re.sub(r"\bfalse\b", "False", py)
     py = re.sub(r"\bnull\b", "None", py)
     try:
-        return ast.literal_eval(py)
-    except (ValueError, SyntaxError):
+        value = ast.literal_eval(py)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise ValueError(f"'{text}' is not a Cypher literal (quote strings: 'meta')") from None
+    problem = neo4j_value_problem(value)
+    if problem:
+        raise ParamValueError(f"'{text}': {problem}")
+    return value
+
+
+class ParamValueError(ValueError):
+    """A parameter that parses but is not a value Neo4j can hold (a set, bytes, inf, ...)."""
+
+
+_INT64 = 2 ** 63
+
+
+def neo4j_value_problem(value: Any, depth: int = 0) -> str | None:
+    """Why a Python value cannot be a Cypher parameter, or None: Neo4j holds strings, numbers
+    (64-bit integers, finite floats), booleans, null, lists of these and maps with string keys.
+
+    >>> [neo4j_value_problem(v) for v in ("a", 1, 0.5, None, [1, "a"], {"k": [True]})]
+    [None, None, None, None, None, None]
+    >>> neo4j_value_problem({1, 2}), neo4j_value_problem(float("inf")), neo4j_value_problem({1: "a"})
+    ('a set is not a Cypher value: use a list [1, 2]', 'inf is not a number Neo4j stores (finite floats only)', 'map keys must be strings, not 1')
+    """
+    if depth > 50:
+        return "nested more than 50 levels deep"
+    if value is None or isinstance(value, (bool, str)):
+        return None
+    if isinstance(value, int):
+        return None if -_INT64 <= value < _INT64 else f"{value} does not fit a 64-bit integer"
+    if isinstance(value, float):
+        return None if value == value and abs(value) != float("inf") else (
+            f"{value} is not a number Neo4j stores (finite floats only)")
+    if isinstance(value, (list, tuple)):
+        return next((p for p in (neo4j_value_problem(v, depth + 1) for v in value) if p), None)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return f"map keys must be strings, not {k!r}"
+            p = neo4j_value_problem(v, depth + 1)
+            if p:
+                return p
+        return None
+    kind = {set: "a set", frozenset: "a set", complex: "a complex number", bytes: "bytes"}.get(type(value),
+                                                                                          type(value).__name__)
+    hint = ": use a list [1, 2]" if kind == "a set" else ""
+    return f"{kind} is not a Cypher value{hint}"
 
 
 def parse_query_file(path: Path) -> CypherQuery:
@@ -79,6 +126,8 @@ def bind(query: CypherQuery, overrides: dict[str, str]) -> dict[str, Any]:
             raise KeyError(key)
         try:
             params[key] = parse_literal(raw)
+        except ParamValueError:
+            raise
         except ValueError:
             params[key] = raw  # bare text such as --param company=meta
     return params

@@ -278,3 +278,43 @@ def test_accept_that_fails_while_writing_changes_nothing(cli, tmp_path, mini, mo
     refused(r, "No space left on device", "nothing was changed", code=1)
     assert len(calls) == 2 and digest(mini) == before
     assert sorted(p.name for p in mini.iterdir()) == sorted(before)
+
+
+# --- Neo4j command inputs (no server needed: each is refused before connecting, or simulated) ----
+@pytest.mark.parametrize("value, words", [
+    ("{1,2}", "a set is not a Cypher value: use a list"),
+    ("1j", "a complex number is not a Cypher value"),
+    ("b'x'", "bytes is not a Cypher value"),
+    ("{1: 2}", "map keys must be strings, not 1"),
+    ("1e999", "inf is not a number Neo4j stores"),
+    ("[1, {2, 3}]", "a set is not a Cypher value"),
+])
+def test_cypher_params_neo4j_cannot_hold_are_refused(cli, value, words):
+    refused(cli("cypher", "run", "suppliers_of", "--param", f"company={value}", "--no-auth"),
+            "--param", words, code=2)
+
+
+def test_load_neo4j_refuses_a_bad_batch_size_and_an_http_uri(cli):
+    for size in ("0", "-5", "many"):
+        refused(cli("load-neo4j", "--batch-size", size, "--no-auth"), "--batch-size", code=2)
+    refused(cli("load-neo4j", "--uri", "http://localhost:7474", "--no-auth"),
+            "bad --uri 'http://localhost:7474'", "bolt://", code=2)
+
+
+def test_a_server_that_drops_mid_load_gets_one_line(cli, monkeypatch):
+    import capexgraph.neo4j_cmd as cmd
+    from neo4j.exceptions import ServiceUnavailable
+
+    from capexgraph.queries import neo4j_load
+
+    class Driver:
+        def close(self):
+            pass
+
+    def drop(self, *a, **k):
+        raise ServiceUnavailable("Failed to read from defunct connection")
+
+    monkeypatch.setattr(cmd, "connect", lambda args: Driver())
+    monkeypatch.setattr(neo4j_load.Neo4jLoader, "load", drop)
+    refused(cli("load-neo4j", "--no-auth"), "lost the connection to bolt://localhost:7687 during the load",
+            "run the same command again", code=2)
