@@ -93,6 +93,18 @@ def _title(shock: dict | None, lang: str, magnitude: float) -> str | None:
     return f"{t} (×{magnitude:g})" if t and magnitude != 1.0 else t
 
 
+def _subtitle(shock: dict | None, lang: str) -> str | None:
+    """What a slide must say under the title: which scenario, at what size, on which data."""
+    if not shock:
+        return None
+    ko = lang == "ko"
+    parts = [f"{'시나리오' if ko else 'scenario'} {shock['name']}",
+             f"{'충격 크기' if ko else 'magnitude'} x{shock.get('magnitude', 1.0):g}",
+             (f"{'기준일' if ko else 'as of'} {shock['as_of']}" if shock.get("as_of") else
+              ("전체 데이터" if ko else "all data to date"))]
+    return " · ".join(parts)
+
+
 def html_for_exposure(ex: Exposure | None, g: nx.MultiDiGraph, out: Path | str, *, lang: str = "en",
                       title: str | None = None, subtitle: str | None = None, focus: str | None = None,
                       depth: int = 2, shock: dict | None = None, schema: Schema | None = None) -> Path:
@@ -120,7 +132,7 @@ def chart_for_exposure(ex_or_rows: Exposure | list[dict], out: Path | str, *, g:
     rows = ex_or_rows if isinstance(ex_or_rows, list) else exposure_rows(ex_or_rows, g, lang, top)
     try:
         return render_chart(rows, out, lang=lang, title=title or _title(shock, lang, (shock or {}).get("magnitude", 1.0)),
-                            subtitle=subtitle, top=top)
+                            subtitle=subtitle or _subtitle(shock, lang), top=top)
     except VizError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

@@ -83,3 +83,34 @@ def test_rows_from_an_exposure():
     assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
     assert rows[1]["score"] == pytest.approx(0.5)
     assert set(rows[3]["channels"]) == {"supply", "demand", "financial"}
+
+
+def test_a_long_name_gets_a_label_column_wide_enough(tmp_path):
+    """The label column is measured from the longest label, so 'Foxconn (Hon Hai ...)' is not cut
+    at the slide's left edge: every tick label lies inside the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from capexgraph.viz import chart
+
+    rows = [dict(r) for r in ROWS]
+    rows[0]["name"] = "Foxconn (Hon Hai Precision Industry)"
+    made: list = []
+    real = Figure.savefig
+
+    def keep(self, *a, **k):
+        made.append(self)
+        return real(self, *a, **k)
+
+    Figure.savefig = keep
+    try:
+        chart.render_chart(rows, tmp_path / "c.png")
+    finally:
+        Figure.savefig = real
+    fig = made[0]
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    for label in ax.get_yticklabels():
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0, label.get_text()

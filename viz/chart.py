@@ -30,12 +30,17 @@ PREFERRED_HANGUL = ("Noto Sans CJK KR", "Noto Sans KR", "Source Han Sans KR", "N
                     "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC", "Baekmuk Gulim",
                     "UnDotum")
 TEXT = {
-    "en": {"title": "Most exposed companies", "xlabel": "exposure score (share of value at risk, 0-1)",
+    "en": {"title": "Most exposed companies",
+           "xlabel": "model score: dependence on the shocked links, 0-1 (not a loss forecast)",
            "note": "Bar = total score. Operational part split between supply and demand in proportion "
-                   "to their channel scores; financial = what investments/loans add."},
-    "ko": {"title": "노출도 상위 기업", "xlabel": "노출도 (위험에 노출된 가치 비중, 0-1)",
+                   "to their channel scores; financial = what investments/loans add.",
+           "source": "Source: capexgraph, a graph of dated public sources (filings, releases, news); "
+                     "every weight and its source: exposure --explain ID."},
+    "ko": {"title": "노출도 상위 기업", "xlabel": "모델 점수: 충격 받은 연결에 대한 의존도, 0-1 (손실 예측 아님)",
            "note": "막대 길이 = 전체 노출도. 운영 부분은 공급·수요 채널 점수 비율로 나누고, "
-                   "금융 = 투자·대출 관계로 더해진 부분."},
+                   "금융 = 투자·대출 관계로 더해진 부분.",
+           "source": "출처: capexgraph (공시·보도자료·기사 등 날짜가 있는 공개 자료로 만든 그래프); "
+                     "가중치와 출처는 exposure --explain ID."},
 }
 _HANGUL_CACHE: dict[str, str | None] = {}
 
@@ -137,10 +142,17 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
         H = max(7.5, 2.6 + 0.4 * n_rows)  # a 16:9 slide, taller only for long rankings
         top_in, bottom_in = (1.35 if subtitle else 1.0), 1.15
         fig = Figure(figsize=(13.33, H), dpi=dpi)
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.27, bottom_in / H, 0.68, 1 - (top_in + bottom_in) / H))
+        canvas = FigureCanvasAgg(fig)
         labels = [strip_xml_forbidden(_wrap(str(r.get("name") or r.get("id")))
                                       + (f"  ({r['ticker']})" if r.get("ticker") else "")) for r in rows]
+        # the label column is as wide as its longest label (measured, not guessed), so none is cut
+        probe = [fig.text(0, 0, t, fontsize=15) for t in labels] or []
+        renderer = canvas.get_renderer()
+        widest = max((t.get_window_extent(renderer).width / dpi for t in probe), default=1.0)
+        for t in probe:
+            t.remove()
+        left_frac = min(0.45, (widest + 0.35) / 13.33)
+        ax = fig.add_axes((left_frac, bottom_in / H, 0.95 - left_frac, 1 - (top_in + bottom_in) / H))
         ypos = list(range(len(rows)))[::-1]
         left = [0.0] * len(rows)
         has_channels = any(r.get("channels") for r in rows)
@@ -173,8 +185,8 @@ def render_chart(rows: Sequence[dict[str, Any]], out_path: str | Path, *, lang: 
         fig.text(0.02, 1 - 0.25 / H, title or words["title"], fontsize=24, fontweight="bold", va="top")
         if subtitle:
             fig.text(0.02, 1 - 0.78 / H, subtitle, fontsize=15, color="#555555", va="top")
-        if has_channels:
-            fig.text(0.02, 0.12 / H, words["note"], fontsize=11, color="#666666", va="bottom")
+        fig.text(0.02, 0.12 / H, (words["note"] + "  " if has_channels else "") + words["source"],
+                 fontsize=10, color="#666666", va="bottom", wrap=True)
         if not rows:
             ax.text(0.5, 0.5, "—", ha="center", va="center", transform=ax.transAxes, fontsize=20)
             ax.set_yticks([])
