@@ -196,11 +196,17 @@ HOSTILE = st.text(alphabet=st.sampled_from(list("ab,\"'\n\r;:{}[]&*!%#|>-$\\ \t0
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _no_traceback(r):
+def _no_traceback(r, *paths: Path | None):
+    """Accepted, or refused with exit 1 or 2, no traceback, and a message that names the file
+    (or, when it is sound, the other input it contradicts)."""
     assert r.code in (0, 1, 2), (r.code, r.err)
     assert "Traceback" not in r.err + r.out, r.err
     if r.code:
         assert r.err.strip(), "a refusal says why"
+        named = [str(p) for p in paths if p is not None]
+        if named:
+            assert any(n in r.err for n in named), r.err
+        assert r.out == "" or r.code == 1, "a refused input prints no result"
 
 
 @FUZZ
@@ -209,7 +215,7 @@ def test_fuzz_edge_lists(cli, tmp_path, body):
     (tmp_path / "s.yaml").write_text(SCENARIO, encoding="utf-8")
     edges = tmp_path / "e.csv"
     edges.write_text("source,target,channel,weight\n" + body, encoding="utf-8", errors="surrogatepass")
-    _no_traceback(exposure(cli, "--graph", edges, "--scenario", tmp_path / "s.yaml", "--format", "json"))
+    _no_traceback(exposure(cli, "--graph", edges, "--scenario", tmp_path / "s.yaml", "--format", "json"), edges, tmp_path / "s.yaml")
 
 
 @FUZZ
@@ -218,7 +224,7 @@ def test_fuzz_scenarios(cli, tmp_path, body):
     (tmp_path / "e.csv").write_text(EDGES, encoding="utf-8")
     sc = tmp_path / "s.yaml"
     sc.write_text(SCENARIO + body, encoding="utf-8", errors="surrogatepass")
-    _no_traceback(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", sc, "--format", "json"))
+    _no_traceback(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", sc, "--format", "json"), sc, tmp_path / "e.csv")
 
 
 @FUZZ
@@ -226,7 +232,7 @@ def test_fuzz_scenarios(cli, tmp_path, body):
 def test_fuzz_portfolios(cli, tmp_path, body):
     pf = tmp_path / "pf.csv"
     pf.write_text("ticker,weight\n" + body, encoding="utf-8", errors="surrogatepass")
-    _no_traceback(exposure(cli, "--shock", "taiwan_strait", "--portfolio", pf, "--format", "json"))
+    _no_traceback(exposure(cli, "--shock", "taiwan_strait", "--portfolio", pf, "--format", "json"), pf)
 
 
 @FUZZ
@@ -237,12 +243,12 @@ def test_fuzz_dataset_tables_and_accept(cli, tmp_path, mini, body, table):
     try:
         path.write_bytes(original + body.encode("utf-8", "surrogatepass"))
         r = cli("validate", "--data", mini)
-        _no_traceback(r)
+        _no_traceback(r, path if r.code else None)
         cand = tmp_path / "c.csv"
         cand.write_text("candidate_id,accept\n" + body, encoding="utf-8", errors="surrogatepass")
         before = digest(mini)
         r = cli("accept", cand, "--data", mini)
-        _no_traceback(r)
+        _no_traceback(r, cand)
         assert r.code != 0 and digest(mini) == before
     finally:
         path.write_bytes(original)
