@@ -2,8 +2,9 @@
 C parser where it is installed (ten times faster than the pure-Python one on the scenario library).
 
 Bounded: a YAML file whose aliases expand it past `MAX_NODES` values (a "billion laughs" bomb, a
-few hundred bytes that would take gigabytes) is refused before anything is built; libyaml's own
-limit refuses nesting deeper than it can parse.
+few hundred bytes that would take gigabytes) is refused before anything is built, and so is one
+nested deeper than `MAX_DEPTH` (older libyaml builds parse any depth, newer ones stop at 1,000:
+the limit here is the same on every machine).
 
 >>> safe_load("a: [1, 2]")
 {'a': [1, 2]}
@@ -24,15 +25,19 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Far above any scenario, schema or config file (the largest shipped one holds ~2,000 values).
 MAX_NODES = 100_000
+#: A scenario nests four levels; a hundred leaves room for any hand-written file.
+MAX_DEPTH = 100
 
 
 def _expanded_size(root: yaml.Node, limit: int) -> int:
     """Values the document holds once every alias is expanded (shared nodes count each time)."""
     size: dict[int, int] = {}
     open_: set[int] = set()  # nodes whose children are still being sized: meeting one again is a cycle
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, bool, int]] = [(root, False, 1)]
     while stack:
-        node, done = stack.pop()
+        node, done, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise yaml.YAMLError(f"exceeded maximum nesting depth ({MAX_DEPTH} levels); flatten it")
         if id(node) in size:
             continue
         if not done and id(node) in open_:
@@ -47,15 +52,19 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
                 return total
             continue
         open_.add(id(node))
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in size)
+        stack.append((node, True, depth))
+        stack.extend((c, False, depth + 1) for c in children if id(c) not in size)
     return size.get(id(root), 0)
 
 
 def safe_load(stream: str | bytes | IO, max_nodes: int = MAX_NODES) -> Any:
     loader = _Loader(stream)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer recurses once per level
+            raise yaml.YAMLError(f"exceeded maximum nesting depth ({MAX_DEPTH} levels); "
+                                 f"flatten it") from None
         if node is None:
             return None
         if _expanded_size(node, max_nodes) > max_nodes:

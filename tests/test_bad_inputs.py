@@ -81,7 +81,8 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),
     (SCENARIO + 'cap: "false"\n', "field 'cap': use true or false"),
     (SCENARIO + "evidence: 5\n", "field 'evidence'"),
-    ("name: t\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", "not valid YAML"),
+    ("name: t\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", "maximum nesting depth"),
+        ("name: t\ntitle: " + "[" * 150 + "]" * 150 + "\n", "maximum nesting depth (100 levels)"),
     (BOMB, "expands to more than 100,000 values"),
     ("a: &a [1, *a]\n", "recursive anchor"),
 ])
@@ -324,3 +325,17 @@ def test_a_server_that_drops_mid_load_gets_one_line(cli, monkeypatch):
     monkeypatch.setattr(neo4j_load.Neo4jLoader, "load", drop)
     refused(cli("load-neo4j", "--no-auth"), "lost the connection to bolt://localhost:7687 during the load",
             "run the same command again", code=2)
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+@pytest.mark.parametrize("levels", [150, 5000])
+def test_deep_nesting_is_refused_the_same_way_by_either_yaml_parser(monkeypatch, loader, levels):
+    """libyaml builds differ on depth (some parse any, some stop at 1,000) and the pure-Python
+    parser recurses: the refusal must not depend on which one this machine has."""
+    import yaml
+    from ingest import yamlio
+    if not hasattr(yaml, loader):
+        pytest.skip(f"this PyYAML has no {loader}")
+    monkeypatch.setattr(yamlio, "_Loader", getattr(yaml, loader))
+    with pytest.raises(yaml.YAMLError, match="maximum nesting depth"):
+        yamlio.safe_load("title: " + "[" * levels + "]" * levels + "\n")
