@@ -102,7 +102,8 @@ def _check_magnitude(mag: Any, path: str, where: str) -> None:
                               f"lost or gained and must lie in [0, 1]")
         return
     if not isinstance(mag, dict) or "fact" not in mag:
-        raise _fail(path, f"{where}: magnitude must be a number in [0, 1] or {{fact: METRIC, default: x}}")
+        raise _fail(path, f"{where}: magnitude must be a number in [0, 1] or {{fact: METRIC, default: x, "
+                          f"times: a number in [0, 1] or another {{fact: ...}}}}")
     _unknown(mag, MAGNITUDE_KEYS, path, f"{where}, magnitude")
     if "default" in mag and not (_number(mag["default"]) and 0 <= mag["default"] <= 1):
         raise _fail(path, f"{where}: magnitude default must be a number in [0, 1]")
@@ -259,6 +260,8 @@ def _fact_value(data: dict, mag: dict) -> tuple[float, str] | None:
         value = best["value"]
         why = f"{mag['fact']}{where}{seg} {value:.1%} ({best['period']}{basis}; {s['publisher']}, {s['date']})"
     if "times" in mag:
+        if _number(mag["times"]):  # a share the scenario assumes (its `why` says which)
+            return value * mag["times"], f"{why} x {mag['times']:g} (scenario assumption)"
         other = _fact_value(data, mag["times"])
         if other is None:
             return None

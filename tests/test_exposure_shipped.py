@@ -57,8 +57,15 @@ def test_scenario_runs_and_is_explained_by_data(cli, g, name):
 
 def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
     """Every vendor's direct hit is its disclosed China share (times its data-center share for a
-    chip vendor), as the graph picks the figure, and says which filing it comes from."""
+    chip vendor, times the share of tools the controls cover, as the scenario file assumes, for a
+    toolmaker), as the graph picks the figure, and says which filing it comes from."""
     from capexgraph.graph.build import latest_fact
+    from capexgraph.queries.scenarios import scenario_library
+
+    tool_rule = next(r for r in scenario_library()["export_controls"].seed_rules
+                     if r["select"].get("category") == "semi_equipment")
+    covered = tool_rule["magnitude"]["times"]
+    assert 0 < covered < 1
 
     out = run_json(cli, "--shock", "export_controls", "--top", "0")
     losses = {s["node"]: s for s in out["shock"]["seeds"] if s["channel"] == "demand" and s["side"] == "loss"}
@@ -69,6 +76,9 @@ def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
         expected = china["value"]
         if "semi_equipment" not in g.nodes[node]["category"]:
             expected *= latest_fact(facts, "revenue_share_datacenter")["value"]
+        else:
+            expected *= covered
+            assert "scenario assumption" in seed["why"]
         assert seed["magnitude"] == pytest.approx(expected)
         assert "revenue_share_region jur_cn" in seed["why"] and china["source"]["publisher"] in seed["why"]
 
