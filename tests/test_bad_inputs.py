@@ -77,6 +77,7 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     (SCENARIO.replace("0.5", ".inf"), "magnitude must be a number in [0, 1]"),
     (SCENARIO.replace("channels", "chanels"), "unknown key 'chanels' (did you mean 'channels'?)"),
     (SCENARIO + "foo: 1\n", "unknown key 'foo'"),
+    (SCENARIO.replace("0.5", "{fact: revenue_share_region, times: 1.5}"), "times: magnitude 1.5 is out of range"),
     (SCENARIO.replace("    magnitude", "    chanel: supply\n    magnitude"), "unknown key 'chanel' (did you mean 'channel'?)"),
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),
     (SCENARIO + 'cap: "false"\n', "field 'cap': use true or false"),
