@@ -27,6 +27,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 100_000
 #: A scenario nests four levels; a hundred leaves room for any hand-written file.
 MAX_DEPTH = 100
+_TOO_DEEP = f"exceeded maximum nesting depth ({MAX_DEPTH} levels); flatten it"
 
 
 def _expanded_size(root: yaml.Node, limit: int) -> int:
@@ -37,7 +38,7 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
     while stack:
         node, done, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise yaml.YAMLError(f"exceeded maximum nesting depth ({MAX_DEPTH} levels); flatten it")
+            raise yaml.YAMLError(_TOO_DEEP)
         if id(node) in size:
             continue
         if not done and id(node) in open_:
@@ -63,8 +64,7 @@ def safe_load(stream: str | bytes | IO, max_nodes: int = MAX_NODES) -> Any:
         try:
             node = loader.get_single_node()
         except RecursionError:  # the pure-Python composer recurses once per level
-            raise yaml.YAMLError(f"exceeded maximum nesting depth ({MAX_DEPTH} levels); "
-                                 f"flatten it") from None
+            raise yaml.YAMLError(_TOO_DEEP) from None
         if node is None:
             return None
         if _expanded_size(node, max_nodes) > max_nodes:
