@@ -1,0 +1,68 @@
+"""The built wheel, not the editable checkout: what a user gets from `pip install capexgraph-*.whl`
+must hold the shipped dataset, scenarios and query libraries and run the main job from anywhere."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel_site(tmp_path_factory):
+    """Build the wheel from the checkout and install it, without dependencies, into a bare folder."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp / "dist"),
+                            str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((tmp / "dist").glob("capexgraph-*.whl"))
+    site = tmp / "site"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
+                                str(wheel)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    return wheel, site, tmp
+
+
+def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAPEXGRAPH_")}
+    env["PYTHONPATH"] = str(site)  # ahead of the editable install's finder
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_the_wheel_carries_every_shipped_file(wheel_site):
+    wheel, _, _ = wheel_site
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")
+               if p.is_file() and p.suffix in {".csv", ".yaml"}]
+    assert shipped
+    missing = [p for p in shipped if f"capexgraph/data/{p}" not in names]
+    assert not missing, missing
+    for folder, ext in (("queries/sparql", ".rq"), ("queries/cypher", ".cypher")):
+        for p in (ROOT / folder).glob(f"*{ext}"):
+            assert f"capexgraph/{folder}/{p.name}" in names, p.name
+    assert "capexgraph/graph/ontology.ttl" in names
+
+
+def test_the_installed_wheel_runs_the_main_job_outside_the_checkout(wheel_site):
+    _, site, tmp = wheel_site
+    where = _run(site, tmp, "-c", "import capexgraph; print(capexgraph.__file__)")
+    assert where.returncode == 0 and where.stdout.strip().startswith(str(site)), where.stdout + where.stderr
+    r = _run(site, tmp, "-m", "capexgraph.exposure", "--shock", "export_controls", "--top", "10",
+             "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    top = [x["id"] for x in out["results"][:10]]
+    assert "nvidia" in top and all(x["paths"] for x in out["results"][:10])
+    # the console script the wheel installs, and the other command
+    script = site / "bin" / "exposure"
+    assert script.exists()
+    r = _run(site, tmp, str(script), "--list-shocks")
+    assert r.returncode == 0 and "export_controls" in r.stdout, r.stderr
+    r = _run(site, tmp, "-m", "capexgraph.main", "stats")
+    assert r.returncode == 0 and "relationships" in r.stdout, r.stderr
