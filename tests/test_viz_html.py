@@ -464,6 +464,8 @@ def test_browser_shock_view_small(browser, tmp_path):
     out = render_html(g, tmp_path / "shock.html", exposure=shock)
     p = Page(browser, out)
     try:
+        assert set(p.js("() => window.capexgraph.visibleNodes()")) == {"jur_tw", "tsmc", "nvidia", "microsoft"}
+        p.page.click("#cg-showall")
         _check_complete(p, g)
         assert p.js("() => window.capexgraph.nodes.get('jur_tw').shape") == "star"
         assert p.js("() => window.capexgraph.edges.get().filter(e => e.path).length") == 4  # r2 and r2b in parallel
@@ -474,9 +476,62 @@ def test_browser_shock_view_small(browser, tmp_path):
         p.close()
 
 
+SLIDE_CHECK = """() => {
+    const c = window.capexgraph, net = c.network, s = net.getScale();
+    const box = document.getElementById('cg-canvas').getBoundingClientRect();
+    const shown = c.visibleNodes();
+    const nodes = shown.map(id => {
+        const n = c.nodes.get(id), b = net.getBoundingBox(id);
+        const tl = net.canvasToDOM({x: b.left, y: b.top}), br = net.canvasToDOM({x: b.right, y: b.bottom});
+        const p = net.canvasToDOM(net.getPositions([id])[id]);
+        return {id: id, px: n.font.size * s, x: p.x, box: [tl.x, tl.y, br.x, br.y], label: n.label};
+    });
+    return {nodes: nodes, width: box.width, height: box.height, open: c.open, scale: s}; }"""
+
+
+def _slide_problems(view: dict, top: int = 30) -> list[str]:
+    """What would make the opening of a shock view unreadable on a slide: a label under 14 px, two
+    labels of the first `top` in reading order overlapping, a node cut at the edge, or a step of a
+    path drawn left of the step before it."""
+    problems = []
+    by_id = {n["id"]: n for n in view["nodes"]}
+    for n in view["nodes"]:
+        if n["px"] < 14 - 1e-6:
+            problems.append(f"{n['id']}: label {n['px']:.1f} px")
+        x0, y0, x1, y1 = n["box"]
+        if x0 < -1 or y0 < -1 or x1 > view["width"] + 1 or y1 > view["height"] + 1:
+            problems.append(f"{n['id']}: outside the canvas {n['box']}")
+    first = [o["id"] for o in view["open"] if o["id"] in by_id][:top]
+    for i, a in enumerate(first):
+        for b in first[i + 1:]:
+            A, B = by_id[a]["box"], by_id[b]["box"]
+            if A[0] < B[2] - 0.5 and B[0] < A[2] - 0.5 and A[1] < B[3] - 0.5 and B[1] < A[3] - 0.5:
+                problems.append(f"{a} and {b} overlap")
+    layer = {o["id"]: o["layer"] for o in view["open"]}
+    for a in by_id:
+        for b in by_id:
+            if layer[a] < layer[b] and not by_id[a]["x"] < by_id[b]["x"]:
+                problems.append(f"{a} (step {layer[a]}) is not left of {b} (step {layer[b]})")
+    return problems
+
+
+def _opening_checks(p: Page, ex):
+    """The shock view opens on its own story: the seeds that start a shown path, the most
+    exposed companies and the nodes of their strongest paths, and nothing else."""
+    view = p.js(SLIDE_CHECK)
+    shown = {n["id"] for n in view["nodes"]}
+    assert shown == {o["id"] for o in view["open"]}
+    ranked = [ex.nodes[i] for i in ex.ranked()]
+    assert set(ranked[:25]) <= shown
+    return view
+
+
 def _shock_checks(browser, g, ex, out, shot):
     p = Page(browser, out)
     try:
+        _opening_checks(p, ex)
+        assert _slide_problems(p.js(SLIDE_CHECK)) == []
+        p.page.click("#cg-showall")
         _check_complete(p, g, virtual_ok=True)
         # an exposure link is only drawn where a path step has no relationship row behind it
         pairs = {frozenset(e) for e in g.edges()}
@@ -494,6 +549,8 @@ def _shock_checks(browser, g, ex, out, shot):
         p.js(CLEAN_FOR_SCREENSHOT)
         p.page.wait_for_timeout(200)
         p.page.screenshot(path=str(ARTIFACTS / shot))
+        p.page.click("#cg-opening")      # and back to the opening, as it was
+        assert {n["id"] for n in p.js(SLIDE_CHECK)["nodes"]} == {o["id"] for o in p.js(SLIDE_CHECK)["open"]}
         _check_clean(p)
     finally:
         p.close()
@@ -610,7 +667,64 @@ def test_browser_bare_and_empty_graphs(browser, tmp_path):
         p = Page(browser, render_html(g, tmp_path / f"{name}.html",
                                       exposure={"a": float("nan"), "b": 0.3} if name == "bare" else None))
         try:
+            if name == "bare":   # the shock view opens on the one exposed node
+                assert p.js("() => window.capexgraph.visibleNodes()") == ["b"]
+                p.page.click("#cg-showall")
             _check_complete(p, g)
             _check_clean(p)
         finally:
             p.close()
+
+
+def _shipped_shock(shipped, name):
+    from capexgraph.ingest import Schema
+    from capexgraph.queries.exposure import run_exposure
+    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.weights import derive_weights
+
+    sc = scenario_library()[name]
+    weights = derive_weights(shipped, Schema.load())
+    return sc, run_exposure(weights, resolve_seeds(sc, shipped, weights=weights), sc.channels, cap=sc.cap)
+
+
+@pytest.mark.parametrize("name", ["taiwan_strait", "export_controls"])
+def test_browser_shock_view_reads_on_a_slide(browser, shipped, tmp_path, name):
+    """At 1920x1080, as projected: the page opens on the seeds, the 25 most exposed and the paths
+    between them, every label at least 14 px, no two of the first 30 overlapping, nothing cut at
+    the edge, each path read left to right; the same in presentation mode (no panel, larger type);
+    and the view saves as PNG and SVG without the network."""
+    sc, ex = _shipped_shock(shipped, name)
+    out = render_html(shipped, tmp_path / f"{name}.html", exposure=ex, title=sc.title)
+    p = Page(browser, out, width=1920, height=1080)
+    try:
+        view = _opening_checks(p, ex)
+        assert len(view["nodes"]) >= 25
+        assert _slide_problems(view) == []
+        seeds = {s.node for s in ex.seeds}
+        first_column = min(n["x"] for n in view["nodes"])
+        assert any(n["id"] in seeds and abs(n["x"] - first_column) < 1 for n in view["nodes"])
+        if name == "taiwan_strait":
+            ARTIFACTS.mkdir(exist_ok=True)
+            p.park_mouse()
+            p.page.screenshot(path=str(ARTIFACTS / "shock-slide.png"))
+        p.page.click("#cg-present")
+        p.page.wait_for_timeout(100)
+        assert not p.page.locator("#cg-aside").is_visible()
+        big = p.js(SLIDE_CHECK)
+        assert _slide_problems(big) == []
+        assert min(n["px"] for n in big["nodes"]) > min(n["px"] for n in view["nodes"])
+        # saving: an SVG with every shown company's label as text, and a PNG of the canvas
+        svg = p.js("() => window.capexgraph.svgText()")
+        assert svg.startswith("<svg") and sc.title.split()[0] in svg
+        from xml.etree import ElementTree
+        texts = {t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
+        for n in big["nodes"]:
+            assert n["label"].split("\n")[0] in texts, n["id"]
+        with p.page.expect_download() as dl:
+            p.page.click("#cg-svg")
+        assert dl.value.suggested_filename.endswith(".svg")
+        png = p.js("() => window.capexgraph.pngURL()")
+        assert png.startswith("data:image/png;base64,") and len(png) > 10_000
+        _check_clean(p)
+    finally:
+        p.close()

@@ -19,7 +19,10 @@ header{padding:10px 20px 8px;border-bottom:1px solid #e2e2e2;display:flex;align-
 header .titles{flex:1;min-width:0}
 #cg-title{margin:0;font-size:28px;font-weight:700;line-height:1.2}
 #cg-subtitle{margin:2px 0 0;font-size:17px;color:#555}
-#cg-toggle{font:inherit;font-size:14px;padding:4px 10px;border:1px solid #bbb;border-radius:4px;background:#f7f7f7;cursor:pointer}
+#cg-toggle,.hbtn{font:inherit;font-size:14px;padding:4px 10px;border:1px solid #bbb;border-radius:4px;background:#f7f7f7;cursor:pointer}
+.hbtn.off{display:none}
+body.present #cg-title{font-size:36px}
+body.present #cg-subtitle{font-size:21px}
 main{flex:1;display:flex;min-height:0}
 aside{width:320px;flex:none;overflow-y:auto;border-right:1px solid #e2e2e2;padding:10px 14px;font-size:14px;background:#fafafa}
 aside.hidden{display:none}
@@ -66,6 +69,10 @@ ol.top li:hover{text-decoration:underline}
 <body>
 <header>
   <div class="titles"><h1 id="cg-title">__TITLE_TEXT__</h1><p id="cg-subtitle">__SUBTITLE_TEXT__</p></div>
+  <button id="cg-opening" class="hbtn off" type="button">__UI_EXPOSED_VIEW__</button>
+  <button id="cg-present" class="hbtn" type="button">__UI_PRESENT__</button>
+  <button id="cg-png" class="hbtn" type="button">__UI_SAVE_PNG__</button>
+  <button id="cg-svg" class="hbtn" type="button">__UI_SAVE_SVG__</button>
   <button id="cg-toggle" type="button">__UI_PANEL__</button>
 </header>
 <main>
@@ -150,7 +157,12 @@ D.edges.forEach(function (e) {
 });
 var nodes = new vis.DataSet(D.nodes);
 var edges = new vis.DataSet(D.edges);
-var state = {cats: {}, types: {}, minUsd: 0, from: null, to: null, focus: null, depth: 2, isolated: false};
+var state = {cats: {}, types: {}, minUsd: 0, from: null, to: null, focus: null, depth: 2, isolated: false,
+             open: !!D.open};
+// the shock view opens on its own story (seeds, the most exposed, the paths between them)
+var openSet = {}, baseFont = {}, home = {};
+(D.open || []).forEach(function (o) { openSet[o.id] = o; });
+D.nodes.forEach(function (n) { baseFont[n.id] = n.font && n.font.size; });
 D.categories.forEach(function (c) { state.cats[c.code] = true; });
 D.types.forEach(function (t) { state.types[t.code] = true; });
 var visibleNodes = {}, visibleEdges = {};
@@ -169,7 +181,7 @@ function edgeOk(e) {
 }
 function computeVisible() {
   var vn = {}, ve = {};
-  D.nodes.forEach(function (n) { if (catOk(n)) vn[n.id] = true; });
+  D.nodes.forEach(function (n) { if (catOk(n) && (!state.open || state.focus || openSet[n.id])) vn[n.id] = true; });
   var okEdge = {};
   D.edges.forEach(function (e) { if (edgeOk(e) && vn[e.from] && vn[e.to]) okEdge[e.id] = true; });
   if (state.focus && byId[state.focus]) {
@@ -215,7 +227,76 @@ function applyFilters(fit) {
   computeVisible();
   nodeView.refresh(); edgeView.refresh();
   status();
-  if (fit && network) network.fit({animation: false});
+  if (state.open && !state.focus) layoutOpening();
+  else if (fit && network) network.fit({animation: false});
+}
+
+// --- the opening of a shock view: columns by step from the seeds, read left to right ---------
+var measure = document.createElement("canvas").getContext("2d");
+var present = false;
+function nodeBox(n, size) {
+  // a node and its label below it at scale 1: the cell it needs
+  measure.font = size + "px " + D.font;
+  var lines = String(n.label || "").split("\n"), w = 0;
+  lines.forEach(function (l) { w = Math.max(w, measure.measureText(l).width); });
+  var r = n.size || 10;
+  return {w: Math.max(w + 10, 2 * r), h: 2 * r + lines.length * size * 1.2 + 8, r: r, label: lines.length * size * 1.2 + 8};
+}
+function layoutOpening() {
+  if (!D.open || !network) return;
+  var box = $("cg-canvas"), W = box.clientWidth, H = box.clientHeight, pad = 20;
+  var items = D.open.filter(function (o) { return visibleNodes[o.id]; });
+  var f = present ? 1.25 : 1, cellW = 0, cellH = 0, boxes = {}, upd = [];
+  items.forEach(function (o) {
+    var n = byId[o.id], size = Math.round((baseFont[o.id] || 14) * f);
+    boxes[o.id] = nodeBox(n, size);
+    cellW = Math.max(cellW, boxes[o.id].w); cellH = Math.max(cellH, boxes[o.id].h);
+    upd.push({id: o.id, font: {size: size}});
+  });
+  cellW += 24; cellH += 10;
+  var rows = Math.max(1, Math.floor((H - 2 * pad) / cellH)), byLayer = {}, cols = [];
+  items.forEach(function (o) { (byLayer[o.layer] = byLayer[o.layer] || []).push(o.id); });
+  Object.keys(byLayer).map(Number).sort(function (a, b) { return a - b; }).forEach(function (l) {
+    var ids = byLayer[l];
+    var per = Math.ceil(ids.length / Math.ceil(ids.length / rows));  // balanced when a step wraps
+    for (var i = 0; i < ids.length; i += per) cols.push(ids.slice(i, i + per));
+  });
+  var colW = Math.max(cellW, Math.min((W - 2 * pad) / Math.max(cols.length, 1), 2.2 * cellW));
+  var totalW = colW * cols.length, pos = {};
+  cols.forEach(function (ids, c) {
+    var x = -totalW / 2 + (c + 0.5) * colW;
+    var rowH = Math.max(cellH, Math.min((H - 2 * pad) / ids.length, 1.5 * cellH));
+    ids.forEach(function (id, r) {
+      var b = boxes[id], centre = (r - (ids.length - 1) / 2) * rowH;
+      pos[id] = {x: x, y: centre - b.label / 2};  // the node sits above its label: centre the pair
+    });
+  });
+  upd.forEach(function (u) { u.x = pos[u.id].x; u.y = pos[u.id].y; });
+  nodes.update(upd);
+  var scale = Math.min(1, (W - 2 * pad) / Math.max(totalW, 1));
+  network.moveTo({position: {x: 0, y: 0}, scale: scale, animation: false});
+  // vis-network culls a node by the box of its last drawn position; a moved node needs one
+  // pass to learn its new box before it is drawn
+  network.redraw(); network.redraw();
+  api.opening = {columns: cols.length, rows: rows, scale: scale};
+}
+function leaveOpening() {
+  if (!state.open) return;
+  state.open = false;
+  var upd = [];
+  D.nodes.forEach(function (n) {
+    var u = {id: n.id, font: {size: baseFont[n.id]}};
+    if (home[n.id]) { u.x = home[n.id].x; u.y = home[n.id].y; }
+    upd.push(u);
+  });
+  nodes.update(upd);
+  $("cg-opening").classList.remove("off");
+}
+function showOpening() {
+  if (!D.open) return;
+  state.open = true; state.focus = null;
+  $("cg-opening").classList.add("off");
+  applyFilters(false);
 }
 
 // --- controls ---------------------------------------------------------------------------------
@@ -273,7 +354,8 @@ function resetFilters() {
   applyFilters(true);
 }
 $("cg-reset").addEventListener("click", function () { resetFilters(); message(""); });
-$("cg-showall").addEventListener("click", function () { state.focus = null; applyFilters(true); });
+$("cg-showall").addEventListener("click", function () { leaveOpening(); state.focus = null; applyFilters(true); });
+$("cg-opening").addEventListener("click", showOpening);
 function showDetails(item) {
   var box = $("cg-details"); box.textContent = "";
   if (item) box.appendChild(tipElement(item.tip, true));
@@ -298,7 +380,7 @@ function findNode(q) {
 function search() {
   var q = $("cg-search").value, n = findNode(q);
   if (!n) { message(ui.not_found + ": " + q, true); return null; }
-  if (!visibleNodes[n.id]) resetFilters();
+  if (!visibleNodes[n.id]) { leaveOpening(); resetFilters(); }
   message(ui.found + ": " + n.tip.h, false);
   selectNode(n.id, true);
   return n.id;
@@ -308,12 +390,81 @@ $("cg-search").addEventListener("keydown", function (ev) { if (ev.key === "Enter
 $("cg-focus").addEventListener("click", function () {
   var sel = network ? network.getSelectedNodes() : [];
   if (!sel.length) { message(ui.select_first, true); return; }
-  state.focus = sel[0]; state.depth = Number($("cg-depth").value) || 2; message("");
+  leaveOpening(); state.focus = sel[0]; state.depth = Number($("cg-depth").value) || 2; message("");
   applyFilters(true); network.selectNodes([sel[0]]);
 });
-$("cg-toggle").addEventListener("click", function () {
-  $("cg-aside").classList.toggle("hidden");
-  if (network) { network.redraw(); network.fit({animation: false}); }
+function refit() {
+  if (!network) return;
+  network.redraw();
+  if (state.open && !state.focus) layoutOpening(); else network.fit({animation: false});
+}
+$("cg-toggle").addEventListener("click", function () { $("cg-aside").classList.toggle("hidden"); refit(); });
+$("cg-present").addEventListener("click", function () {
+  // for the projector: no panel, larger type
+  present = !present;
+  document.body.classList.toggle("present", present);
+  $("cg-aside").classList.toggle("hidden", present);
+  refit();
+});
+
+// --- saving the view as it is on screen (offline: data: URLs, no server) ---------------------
+function download(url, name) {
+  var a = el("a"); a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+}
+function pngURL() {
+  var src = $("cg-canvas").querySelector("canvas"), c = document.createElement("canvas");
+  c.width = src.width; c.height = src.height;
+  var ctx = c.getContext("2d"); ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height);
+  ctx.drawImage(src, 0, 0);
+  return c.toDataURL("image/png");
+}
+function svgText() {
+  var NS = "http://www.w3.org/2000/svg", box = $("cg-canvas"), W = box.clientWidth, H = box.clientHeight;
+  function mk(tag, attrs, text) {
+    var e = document.createElementNS(NS, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  var svg = mk("svg", {xmlns: NS, width: W, height: H + 70, viewBox: "0 0 " + W + " " + (H + 70),
+                       "font-family": D.font});
+  svg.appendChild(mk("rect", {x: 0, y: 0, width: W, height: H + 70, fill: "#ffffff"}));
+  svg.appendChild(mk("text", {x: 16, y: 32, "font-size": 26, "font-weight": 700, fill: "#1a1a1a"}, $("cg-title").textContent));
+  svg.appendChild(mk("text", {x: 16, y: 58, "font-size": 15, fill: "#555555"}, $("cg-subtitle").textContent));
+  var g = mk("g", {transform: "translate(0,70)"}); svg.appendChild(g);
+  var s = network.getScale(), ids = Object.keys(visibleNodes), pos = network.getPositions(ids), dom = {};
+  ids.forEach(function (id) { dom[id] = network.canvasToDOM(pos[id]); });
+  Object.keys(visibleEdges).forEach(function (id) {
+    var e = edges.get(id), a = dom[e.from], b = dom[e.to];
+    if (!a || !b) return;
+    var c = e.color || {}, attrs = {x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1),
+      stroke: c.color || "#999999", "stroke-opacity": c.opacity === undefined ? 1 : c.opacity,
+      "stroke-width": Math.max(0.5, (e.width || 1) * s).toFixed(2)};
+    if (e.dashes) attrs["stroke-dasharray"] = Array.isArray(e.dashes) ? e.dashes.join(" ") : "6 4";
+    g.appendChild(mk("line", attrs));
+  });
+  ids.forEach(function (id) {
+    var n = nodes.get(id), p = dom[id], r = (n.size || 10) * s, c = n.color || {};
+    var fill = c.background || "#cccccc", stroke = c.border || "#5a5a5a", sw = (n.borderWidth || 1) * s;
+    if (n.shape === "diamond") {
+      g.appendChild(mk("polygon", {points: [[p.x, p.y - r], [p.x + r, p.y], [p.x, p.y + r], [p.x - r, p.y]].map(function (q) { return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" "), fill: fill, stroke: stroke, "stroke-width": sw}));
+    } else if (n.shape === "triangle") {
+      g.appendChild(mk("polygon", {points: [[p.x, p.y - r], [p.x + r, p.y + r], [p.x - r, p.y + r]].map(function (q) { return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" "), fill: fill, stroke: stroke, "stroke-width": sw}));
+    } else {
+      g.appendChild(mk("circle", {cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(1), fill: fill, stroke: stroke, "stroke-width": sw}));
+    }
+    var fs = ((n.font && n.font.size) || 14) * s, lines = String(n.label || "").split("\n");
+    lines.forEach(function (line, i) {
+      g.appendChild(mk("text", {x: p.x.toFixed(1), y: (p.y + r + fs * (i + 1)).toFixed(1), "font-size": fs.toFixed(1),
+        "text-anchor": "middle", fill: (n.font && n.font.color) || "#1a1a1a", stroke: "#ffffff", "stroke-width": 3,
+        "paint-order": "stroke"}, line));
+    });
+  });
+  return new XMLSerializer().serializeToString(svg);
+}
+$("cg-png").addEventListener("click", function () { download(pngURL(), "capexgraph-view.png"); });
+$("cg-svg").addEventListener("click", function () {
+  download("data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText()), "capexgraph-view.svg");
 });
 
 // shock panel
@@ -376,7 +527,9 @@ var options = {
 };
 var api = window.capexgraph = {nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, state: state,
   ready: false, applyFilters: applyFilters, resetFilters: resetFilters, search: search, findNode: findNode,
-  visibleNodes: function () { return Object.keys(visibleNodes); }, visibleEdges: function () { return Object.keys(visibleEdges); }};
+  visibleNodes: function () { return Object.keys(visibleNodes); }, visibleEdges: function () { return Object.keys(visibleEdges); },
+  svgText: function () { return svgText(); }, pngURL: function () { return pngURL(); }, opening: null,
+  open: D.open};
 network = api.network = new vis.Network($("cg-canvas"), {nodes: nodeView, edges: edgeView}, options);
 network.on("stabilizationProgress", function (p) {
   $("cg-progress").textContent = Math.round(100 * p.iterations / p.total) + "%";
@@ -388,6 +541,7 @@ function settle() {
   var pos = network.getPositions(), upd = [];
   Object.keys(pos).forEach(function (id) { upd.push({id: id, x: pos[id].x, y: pos[id].y}); });
   nodes.update(upd);
+  upd.forEach(function (u) { home[u.id] = {x: u.x, y: u.y}; });
   applyFilters(true);
   if (state.focus) selectNode(state.focus, false);
   $("cg-overlay").className = "done";

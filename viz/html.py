@@ -229,9 +229,43 @@ def _fmt_score(x: float) -> str:
     return f"{x:.3f}"
 
 
+def _ranked(g: nx.MultiDiGraph, values: Mapping[str, float]) -> list[str]:
+    """Companies with a positive value, largest first (places are conduits: never ranked)."""
+    return sorted((n for n in g if _finite(values.get(n, 0)) > 0 and not _is_place(g, n)),
+                  key=lambda n: (-values[n], str(n)))
+
+
+def _opening(g: nx.MultiDiGraph, shock: ShockView, top: int) -> list[dict[str, Any]]:
+    """What the shock view opens on, in reading order: the `top` most exposed companies, the
+    leading gainers and every node on their strongest paths, each with its column (its step
+    from a seed along those paths: seeds and places left, the furthest-reached right).
+
+    Why: the whole graph is a hairball on a projector; a slide needs the shock's own story."""
+    losers = _ranked(g, shock.scores)[:top]
+    gainers = _ranked(g, shock.gains)[:max(0, min(5, top // 5))]
+    wanted = set(losers) | set(gainers)
+    seeds = set(shock.seed_nodes)
+    layer: dict[str, int] = {}
+    for path in shock.paths:
+        if not path or path[-1] not in wanted or any(x not in g for x in path):
+            continue
+        for i, n in enumerate(path):
+            layer[n] = min(layer.get(n, i), i)
+    for n in [*losers, *gainers]:
+        layer.setdefault(n, 0 if n in seeds else 1)
+    def weight(n: str) -> float:
+        return max(_finite(shock.scores.get(n, 0)), _finite(shock.gains.get(n, 0)))
+    # within a column: places, then losers, then gainers (kept together, green), by size
+    order = sorted(layer, key=lambda n: (layer[n], not _is_place(g, n), n in gainers and n not in losers,
+                                         -weight(n), str(n)))
+    rank = {n: i for i, n in enumerate(losers)}
+    return [{"id": str(n), "layer": layer[n], "rank": rank.get(n)} for n in order]
+
+
 # --- payload ----------------------------------------------------------------------------------
 def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | None,
-             focus: str | None, depth: int, shock: ShockView | None, schema: Schema) -> dict:
+             focus: str | None, depth: int, shock: ShockView | None, schema: Schema,
+             top: int = 25) -> dict:
     ui = style.UI[lang]
     extra_colors: dict[str, str] = {}
     cat_order = list(schema.categories)
@@ -267,13 +301,9 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
     if shock:
         for s in shock.seeds:
             seed_info.setdefault(s["node"], []).append(s)
-    top_labels: set[str] = set()
-    if shock:
-        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n)),
-                        key=lambda n: -shock.scores[n])
-        gained = sorted((n for n in g if _finite(shock.gains.get(n, 0)) > 0 and not _is_place(g, n)),
-                        key=lambda n: -shock.gains[n])
-        top_labels = set(ranked[:15]) | set(gained[:5])
+    opening = _opening(g, shock, top) if shock else []
+    top_labels = {o["id"] for o in opening}
+    top_ten = {o["id"] for o in opening if o["rank"] is not None and o["rank"] < 10}
 
     nodes = []
     for n, d in g.nodes(data=True):
@@ -318,20 +348,22 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
             gain = _finite(shock.gains.get(n, 0.0))
             rel = score / max_score if max_score > 0 else 0.0
             fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
-            size = 8 + 30 * math.sqrt(rel) if score > 0 else 7
+            size = 8 + 18 * math.sqrt(rel) if score > 0 else 7
             if gain > 0:
                 grel = gain / max_gain if max_gain > 0 else 0.0
                 fill = style.lerp_color(style.GAIN_STOPS, grel)
-                size = 8 + 22 * math.sqrt(grel)
-            border = color_of[primary]
-            node.update(size=round(size, 1), borderWidth=3,
-                        color={"background": fill, "border": border,
+                size = 8 + 14 * math.sqrt(grel)
+            # one colour scale per meaning: fill = exposure (red) or gain (green); the border is
+            # neutral (a category ring in red or orange would read as "high exposure")
+            node.update(size=round(size, 1), borderWidth=2,
+                        color={"background": fill, "border": style.NEUTRAL_BORDER,
                                "highlight": {"background": fill, "border": "#111111"},
                                "hover": {"background": fill, "border": "#111111"}},
-                        font={"size": round(16 + 16 * math.sqrt(rel)) if score > 0 else 13,
-                              "color": "#1a1a1a" if score > 0 else "#777777"})
-            if n in top_labels:
-                node["label"] = f"{_short(label)}\n{_fmt_score(score)}"
+                        font={"size": 20 if n in top_ten else 17 if n in top_labels else 14,
+                              "color": "#1a1a1a" if (score > 0 or gain > 0 or n in top_labels) else "#777777"})
+            if n in top_labels and not _is_place(g, n):
+                shown = f"+{_fmt_score(gain)}" if gain > 0 else _fmt_score(score)
+                node["label"] = f"{_short(label)}\n{shown}"
             ch = shock.channels.get(n) or {}
             detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(_finite(v))}"
                                 for c, v in ch.items())
@@ -471,7 +503,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
     if subtitle is None:
         bits = []
         if shock:
-            exposed = sum(1 for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n))
+            exposed = len(_ranked(g, shock.scores))
             seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
             more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
             bits.append((f"{exposed} compan{'y' if exposed == 1 else 'ies'} exposed" if lang == "en"
@@ -493,10 +525,8 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
 
     shock_panel = None
     if shock:
-        ranked = sorted((n for n in g if _finite(shock.scores.get(n, 0)) > 0 and not _is_place(g, n)),
-                        key=lambda n: -shock.scores[n])
-        gained = sorted((n for n in g if _finite(shock.gains.get(n, 0)) > 0 and not _is_place(g, n)),
-                        key=lambda n: -shock.gains[n])
+        ranked = _ranked(g, shock.scores)
+        gained = _ranked(g, shock.gains)
         shock_panel = {
             "max": max_score,
             "top": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
@@ -520,25 +550,30 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
                    "positioned": bool(positions), "big": n > 800},
         "focus": {"id": str(focus_id), "depth": depth} if focus_id is not None else None,
         "shock": shock_panel,
+        "open": opening if (shock and focus_id is None and opening) else None,
     }
 
 
 def render_html(g: nx.MultiDiGraph, out_path: str | os.PathLike, *, lang: str = "en",
                 title: str | None = None, subtitle: str | None = None, focus: str | None = None,
-                depth: int = 2, exposure: Any = None, schema: Schema | None = None) -> Path:
+                depth: int = 2, exposure: Any = None, schema: Schema | None = None,
+                top: int = 25) -> Path:
     """Write the interactive graph to `out_path` (one offline HTML file) and return its path.
 
     lang: "en" or "ko" (Korean names and controls). focus: a node id, ticker or name; the page
     opens on its neighbourhood `depth` links away (the audience can "Show all"). exposure: an
-    Exposure, a ShockView or a mapping node -> score (see `shock_view`) for the shock view.
+    Exposure, a ShockView or a mapping node -> score (see `shock_view`) for the shock view, which
+    opens on the seeds, the `top` most exposed companies and the strongest paths between them.
     """
     if lang not in style.UI:
         raise VizError(f"lang must be one of {', '.join(style.UI)}, not '{lang}'")
     if depth < 1:
         raise VizError("depth must be >= 1")
+    if top < 1:
+        raise VizError("top must be >= 1")
     schema = schema or Schema.load()
-    shock = shock_view(exposure) if exposure is not None else None
-    data = _payload(g, lang, title, subtitle, focus, depth, shock, schema)
+    shock = shock_view(exposure, top=top, k=1) if exposure is not None else None
+    data = _payload(g, lang, title, subtitle, focus, depth, shock, schema, top)
     ui = data["ui"]
     text = {"__LANG__": lang, "__TITLE_TEXT__": str(data["title"]),
             "__SUBTITLE_TEXT__": str(data["subtitle"]),
@@ -550,7 +585,8 @@ def render_html(g: nx.MultiDiGraph, out_path: str | os.PathLike, *, lang: str = 
                       ("HIDE_ISOLATED", "hide_isolated"), ("RESET", "reset"),
                       ("SELECTED", "selected"), ("CLICK_HINT", "click_hint"),
                       ("LAYING_OUT", "laying_out"), ("ARROWS", "legend_arrows"),
-                      ("WIDTH", "legend_width"), ("PANEL", "panel")):
+                      ("WIDTH", "legend_width"), ("PANEL", "panel"), ("EXPOSED_VIEW", "exposed_view"),
+                      ("PRESENT", "present"), ("SAVE_PNG", "save_png"), ("SAVE_SVG", "save_svg")):
         text[f"__UI_{slot}__"] = ui[key]
     values = {k: html.escape(v) for k, v in text.items()}
     values["__FONT__"] = FONT_STACK

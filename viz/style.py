@@ -74,6 +74,7 @@ ZERO_EXPOSURE = "#d0d0d0"
 GAIN_STOPS = ["#e5f5e0", "#a1d99b", "#41ab5d", "#006d2c"]
 PATH_COLOR = "#bd0026"
 SEED_BORDER = "#000000"
+NEUTRAL_BORDER = "#5a5a5a"
 
 #: Exposure channels (chart stacks and tooltips).
 CHANNEL_COLORS = {"supply": "#2b6cb0", "demand": "#dd8452", "financial": "#2f855a"}
@@ -95,7 +96,7 @@ UI = {
         "reset": "Reset filters", "all": "all", "none": "none",
         "legend_size_revenue": "Node size: latest revenue (capex if no revenue)",
         "legend_size_degree": "Node size: number of relationships (no revenue data)",
-        "legend_size_exposure": "Node size and colour: exposure score; border: category",
+        "legend_size_exposure": "Node size and colour: exposure score (red) or gain (green)",
         "legend_arrows": "Arrows: supplier → customer, investor → investee, landlord → tenant, company → place",
         "legend_width": "Line width: disclosed USD amount",
         "selected": "Selected", "click_hint": "Click a company or a line for details.",
@@ -108,6 +109,10 @@ UI = {
         "gain": "Gain", "gainers": "Who gains",
         "low": "low", "high": "high", "zero": "not exposed",
         "path_edge": "on a strongest path", "panel": "Panel",
+        "exposed_view": "Exposed only", "present": "Present", "save_png": "Save PNG", "save_svg": "Save SVG",
+        "legend_shock_view": "Opens on the seeds (left), the most exposed companies and the strongest paths "
+                             "between them, read left to right; border: seed (black) or place; "
+                             "Show all for the whole graph",
         "exposure_link": "exposure link (no deal row)",
         "exposure_link_why": "A strongest-path step the model takes from a disclosed figure "
                              "(e.g. a customer's share of revenue in facts.csv), not from a relationship row; "
@@ -127,7 +132,7 @@ UI = {
         "reset": "필터 초기화", "all": "전체", "none": "없음",
         "legend_size_revenue": "원 크기: 최근 매출 (매출이 없으면 설비투자)",
         "legend_size_degree": "원 크기: 관계 수 (매출 자료 없음)",
-        "legend_size_exposure": "원 크기와 색: 노출도, 테두리: 분류",
+        "legend_size_exposure": "원 크기와 색: 노출도(빨강) 또는 수혜(초록)",
         "legend_arrows": "화살표: 공급사 → 고객, 투자자 → 피투자사, 임대인 → 임차인, 기업 → 소재지",
         "legend_width": "선 굵기: 공개된 달러 금액",
         "selected": "선택", "click_hint": "기업이나 선을 클릭하면 상세 정보가 보입니다.",
@@ -140,6 +145,9 @@ UI = {
         "gain": "수혜", "gainers": "수혜 기업",
         "low": "낮음", "high": "높음", "zero": "노출 없음",
         "path_edge": "주요 경로에 포함", "panel": "패널",
+        "exposed_view": "노출 기업만", "present": "발표 모드", "save_png": "PNG 저장", "save_svg": "SVG 저장",
+        "legend_shock_view": "처음 화면: 직접 충격 대상(왼쪽), 노출도 상위 기업과 그 사이의 주요 경로, 왼쪽에서 "
+                             "오른쪽으로 읽기; 테두리: 직접 충격 대상(검정) 또는 지역; 전체 그래프는 전체 보기",
         "exposure_link": "노출 연결 (거래 기록 없음)",
         "exposure_link_why": "거래 기록이 아니라 공개 수치(예: facts.csv의 고객 매출 비중)에서 나온 주요 경로 단계; "
                              "화살표 = 충격이 전달되는 방향",
