@@ -371,6 +371,19 @@ def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     for (company, place), f in facts.capacity.items():  # a published share is itself a link
         if company in g and place in g:
             rows[company].setdefault(place, [])
+    # A company operates in its home country (its headquarters, and most often its main
+    # production) even when only its operating sites abroad are recorded: ASML's Korean service
+    # campus is not where ASML is. The home country joins its places under the home-share rule.
+    # (A company whose only recorded sites are announced ones keeps them as its places: its
+    # legal home may be a holding company's, as Eaton's Irish domicile is.)
+    home_of = {d.get("country"): n for n, d in g.nodes(data=True) if d.get("kind") == "jurisdiction"}
+    for company, by_place in rows.items():
+        home = home_of.get(g.nodes[company].get("country"))
+        abroad_operating = any(g.nodes[p].get("kind") == "jurisdiction" and
+                               (not r or any(d["status"] != "announced" for _, d in r))
+                               for p, r in by_place.items())
+        if home and home not in by_place and abroad_operating:
+            by_place[home] = []
     for company, by_place in rows.items():
         for kind in ("jurisdiction", "grid_region"):
             here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
@@ -408,7 +421,8 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
     abroad = [p for p in rest if p not in home]
     if home and abroad and not published:
         hs = sup.get("home_share", 0.7)
-        part(home[0], room * hs, "place rule", f"home country of {company}: share {hs:g} "
+        hq = "" if here[home[0]] else " (its headquarters; no site there is recorded)"
+        part(home[0], room * hs, "place rule", f"home country of {company}{hq}: share {hs:g} "
              f"(data/exposure.yaml, no published split), operates in {len(live)} places")
         for p in abroad:
             part(p, room * (1 - hs) / len(abroad), "place rule",

@@ -302,3 +302,32 @@ def test_every_category_makes_product_classes_that_exist():
             assert cls in schema.product_classes, (cat, cls)
     assert schema.makes(["memory", "foundry"]) >= {"hbm", "foundry_wafers"}
     assert schema.makes(["hyperscaler"]) is None and schema.makes(["accelerator", "investor"]) is not None
+
+
+def test_a_company_with_sites_only_abroad_still_operates_at_home():
+    """Known answer on three nodes: a Dutch toolmaker with one operating Korean site is 0.7 Dutch
+    and 0.3 Korean (the home-share rule), not 100% Korean; one whose only foreign site is still
+    announced keeps that site as its place (nothing at home is known)."""
+    import datetime as dt
+
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for j, c in (("jur_nl", "NL"), ("jur_kr", "KR")):
+        g.add_node(j, kind="jurisdiction", country=c, name=j, category=[], facts=[])
+    for n in ("a", "b"):
+        g.add_node(n, kind="company", country="NL", name=n.upper(), category=["semi_equipment"], facts=[])
+    g.add_edge("a", "jur_kr", key="r1", type="located_in", status="active", product_class="operations",
+               date=dt.date(2024, 1, 1), sources=[])
+    g.add_edge("b", "jur_kr", key="r2", type="located_in", status="announced", product_class="fab",
+               date=dt.date(2024, 1, 1), sources=[])
+    w = derive_weights(g, Schema.load()).edges["supply"]
+    assert w[("jur_nl", "a")].w == pytest.approx(0.7) and w[("jur_kr", "a")].w == pytest.approx(0.3)
+    assert "headquarters" in w[("jur_nl", "a")].parts[0].rule
+    assert ("jur_nl", "b") not in w and w[("jur_kr", "b")].w == pytest.approx(1.0)
+
+
+def test_the_shipped_foreign_sites_do_not_relocate_a_company(weights):
+    sup = weights.edges["supply"]
+    assert sup[("jur_nl", "asml")].w > sup[("jur_kr", "asml")].w      # ASML is Dutch, not Korean
+    assert sup[("jur_tw", "inventec")].w > 0                          # a Taiwanese ODM with a Mexican plant
