@@ -22,6 +22,7 @@ from capexgraph.graph import load_graph
 from capexgraph.ingest import DataError
 from capexgraph.viz import ShockView, VizError, render_html
 from capexgraph.viz.synthetic import synthetic_graph
+from capexgraph.viz.html import CORE_TOP
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -318,6 +319,13 @@ def _default_view(browser, g, tmp_path, shot: str | None):
     out = render_html(g, tmp_path / "graph.html", title="AI-infrastructure supply chain")
     p = Page(browser, out)
     try:
+        if g.number_of_nodes() > CORE_TOP:
+            # a big graph opens on its largest companies, every label legible, not as a hairball
+            view = p.js(SLIDE_CHECK)
+            assert len(view["nodes"]) == CORE_TOP and _biggest(g) in {n["id"] for n in view["nodes"]}
+            assert min(n["px"] for n in view["nodes"]) >= 14 - 1e-6
+            assert "Show all" in p.page.inner_text("#cg-status") or "전체 보기" in p.page.inner_text("#cg-status")
+            p.page.click("#cg-showall")
         _check_complete(p, g)
         # search by name: the company is selected and named in the message line
         target = _biggest(g)

@@ -157,12 +157,16 @@ D.edges.forEach(function (e) {
 });
 var nodes = new vis.DataSet(D.nodes);
 var edges = new vis.DataSet(D.edges);
+// A shock view opens on its own story (seeds, the most exposed, the paths between them); a big
+// whole-graph view on its largest companies. "Show all" brings everything.
+var mode = D.open ? "shock" : (D.core ? "core" : null);
 var state = {cats: {}, types: {}, minUsd: 0, from: null, to: null, focus: null, depth: 2, isolated: false,
-             open: !!D.open};
-// the shock view opens on its own story (seeds, the most exposed, the paths between them)
-var openSet = {}, baseFont = {}, home = {};
+             open: mode !== null};
+var openSet = {}, baseFont = {}, home = {}, corePos = null;
 (D.open || []).forEach(function (o) { openSet[o.id] = o; });
-D.nodes.forEach(function (n) { baseFont[n.id] = n.font && n.font.size; });
+(D.core || []).forEach(function (id) { openSet[id] = {id: id}; });
+var baseLabel = {};
+D.nodes.forEach(function (n) { baseFont[n.id] = n.font && n.font.size; baseLabel[n.id] = n.label; });
 D.categories.forEach(function (c) { state.cats[c.code] = true; });
 D.types.forEach(function (t) { state.types[t.code] = true; });
 var visibleNodes = {}, visibleEdges = {};
@@ -220,6 +224,7 @@ function status() {
   var ne = Object.keys(visibleEdges).filter(function (id) { return !edgeById[id].virtual; }).length;
   var txt = nn + " / " + D.nodes.length + " · " + ne + " / " + realEdges + " " + ui.shown;
   if (state.focus) txt += " · " + ui.focus_on + " " + byId[state.focus].tip.h + " (" + ui.depth + " " + state.depth + ")";
+  else if (state.open && mode === "core") txt += " · " + ui.core_note;
   $("cg-status").textContent = txt;
 }
 var network = null;
@@ -242,16 +247,32 @@ function nodeBox(n, size) {
   var r = n.size || 10;
   return {w: Math.max(w + 10, 2 * r), h: 2 * r + lines.length * size * 1.2 + 8, r: r, label: lines.length * size * 1.2 + 8};
 }
-function layoutOpening() {
-  if (!D.open || !network) return;
-  var box = $("cg-canvas"), W = box.clientWidth, H = box.clientHeight, pad = 20;
-  var items = D.open.filter(function (o) { return visibleNodes[o.id]; });
-  var f = present ? 1.25 : 1, cellW = 0, cellH = 0, boxes = {}, upd = [];
+function legible() {
+  // every shown label at least 14 px on screen at the opening zoom
+  var s = network.getScale(), upd = [];
+  Object.keys(visibleNodes).forEach(function (id) {
+    var n = nodes.get(id), size = (n.font && n.font.size) || 14;
+    if (size * s < 14) upd.push({id: id, font: {size: Math.ceil(14 / s)}});
+  });
+  if (upd.length) nodes.update(upd);
+}
+function wrapName(label) {
+  // a long name on two lines ("Marvell\nTechnology"), the score line kept
+  var lines = String(label || "").split("\n"), name = lines[0];
+  if (name.length <= 12 || name.indexOf(" ") < 0) return label;
+  var mid = name.length / 2, best = -1;
+  for (var i = 0; i < name.length; i++) if (name[i] === " " && (best < 0 || Math.abs(i - mid) < Math.abs(best - mid))) best = i;
+  lines[0] = name.slice(0, best) + "\n" + name.slice(best + 1);
+  return lines.join("\n");
+}
+function gridFor(items, W, H, pad, f, wrap) {
+  var cellW = 0, cellH = 0, boxes = {}, upd = [];
   items.forEach(function (o) {
     var n = byId[o.id], size = Math.round((baseFont[o.id] || 14) * f);
-    boxes[o.id] = nodeBox(n, size);
+    var label = wrap ? wrapName(baseLabel[o.id]) : baseLabel[o.id];
+    boxes[o.id] = nodeBox({label: label, size: n.size}, size);
     cellW = Math.max(cellW, boxes[o.id].w); cellH = Math.max(cellH, boxes[o.id].h);
-    upd.push({id: o.id, font: {size: size}});
+    upd.push({id: o.id, font: {size: size}, label: label});
   });
   cellW += 24; cellH += 10;
   var rows = Math.max(1, Math.floor((H - 2 * pad) / cellH)), byLayer = {}, cols = [];
@@ -262,30 +283,52 @@ function layoutOpening() {
     for (var i = 0; i < ids.length; i += per) cols.push(ids.slice(i, i + per));
   });
   var colW = Math.max(cellW, Math.min((W - 2 * pad) / Math.max(cols.length, 1), 2.2 * cellW));
-  var totalW = colW * cols.length, pos = {};
-  cols.forEach(function (ids, c) {
-    var x = -totalW / 2 + (c + 0.5) * colW;
-    var rowH = Math.max(cellH, Math.min((H - 2 * pad) / ids.length, 1.5 * cellH));
+  return {cellH: cellH, rows: rows, cols: cols, colW: colW, totalW: colW * cols.length, boxes: boxes, upd: upd};
+}
+function layoutOpening() {
+  if (!mode || !network) return;
+  if (mode === "core") {
+    if (corePos) nodes.update(Object.keys(corePos).map(function (id) { return {id: id, x: corePos[id].x, y: corePos[id].y}; }));
+    network.fit({animation: false}); network.redraw(); network.redraw(); legible();
+    return;
+  }
+  var box = $("cg-canvas"), W = box.clientWidth, H = box.clientHeight, pad = 20;
+  var items = D.open.filter(function (o) { return visibleNodes[o.id]; });
+  var f = present ? 1.25 : 1;
+  // one line per name while the columns fit the width; long names on two lines when not
+  var gr = gridFor(items, W, H, pad, f, false);
+  if (gr.totalW > W - 2 * pad) {
+    var wrapped = gridFor(items, W, H, pad, f, true);
+    if (wrapped.totalW < gr.totalW) gr = wrapped;
+  }
+  var pos = {};
+  gr.cols.forEach(function (ids, c) {
+    var x = -gr.totalW / 2 + (c + 0.5) * gr.colW;
+    var rowH = Math.max(gr.cellH, Math.min((H - 2 * pad) / ids.length, 1.5 * gr.cellH));
     ids.forEach(function (id, r) {
-      var b = boxes[id], centre = (r - (ids.length - 1) / 2) * rowH;
+      var b = gr.boxes[id], centre = (r - (ids.length - 1) / 2) * rowH;
       pos[id] = {x: x, y: centre - b.label / 2};  // the node sits above its label: centre the pair
     });
   });
-  upd.forEach(function (u) { u.x = pos[u.id].x; u.y = pos[u.id].y; });
-  nodes.update(upd);
-  var scale = Math.min(1, (W - 2 * pad) / Math.max(totalW, 1));
+  gr.upd.forEach(function (u) { u.x = pos[u.id].x; u.y = pos[u.id].y; });
+  nodes.update(gr.upd);
+  var scale = Math.min(1, (W - 2 * pad) / Math.max(gr.totalW, 1));
   network.moveTo({position: {x: 0, y: 0}, scale: scale, animation: false});
   // vis-network culls a node by the box of its last drawn position; a moved node needs one
   // pass to learn its new box before it is drawn
   network.redraw(); network.redraw();
-  api.opening = {columns: cols.length, rows: rows, scale: scale};
+  api.opening = {columns: gr.cols.length, rows: gr.rows, scale: scale};
 }
 function leaveOpening() {
   if (!state.open) return;
   state.open = false;
+  if (mode === "core") {
+    var cur = network.getPositions(Object.keys(openSet)); corePos = {};
+    Object.keys(cur).forEach(function (id) { corePos[id] = cur[id]; });
+  }
   var upd = [];
   D.nodes.forEach(function (n) {
-    var u = {id: n.id, font: {size: baseFont[n.id]}};
+    var u = {id: n.id, font: {size: baseFont[n.id]}, label: baseLabel[n.id]};
     if (home[n.id]) { u.x = home[n.id].x; u.y = home[n.id].y; }
     upd.push(u);
   });
@@ -293,7 +336,7 @@ function leaveOpening() {
   $("cg-opening").classList.remove("off");
 }
 function showOpening() {
-  if (!D.open) return;
+  if (!mode) return;
   state.open = true; state.focus = null;
   $("cg-opening").classList.add("off");
   applyFilters(false);
@@ -356,6 +399,7 @@ function resetFilters() {
 $("cg-reset").addEventListener("click", function () { resetFilters(); message(""); });
 $("cg-showall").addEventListener("click", function () { leaveOpening(); state.focus = null; applyFilters(true); });
 $("cg-opening").addEventListener("click", showOpening);
+if (mode === "core") $("cg-opening").textContent = ui.core_view;
 function showDetails(item) {
   var box = $("cg-details"); box.textContent = "";
   if (item) box.appendChild(tipElement(item.tip, true));
@@ -542,7 +586,30 @@ function settle() {
   Object.keys(pos).forEach(function (id) { upd.push({id: id, x: pos[id].x, y: pos[id].y}); });
   nodes.update(upd);
   upd.forEach(function (u) { home[u.id] = {x: u.x, y: u.y}; });
+  if (mode === "core" && state.open) {
+    // the largest companies, laid out among themselves (physics on the shown ones only)
+    computeVisible(); nodeView.refresh(); edgeView.refresh(); status();
+    // fewer nodes, room for their labels: a longer reach, and type no larger than a headline
+    nodes.update(Object.keys(visibleNodes).map(function (id) {
+      return {id: id, font: {size: Math.min(baseFont[id] || 16, 24)}};
+    }));
+    network.setOptions({physics: {enabled: true, forceAtlas2Based: {gravitationalConstant: -260, springLength: 230,
+                                                                    centralGravity: 0.02}}});
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: {enabled: false, forceAtlas2Based: options.physics.forceAtlas2Based}});
+      var p = network.getPositions(Object.keys(visibleNodes)); corePos = {};
+      Object.keys(p).forEach(function (id) { corePos[id] = p[id]; });
+      nodes.update(Object.keys(p).map(function (id) { return {id: id, x: p[id].x, y: p[id].y}; }));
+      layoutOpening();
+      finish();
+    });
+    network.stabilize(D.layout.iterations);
+    return;
+  }
   applyFilters(true);
+  finish();
+}
+function finish() {
   if (state.focus) selectNode(state.focus, false);
   $("cg-overlay").className = "done";
   api.ready = true;

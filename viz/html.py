@@ -38,6 +38,9 @@ AMOUNT_STEPS = [0, 1e8, 5e8, 1e9, 5e9, 1e10, 5e10, 1e11]
 VIRTUAL_TYPE = "exposure_link"
 #: Above this many nodes the initial layout is left to the browser (networkx would be slow).
 PY_LAYOUT_MAX = 600
+#: The whole-graph view opens on this many of the largest companies when it holds more nodes
+#: (everything at once is a hairball on a projector); "Show all" brings the rest.
+CORE_TOP = 40
 FONT_STACK = ("'Noto Sans', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
               "'Segoe UI', Roboto, Helvetica, Arial, sans-serif")
 
@@ -232,7 +235,16 @@ def _fmt_score(x: float) -> str:
 def _ranked(g: nx.MultiDiGraph, values: Mapping[str, float]) -> list[str]:
     """Companies with a positive value, largest first (places are conduits: never ranked)."""
     return sorted((n for n in g if _finite(values.get(n, 0)) > 0 and not _is_place(g, n)),
-                  key=lambda n: (-values[n], str(n)))
+                  key=lambda n: -values[n])  # ties keep the graph's order, as the exposure table does
+
+
+def _core(g: nx.MultiDiGraph, measures: Mapping[str, float | None]) -> list[str] | None:
+    """The largest companies (by the measure that sizes the nodes), what the whole-graph view
+    opens on when the graph is too big to read at once; None when it is small enough."""
+    companies = [n for n in g if not _is_place(g, n)]
+    if g.number_of_nodes() <= CORE_TOP:
+        return None
+    return [str(n) for n in sorted(companies, key=lambda n: (-(measures.get(n) or 0), -g.degree(n), str(n)))[:CORE_TOP]]
 
 
 def _opening(g: nx.MultiDiGraph, shock: ShockView, top: int) -> list[dict[str, Any]]:
@@ -551,6 +563,7 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         "focus": {"id": str(focus_id), "depth": depth} if focus_id is not None else None,
         "shock": shock_panel,
         "open": opening if (shock and focus_id is None and opening) else None,
+        "core": _core(g, measures) if (not shock and focus_id is None) else None,
     }
 
 

@@ -109,7 +109,8 @@ UI = {
         "gain": "Gain", "gainers": "Who gains",
         "low": "low", "high": "high", "zero": "not exposed",
         "path_edge": "on a strongest path", "panel": "Panel",
-        "exposed_view": "Exposed only", "present": "Present", "save_png": "Save PNG", "save_svg": "Save SVG",
+        "exposed_view": "Exposed only", "core_view": "Largest companies",
+        "core_note": "the largest companies by revenue; Show all for every company", "present": "Present", "save_png": "Save PNG", "save_svg": "Save SVG",
         "legend_shock_view": "Opens on the seeds (left), the most exposed companies and the strongest paths "
                              "between them, read left to right; border: seed (black) or place; "
                              "Show all for the whole graph",
@@ -145,7 +146,8 @@ UI = {
         "gain": "수혜", "gainers": "수혜 기업",
         "low": "낮음", "high": "높음", "zero": "노출 없음",
         "path_edge": "주요 경로에 포함", "panel": "패널",
-        "exposed_view": "노출 기업만", "present": "발표 모드", "save_png": "PNG 저장", "save_svg": "SVG 저장",
+        "exposed_view": "노출 기업만", "core_view": "주요 기업만",
+        "core_note": "매출 기준 주요 기업; 모든 기업은 전체 보기", "present": "발표 모드", "save_png": "PNG 저장", "save_svg": "SVG 저장",
         "legend_shock_view": "처음 화면: 직접 충격 대상(왼쪽), 노출도 상위 기업과 그 사이의 주요 경로, 왼쪽에서 "
                              "오른쪽으로 읽기; 테두리: 직접 충격 대상(검정) 또는 지역; 전체 그래프는 전체 보기",
         "exposure_link": "노출 연결 (거래 기록 없음)",
