@@ -1,0 +1,148 @@
+"""docs/CONTRIBUTING.md, followed as written: each recipe touches only the file it names, and the
+product picks the addition up. A recipe that stops working fails here, not in a newcomer's hands.
+The recipes' files are copies in a temporary folder, read through the same hooks the shipped ones
+use (`--scenario-dir`, a schema path, the FORMATS table, a library folder, a rules path)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = (ROOT / "docs" / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_names_the_five_paths():
+    for heading in ("A scenario", "A relationship type", "An export format", "A Cypher or SPARQL query",
+                    "A news rule"):
+        assert f"## {heading}" in GUIDE
+    for path in ("data/scenarios/", "data/schema.yaml", "graph/formats.py", "queries/cypher/",
+                 "queries/sparql/", "data/news_rules.yaml"):
+        assert path in GUIDE and (ROOT / path).exists(), path
+
+
+def test_a_new_scenario_file_is_a_new_shock(cli, tmp_path):
+    (tmp_path / "fab_fire.yaml").write_text(
+        "name: fab_fire\ntitle: A fire at TSMC's fabs\nchannels: [supply]\n"
+        "seeds:\n  - select: {id: tsmc}\n    channel: supply\n    magnitude: 0.3\n    why: assumption\n",
+        encoding="utf-8")
+    r = cli("--scenario-dir", tmp_path, "--shock", "fab_fire", "--explain", "NVDA", "--format", "json",
+            module="capexgraph.exposure")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["loss"] > 0 and doc["paths"][0]["nodes"][:2] == ["tsmc", "nvidia"]
+    listed = cli("--scenario-dir", tmp_path, "--list-shocks", module="capexgraph.exposure")
+    assert "fab_fire" in listed.out
+
+
+def test_a_new_relationship_type_in_the_schema_flows_through(tmp_path):
+    """One entry in schema.yaml: the validator accepts its rows, the graph carries them, the
+    weight rules read its channels, and the exports write it."""
+    from capexgraph.graph import build_graph, write_graph
+    from capexgraph.ingest import Schema
+    from capexgraph.ingest.records import records_from_tables
+    from capexgraph.ingest.tables import read_tables
+    from capexgraph.queries.weights import derive_weights
+
+    raw = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
+    raw["relationship_types"]["co_develops"] = {
+        "label": "co-develops with", "direction": "developer -> partner (a joint design contract)",
+        "channels": {"supply": "forward", "demand": "backward"}, "class_kind": "product"}
+    schema_path = tmp_path / "schema.yaml"
+    schema_path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    schema = Schema.load(schema_path)
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
+    tables = read_tables(data)
+    row = dict(tables.relationships[0])
+    src = row["source_ids"].split("|")[0] if "|" in row["source_ids"] else row["source_ids"].split(";")[0]
+    tables.relationships.append({**row, "id": "co-dev-1", "type": "co_develops", "amount": "",
+                                 "currency": "", "amount_qualifier": "", "term": "", "source_ids": src,
+                                 "product_class": "chip_ip", "status": "active"})
+    g = build_graph(records_from_tables(tables, schema))
+    edge = next(d for *_, k, d in g.edges(keys=True, data=True) if k == "co-dev-1")
+    assert edge["type"] == "co_develops"
+    w = derive_weights(g, schema)
+    parts = w.edges["supply"][(row["source"], row["target"])].parts
+    assert any("co-dev-1" in p.rels for p in parts)   # its declared channel carries a weight
+    out = tmp_path / "g.graphml"
+    write_graph(g, "graphml", out)
+    assert "co_develops" in out.read_text(encoding="utf-8")
+
+
+def test_a_new_export_format_is_one_line_in_formats(cli, tmp_path, monkeypatch):
+    from capexgraph.graph import FORMATS
+
+    def write_edges_txt(g, path: Path) -> None:
+        path.write_text("".join(f"{u} {v} {d['type']}\n" for u, v, d in g.edges(data=True)), encoding="utf-8")
+
+    def read_edges_txt(path: Path):
+        raise NotImplementedError
+
+    monkeypatch.setitem(FORMATS, "edges-txt", (write_edges_txt, read_edges_txt, "one line per relationship"))
+    out = tmp_path / "edges.txt"
+    r = cli("export", "--format", "edges-txt", "--out", out)
+    assert r.code == 0, r.err
+    assert "corning meta supplies" in out.read_text(encoding="utf-8")
+    assert "edges-txt" in cli("export", "--help").out
+
+
+def test_a_new_sparql_file_is_a_new_library_query(tmp_path):
+    from capexgraph.graph import load_graph
+    from capexgraph.graph.rdf import to_rdf
+    from capexgraph.queries.sparql_library import load_library, run
+
+    shipped = (ROOT / "queries" / "sparql" / "suppliers_of.rq").read_text(encoding="utf-8")
+    mine = shipped.replace("# name: suppliers_of", "# name: my_suppliers")
+    (tmp_path / "my_suppliers.rq").write_text(mine, encoding="utf-8")
+    lib = load_library(tmp_path)
+    assert list(lib) == ["my_suppliers"] and "company" in lib["my_suppliers"].params
+    rows = run(lib["my_suppliers"], to_rdf(load_graph(ROOT / "tests" / "fixtures" / "mini")))[1]
+    assert [r["supplier"] for r in rows] == ["Corning"]
+
+
+def test_a_new_cypher_file_is_a_new_library_query(tmp_path):
+    from capexgraph.queries.cypher_library import bind, load_library
+
+    text = ("// name: my_partners\n// Who a company partners with.\n:param company => 'nvidia';\n"
+            "MATCH (a:CapexGraph {id: $company})-[:PARTNERS_WITH]-(b) RETURN b.name AS partner\n")
+    (tmp_path / "my_partners.cypher").write_text(text, encoding="utf-8")
+    lib = load_library(tmp_path)
+    assert list(lib) == ["my_partners"]
+    assert bind(lib["my_partners"], {}) == {"company": "nvidia"}
+    assert bind(lib["my_partners"], {"company": "amd"}) == {"company": "amd"}
+
+
+def test_a_new_deal_word_in_the_rules_file_is_read(tmp_path):
+    from capexgraph.ingest.deals import extract
+    from capexgraph.ingest.mentions import EntityIndex
+    from capexgraph.ingest.records import load_records
+
+    idx = EntityIndex(load_records().entities.values())
+    sentence = "Corning will furnish Meta with optical fiber for its data centers."
+    assert not [c for c in extract(sentence, idx, "en") if c.type == "supplies"]
+    rules = yaml.safe_load((ROOT / "data" / "news_rules.yaml").read_text(encoding="utf-8"))
+    rules["keywords"]["supply"]["en"].append("will furnish")
+    path = tmp_path / "news_rules.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    found = [c for c in extract(sentence, idx, "en", str(path)) if c.type == "supplies"]
+    assert [(c.source, c.target) for c in found] == [("corning", "meta")]
+
+
+def test_what_is_where_matches_the_tree():
+    """The README's layout block lists every top-level folder and file a newcomer meets, and
+    nothing that is not there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What is where", 1)[1]
+    block = re.search(r"```\n(.*?)```", section, re.S).group(1)
+    listed = {m.group(1).rstrip("/") for m in re.finditer(r"^([A-Za-z0-9_.\-]+/?)\s", block, re.M)}
+    ignored = {"build", "dist", "capexgraph.egg-info"}
+    tree = {p.name for p in ROOT.iterdir() if not p.name.startswith(".") and p.name not in ignored
+            and not p.name.endswith(".egg-info")}
+    assert listed <= tree, listed - tree
+    assert tree <= listed, tree - listed
