@@ -195,7 +195,7 @@ def test_long_sentences_are_read_in_linear_time(cli, tmp_path):
 # --- generated bad files, per surface -------------------------------------------------------------
 HOSTILE = st.text(alphabet=st.sampled_from(list("ab,\"'\n\r;:{}[]&*!%#|>-$\\ \t0.5e9x\x00\x0b\u00e9\ufeff")),
                   max_size=120)
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _no_traceback(r, *paths: Path | None):
