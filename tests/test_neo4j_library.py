@@ -3,6 +3,8 @@ defaults, returns the rows Python computes from the same graph (tests/cypher_exp
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -92,3 +94,88 @@ def test_undirected_reach_is_what_shortest_path_searches(graph):
     """The library's shortest_path searches at most 6 hops; the default pair is within that."""
     q = LIBRARY["shortest_path"]
     assert nx.shortest_path_length(nx.Graph(graph), q.params["from"], q.params["to"]) <= 6
+
+
+# --- Neo4j Browser, as a user drives it ------------------------------------------------------------
+PASTE = """(text) => { const dt = new DataTransfer(); dt.setData('text/plain', text);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true,
+                                                                       cancelable: true})); }"""
+
+
+def _grass_colour(grass: str, labels: list[str]) -> str:
+    """The colour Neo4j Browser gives a node: the last rule of the style sheet that names one of
+    its labels (later rules win, as in CSS)."""
+    colour = None
+    for label, body in re.findall(r"node\.(\w+)\s*\{([^}]*)\}", grass):
+        if label in labels:
+            colour = re.search(r"color:\s*(#[0-9A-Fa-f]{6})", body).group(1)
+    return colour.upper()
+
+
+def test_neo4j_browser_runs_a_pasted_library_query_and_takes_the_style(loaded, neo4j_instance, browser):
+    """Neo4j Browser (the web app, served by the test server) in headless Chromium: log in with
+    the server's password, paste a library file's `:param` lines and run them, paste its query and
+    run it, read the rows from the result table; load capexgraph.grass with `:style` and check a
+    node's colour. Nothing outside the test server is fetched (fonts, analytics and Neo4j's own
+    telemetry are blocked and the page still works)."""
+    from capexgraph.graph.neo4j_admin import grass_style
+    from capexgraph.ingest import Schema
+
+    server = neo4j_instance
+    q = LIBRARY["suppliers_of"]
+    expected = [r["supplier"] for r in loaded.run(q.text, **q.params)]
+    assert expected
+    params = "\n".join(line for line in q.source.splitlines() if line.startswith(":param"))
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    fetched_elsewhere: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith((server.http, "data:", "blob:")):
+            r.continue_()
+        else:
+            fetched_elsewhere.append(r.request.url)
+            r.abort()
+    page.route("**/*", route)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.http + "/browser/")
+        page.wait_for_selector("[data-testid=boltaddress]", timeout=60_000)
+        page.select_option("[data-testid=bolt-scheme-select]", "bolt://")
+        page.fill("[data-testid=boltaddress]", server.bolt.split("//", 1)[1])
+        page.fill("[data-testid=username]", server.user)
+        page.fill("[data-testid=password]", server.password)
+        page.click("[data-testid=connect]")
+        page.wait_for_selector("text=You are connected as user", timeout=30_000)
+
+        def paste_and_run(text: str):
+            page.click("[data-testid=activeEditor] .monaco-editor")
+            page.evaluate(PASTE, text)
+            page.click("[data-testid=editor-Run]")
+
+        paste_and_run(params)
+        page.wait_for_selector("[data-testid=frame] >> text=company", timeout=30_000)
+        paste_and_run(q.text)
+        table = page.locator("[data-testid=frame]").first.locator("table[role=table]")
+        table.wait_for(timeout=30_000)
+        header = [h.strip() for h in table.locator("th[role=columnheader]").all_inner_texts()]
+        assert header[:2] == ["supplier", "relationship"]
+        rows = table.locator("tbody tr[role=row]")
+        suppliers = [rows.nth(i).locator("td[role=cell]").nth(0).inner_text().strip().strip('"')
+                     for i in range(rows.count())]
+        assert suppliers == expected
+        artifacts = Path(__file__).parent / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / "neo4j-browser.png"))
+
+        grass = grass_style(Schema.load())
+        paste_and_run(":style " + grass)
+        page.wait_for_timeout(500)
+        labels = loaded.run("MATCH (n:CapexGraph {id: 'tsmc'}) RETURN labels(n) AS l")[0]["l"]
+        paste_and_run("MATCH (n:CapexGraph {id: 'tsmc'}) RETURN n")
+        circle = page.locator("[data-testid=frame]").first.locator("svg.neod3viz g.node circle.b-outline")
+        circle.first.wait_for(timeout=30_000)
+        assert circle.first.get_attribute("fill").upper() == _grass_colour(grass, labels)
+        assert errors == [], errors   # with every request outside the test server's HTTP refused
+    finally:
+        page.close()

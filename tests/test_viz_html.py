@@ -26,7 +26,7 @@ from capexgraph.viz.html import CORE_TOP
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
+from conftest import CHROMIUM  # noqa: E402,F401  (the browser fixture lives in conftest.py)
 XSS = "<img src=x onerror=window.__x=1>"
 ALLOWED_SCHEMES = ("file:", "data:", "about:")
 CLEAN_FOR_SCREENSHOT = """() => { const c = window.capexgraph; c.network.unselectAll();
@@ -226,19 +226,6 @@ def test_cli_mistakes_are_one_line(tiny, tmp_path, args, message):
 
 
 # --- browser ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield b
-        b.close()
-
-
 class Page:
     """One opened page, with its blocked requests and JavaScript errors."""
 
