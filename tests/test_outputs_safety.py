@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, run_cli
-from test_viz_html import Page, _check_clean, browser  # noqa: F401  (browser: the Chromium fixture)
+from test_viz_html import Page, _check_clean  # the Chromium fixture `browser` is in conftest.py
 from capexgraph.ingest import atomic
 from capexgraph.ingest.atomic import (MANIFEST, TMP_PREFIX, OutputError, all_or_nothing, atomic_dir,
                                       atomic_file, write_text)
