@@ -66,3 +66,46 @@ def test_the_installed_wheel_runs_the_main_job_outside_the_checkout(wheel_site):
     assert r.returncode == 0 and "export_controls" in r.stdout, r.stderr
     r = _run(site, tmp, "-m", "capexgraph.main", "stats")
     assert r.returncode == 0 and "relationships" in r.stdout, r.stderr
+
+
+#: What a user runs first from an installed copy: every command that reads packaged files
+#: (schema, scenarios, ontology and shapes, query libraries, page template), in one process of the
+#: installed code so the check costs one start-up, not fifteen.
+DRIVER = r"""
+import contextlib, io, json, sys
+from pathlib import Path
+from capexgraph.main import main
+out = Path(sys.argv[1])
+runs = [["validate"], ["shacl"], ["cypher", "list"], ["sparql", "list"],
+        ["viz", "--out", str(out / "g.html")],
+        ["viz", "--out", str(out / "s.html"), "--shock", "taiwan_strait"]]
+for fmt, name in (("json", "g.json"), ("graphml", "g.graphml"), ("gexf", "g.gexf"), ("csv", "csv"),
+                  ("ttl", "g.ttl"), ("jsonld", "g.jsonld"), ("nt", "g.nt"), ("neo4j-admin", "admin")):
+    runs.append(["export", "--format", fmt, "--out", str(out / name)])
+codes = {}
+for args in runs:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        try:
+            code = main(args)
+        except SystemExit as exc:
+            code = exc.code
+    codes[" ".join(args[:2])] = [code or 0, buf.getvalue()[-5000:]]
+print(json.dumps(codes))
+"""
+
+
+def test_the_installed_wheel_validates_exports_draws_and_lists_its_queries(wheel_site):
+    _, site, tmp = wheel_site
+    out = tmp / "out"
+    out.mkdir()
+    r = _run(site, tmp, "-c", DRIVER, str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    codes = json.loads(r.stdout.strip().splitlines()[-1])
+    failed = {k: v for k, v in codes.items() if v[0] != 0}
+    assert not failed, failed
+    assert "conforms" in codes["shacl"][1].lower() or "0 violation" in codes["shacl"][1].lower(), codes["shacl"]
+    assert "suppliers_of" in codes["cypher list"][1] and "suppliers_of" in codes["sparql list"][1]
+    for name in ("g.json", "g.graphml", "g.gexf", "g.ttl", "g.jsonld", "g.nt", "g.html", "s.html"):
+        assert (out / name).stat().st_size > 1000, name
+    assert (out / "csv" / "edges.csv").exists() and any((out / "admin").iterdir())
