@@ -75,6 +75,21 @@ def library_query(lib: Mapping[str, Any], action: str, name: str | None, kind: s
     return lib[name]
 
 
+def library_command(lib: Mapping[str, Any], args: argparse.Namespace, kind: str, hint: str,
+                    text: Callable[[Any], str]) -> Any:
+    """The `list` and `show` actions both query libraries share: printed here (None returned);
+    for `run`, the named query."""
+    if args.action == "list" or args.action is None:
+        list_library(lib, hint)
+        return None
+    q = library_query(lib, args.action, args.name, kind)
+    if args.action == "show":
+        body = text(q)
+        print(body, end="" if body.endswith("\n") else "\n")
+        return None
+    return q
+
+
 def list_library(lib: Mapping[str, Any], hint: str) -> None:
     """Print a query library as a table of name, parameters and what each answers."""
     from .render import table

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from typing import Any
@@ -12,8 +11,8 @@ from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
 from capexgraph.queries.cypher_library import ParamValueError, bind, load_library
 
-from .common import UsageError, add_dataset_options, library_query, list_library, param_overrides
-from .render import table
+from .common import UsageError, add_dataset_options, library_command, param_overrides
+from .render import print_rows
 
 LOAD_EPILOG = """\
 examples:
@@ -157,13 +156,10 @@ def _exposure_properties(g, schema) -> tuple[dict[str, dict[str, float]], Any]:
 
 
 def cmd_cypher(args: argparse.Namespace) -> int:
-    lib = load_library()
-    if args.action == "list" or args.action is None:
-        list_library(lib, "capexgraph cypher show NAME prints one (paste it into Neo4j Browser).")
-        return 0
-    q = library_query(lib, args.action, args.name, "cypher")
-    if args.action == "show":
-        print(q.source, end="" if q.source.endswith("\n") else "\n")
+    q = library_command(load_library(), args, "cypher",
+                        "capexgraph cypher show NAME prints one (paste it into Neo4j Browser).",
+                        lambda q: q.source)
+    if q is None:
         return 0
     overrides = param_overrides(args.param)
     try:
@@ -184,18 +180,8 @@ def cmd_cypher(args: argparse.Namespace) -> int:
         raise lost_connection(args.uri, exc, "query") from None
     finally:
         driver.close()
-    if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
-    else:
-        cols = list(rows[0]) if rows else []
-        print(table(cols, [[_short(r[c]) for c in cols] for r in rows], args.format))
-        print(f"\n{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    print_rows(list(rows[0]) if rows else [], rows, args.format)
     return 0
-
-
-def _short(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else ("" if v is None else str(v))
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def register(sub) -> None:

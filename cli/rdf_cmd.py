@@ -5,20 +5,16 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from capexgraph.graph import build_graph, write_graph
 from capexgraph.graph.rdf import RDF_FORMATS, RDFError, parse_rdf, read_rdf, shacl_validate, to_rdf
 from capexgraph.ingest import load_records
 from capexgraph.queries.sparql_library import ParamError, load_library, run
 
-from .common import UsageError, add_dataset_options, library_query, list_library, param_overrides
-from .render import table
+from .common import UsageError, add_dataset_options, library_command, param_overrides
+from .render import print_rows
 
 FORMAT_HELP = ", ".join(f"{k} ({v[0]})" for k, v in RDF_FORMATS.items())
 
@@ -72,20 +68,12 @@ def cmd_shacl(args: argparse.Namespace) -> int:
 
 
 # --- sparql --------------------------------------------------------------------------------------
-def _cell(v: Any) -> str:
-    text = "" if v is None else str(v)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def cmd_sparql(args: argparse.Namespace) -> int:
-    lib = load_library()
-    if args.action == "list":
-        list_library(lib, "capexgraph sparql show NAME prints one; "
-                          "capexgraph sparql run NAME --param k=v runs it on the dataset.")
-        return 0
-    q = library_query(lib, args.action, args.name, "sparql")
-    if args.action == "show":
-        print(q.text, end="" if q.text.endswith("\n") else "\n")
+    q = library_command(load_library(), args, "sparql",
+                        "capexgraph sparql show NAME prints one; "
+                        "capexgraph sparql run NAME --param k=v runs it on the dataset.",
+                        lambda q: q.text)
+    if q is None:
         return 0
     overrides = param_overrides(args.param)
     unknown = [k for k in overrides if k not in q.params]
@@ -97,17 +85,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         columns, rows = run(q, rdf, overrides)
     except ParamError as exc:
         raise UsageError(str(exc)) from None
-    if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    elif args.format == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
-        sys.stdout.write(buf.getvalue())
-    else:
-        print(table(columns, [[_cell(r[c]) for c in columns] for r in rows], args.format))
-        print(f"\n{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    print_rows(columns, rows, args.format)
     return 0
 
 

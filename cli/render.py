@@ -1,6 +1,8 @@
 """Plain-text and Markdown tables that read well in a terminal and paste into a report."""
 from __future__ import annotations
 
+import sys
+
 import unicodedata
 from typing import Sequence
 
@@ -40,3 +42,32 @@ def money(value: float | None) -> str:
         if value >= scale:
             return f"${value / scale:,.1f}{unit}"
     return f"${value:,.0f}"
+
+
+def _cell(v: object) -> str:
+    """A query result value in a text table: lists and maps as JSON, long text cut at 80."""
+    import json
+
+    text = (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict))
+            else "" if v is None else str(v))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[dict], fmt: str) -> None:
+    """A library query's answer as the user asked for it (json, csv, table or markdown): one
+    printer for the Cypher and the SPARQL libraries."""
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        print(json.dumps(list(rows), ensure_ascii=False, indent=1, default=str))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
+        sys.stdout.write(buf.getvalue())
+    else:
+        print(table(columns, [[_cell(r[c]) for c in columns] for r in rows], fmt))
+        print(f"\n{len(rows)} row{'s' if len(rows) != 1 else ''}")
