@@ -389,10 +389,6 @@ def _default_view(browser, g, tmp_path, shot: str | None):
         p.close()
 
 
-def test_browser_default_view_synthetic(browser, tmp_path):
-    _default_view(browser, synthetic_graph(120, seed=3), tmp_path, None)
-
-
 def test_browser_default_view_shipped(browser, shipped, tmp_path):
     _default_view(browser, shipped, tmp_path, "graph.png")
 
@@ -725,3 +721,22 @@ def test_browser_shock_view_reads_on_a_slide(browser, shipped, tmp_path, name, l
         _check_clean(p)
     finally:
         p.close()
+
+
+def test_a_big_graph_from_elsewhere_opens_on_its_largest_companies(tmp_path):
+    """A synthetic 120-node graph opens on its CORE_TOP largest companies (by the revenue that
+    sizes the nodes); a small graph opens whole."""
+    from capexgraph.viz.html import _size_measure
+    import json as _json
+    import re as _re
+
+    g = synthetic_graph(120, seed=3)
+    text = render_html(g, tmp_path / "big.html").read_text(encoding="utf-8")
+    data = _json.loads(_re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', text, _re.S)
+                       .group(1).replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+    core = data["core"]
+    assert len(core) == CORE_TOP and len(set(core)) == CORE_TOP
+    size = {n: _size_measure(g.nodes[n]) or 0 for n in g}
+    assert min(size[n] for n in core) >= sorted(size.values(), reverse=True)[CORE_TOP - 1]
+    small = render_html(small_graph(), tmp_path / "small.html").read_text(encoding="utf-8")
+    assert '"core":null' in small
