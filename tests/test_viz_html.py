@@ -7,6 +7,8 @@ Screenshots land in tests/artifacts/ (gitignored).
 """
 from __future__ import annotations
 
+import math
+
 import datetime as dt
 import os
 import re
@@ -384,6 +386,13 @@ def _default_view(browser, g, tmp_path, shot: str | None):
         assert not p.page.locator("#cg-aside").is_visible()
         assert p.page.locator("#cg-canvas canvas").bounding_box()["width"] > before
         p.page.click("#cg-toggle")
+        if g.number_of_nodes() > CORE_TOP:   # back to the largest companies, as they opened
+            p.page.click("#cg-opening")
+            again = p.js(SLIDE_CHECK)
+            assert {n["id"] for n in again["nodes"]} == {n["id"] for n in view["nodes"]}
+            assert min(n["px"] for n in again["nodes"]) >= 14 - 1e-6
+            # type no larger than a headline (24), unless the zoom needs more to reach 14 px
+            assert max(n["px"] / again["scale"] for n in again["nodes"]) <= max(24, math.ceil(14 / again["scale"])) + 1e-6
         _check_clean(p)
     finally:
         p.close()
@@ -411,11 +420,18 @@ def test_browser_korean_and_focus(browser, tmp_path):
         p.close()
 
 
-def _shock_for(g):
-    """The real exposure chain (as `exposure --shock` runs it) on a scenario that fits the graph."""
-    from capexgraph.ingest import Schema
+def _run_shock(g, sc, weights):
+    """One scenario through the real exposure chain, as `exposure --shock` runs it."""
     from capexgraph.queries.exposure import run_exposure
-    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.scenarios import resolve_seeds
+
+    return run_exposure(weights, resolve_seeds(sc, g, weights=weights), sc.channels, cap=sc.cap)
+
+
+def _shock_for(g):
+    """A shipped scenario that reaches more than one node of this graph, run on it."""
+    from capexgraph.ingest import Schema
+    from capexgraph.queries.scenarios import scenario_library
     from capexgraph.queries.weights import derive_weights
 
     lib = scenario_library()
@@ -425,10 +441,9 @@ def _shock_for(g):
         if sc is None:
             continue
         try:
-            seeds = resolve_seeds(sc, g)
+            ex = _run_shock(g, sc, weights)
         except Exception:  # a seed node missing from this graph
             continue
-        ex = run_exposure(weights, seeds, sc.channels, cap=sc.cap)
         if len(ex.ranked()) > 1:
             return sc, ex
     pytest.skip("no shipped scenario reaches more than one node of this graph")
@@ -669,13 +684,11 @@ def test_browser_bare_and_empty_graphs(browser, tmp_path):
 
 def _shipped_shock(shipped, name):
     from capexgraph.ingest import Schema
-    from capexgraph.queries.exposure import run_exposure
-    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.scenarios import scenario_library
     from capexgraph.queries.weights import derive_weights
 
     sc = scenario_library()[name]
-    weights = derive_weights(shipped, Schema.load())
-    return sc, run_exposure(weights, resolve_seeds(sc, shipped, weights=weights), sc.channels, cap=sc.cap)
+    return sc, _run_shock(shipped, sc, derive_weights(shipped, Schema.load()))
 
 
 @pytest.mark.parametrize("name, lang", [("taiwan_strait", "en"), ("export_controls", "en"),

@@ -245,7 +245,8 @@ function nodeBox(n, size) {
   var lines = String(n.label || "").split("\n"), w = 0;
   lines.forEach(function (l) { w = Math.max(w, measure.measureText(l).width); });
   var r = n.size || 10;
-  return {w: Math.max(w + 10, 2 * r), h: 2 * r + lines.length * size * 1.2 + 8, r: r, label: lines.length * size * 1.2 + 8};
+  var label = lines.length * size * 1.2 + 8;
+  return {w: Math.max(w + 10, 2 * r), h: 2 * r + label, label: label};
 }
 function legible() {
   // every shown label at least 14 px on screen at the opening zoom
@@ -288,7 +289,12 @@ function gridFor(items, W, H, pad, f, wrap) {
 function layoutOpening() {
   if (!mode || !network) return;
   if (mode === "core") {
-    if (corePos) nodes.update(Object.keys(corePos).map(function (id) { return {id: id, x: corePos[id].x, y: corePos[id].y}; }));
+    // type no larger than a headline among 40 nodes; positions as the subset's layout left them
+    nodes.update(Object.keys(visibleNodes).map(function (id) {
+      var u = {id: id, font: {size: Math.min(baseFont[id] || 16, 24)}};
+      if (corePos && corePos[id]) { u.x = corePos[id].x; u.y = corePos[id].y; }
+      return u;
+    }));
     network.fit({animation: false}); network.redraw(); network.redraw(); legible();
     return;
   }
@@ -322,10 +328,7 @@ function layoutOpening() {
 function leaveOpening() {
   if (!state.open) return;
   state.open = false;
-  if (mode === "core") {
-    var cur = network.getPositions(Object.keys(openSet)); corePos = {};
-    Object.keys(cur).forEach(function (id) { corePos[id] = cur[id]; });
-  }
+  if (mode === "core") corePos = network.getPositions(Object.keys(openSet));
   var upd = [];
   D.nodes.forEach(function (n) {
     var u = {id: n.id, font: {size: baseFont[n.id]}, label: baseLabel[n.id]};
@@ -490,10 +493,11 @@ function svgText() {
   ids.forEach(function (id) {
     var n = nodes.get(id), p = dom[id], r = (n.size || 10) * s, c = n.color || {};
     var fill = c.background || "#cccccc", stroke = c.border || "#5a5a5a", sw = (n.borderWidth || 1) * s;
-    if (n.shape === "diamond") {
-      g.appendChild(mk("polygon", {points: [[p.x, p.y - r], [p.x + r, p.y], [p.x, p.y + r], [p.x - r, p.y]].map(function (q) { return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" "), fill: fill, stroke: stroke, "stroke-width": sw}));
-    } else if (n.shape === "triangle") {
-      g.appendChild(mk("polygon", {points: [[p.x, p.y - r], [p.x + r, p.y + r], [p.x - r, p.y + r]].map(function (q) { return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" "), fill: fill, stroke: stroke, "stroke-width": sw}));
+    var corners = n.shape === "diamond" ? [[0, -r], [r, 0], [0, r], [-r, 0]]
+                : n.shape === "triangle" ? [[0, -r], [r, r], [-r, r]] : null;
+    if (corners) {
+      g.appendChild(mk("polygon", {points: corners.map(function (q) { return (p.x + q[0]).toFixed(1) + "," + (p.y + q[1]).toFixed(1); }).join(" "),
+                                   fill: fill, stroke: stroke, "stroke-width": sw}));
     } else {
       g.appendChild(mk("circle", {cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(1), fill: fill, stroke: stroke, "stroke-width": sw}));
     }
@@ -589,17 +593,12 @@ function settle() {
   if (mode === "core" && state.open) {
     // the largest companies, laid out among themselves (physics on the shown ones only)
     computeVisible(); nodeView.refresh(); edgeView.refresh(); status();
-    // fewer nodes, room for their labels: a longer reach, and type no larger than a headline
-    nodes.update(Object.keys(visibleNodes).map(function (id) {
-      return {id: id, font: {size: Math.min(baseFont[id] || 16, 24)}};
-    }));
+    // fewer nodes, room for their labels: a longer reach
     network.setOptions({physics: {enabled: true, forceAtlas2Based: {gravitationalConstant: -260, springLength: 230,
                                                                     centralGravity: 0.02}}});
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: {enabled: false, forceAtlas2Based: options.physics.forceAtlas2Based}});
-      var p = network.getPositions(Object.keys(visibleNodes)); corePos = {};
-      Object.keys(p).forEach(function (id) { corePos[id] = p[id]; });
-      nodes.update(Object.keys(p).map(function (id) { return {id: id, x: p[id].x, y: p[id].y}; }));
+      corePos = network.getPositions(Object.keys(visibleNodes));
       layoutOpening();
       finish();
     });
