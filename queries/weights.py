@@ -181,6 +181,7 @@ class _Facts:
         self.capacity: dict[tuple[str, str], dict] = {}      # (company, place) -> fact
         self.market_cap: dict[str, dict] = {}                # company -> latest USD market value
         self.datacenter: dict[str, dict] = {}                # company -> data-center revenue share
+        self.concentration: dict[str, list[dict]] = {}       # company -> its latest disclosure
         self.country = {n: (d.get("country") or "").upper() for n, d in g.nodes(data=True)}
         by_key: dict[tuple, list[dict]] = defaultdict(list)
         for n, d in g.nodes(data=True):
@@ -190,6 +191,9 @@ class _Facts:
             best = latest_fact(d.get("facts", []), "revenue_share_datacenter")
             if best is not None:
                 self.datacenter[n] = best
+            disclosure = _latest_disclosure(d.get("facts", []))
+            if disclosure is not None:
+                self.concentration[n] = disclosure
         for (n, metric, cp, seg), facts in by_key.items():
             best = latest_fact(facts, metric, cp, seg)
             if best is None:
@@ -225,6 +229,20 @@ class _Facts:
         of China's accelerator market for a Chinese buyer), else its world share."""
         regional = self.regional.get((provider, cls, self.country.get(buyer, "")))
         return regional if regional is not None else self.market.get((provider, cls))
+
+
+def _latest_disclosure(facts: list[dict]) -> list[dict] | None:
+    """A company's latest customer-concentration disclosure: the per-customer shares (named or
+    not) of its latest period that reports any, or a statement that no customer reached the
+    threshold (an `up_to` fact). Media estimates (`reported`) are not a disclosure."""
+    told = [f for f in facts if f["metric"] == "revenue_share_customer" and f["unit"] == "fraction"
+            and f.get("qualifier") != "reported"]
+    if not told:
+        return None
+    key = {f["period"]: f for f in told}
+    best = latest_fact([{**f, "qualifier": None, "counterparty": None} for f in key.values()],
+                       "revenue_share_customer")
+    return [f for f in told if f["period"] == best["period"]] if best else None
 
 
 def _market_of(f: dict) -> str:
@@ -577,9 +595,46 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
             st = "" if factor == 1 else f" x status {factor:g}"
             parts[c] = Part(share, "default", f"default share {dem['default_share']:g}{st} "
                             f"(no {missing} in the data)", keys, None, factor)
+    disclosure = facts.concentration.get(supplier)
+    if disclosure is not None:
+        _cap_by_disclosure(supplier, parts, disclosure, dem["disclosure_threshold"])
     _fit_into_one(parts)
     for c, p in parts.items():
         edges.add("demand", c, supplier, p)
+
+
+#: Parts whose size a rule estimated, not a published figure per customer (a contract's amount is
+#: published and may exceed what the supplier earns today, so it is not bounded by a disclosure).
+_ESTIMATED_SHARES = ("group share", "data-center share", "default")
+
+
+def _cap_by_disclosure(supplier: str, parts: dict[str, Part], disclosure: list[dict],
+                       threshold: float) -> None:
+    """Filings name every customer of 10% or more of revenue (ASC 280-10-50-42, IFRS 8.34), so a
+    recorded customer the latest disclosure does not name holds less than that, unless one of its
+    unnamed shares ("Customer A: 23%") can be it: the largest estimates take the unnamed shares,
+    largest first, each at most; the rest are held to the threshold. What is cut off belongs to
+    customers the data does not record."""
+    named = {f["counterparty"] for f in disclosure if f["counterparty"]}
+    free = sorted((f for f in disclosure if not f["counterparty"] and f.get("qualifier") != "up_to"),
+                  key=lambda f: -f["value"])
+    told = disclosure[0]
+    for c in sorted(parts, key=lambda c: -parts[c].w):
+        p = parts[c]
+        if p.basis not in _ESTIMATED_SHARES or c in named or p.w <= threshold:
+            continue
+        if free:
+            f = free.pop(0)
+            if p.w > f["value"]:
+                p.w = f["value"]
+                p.rule += (f"; held to {_pct(f['value'])}, the largest unnamed customer share left in "
+                           f"{supplier}'s disclosure ({f['period']}; {_cite(f)})")
+                p.cites.append(_cite(f))
+        else:
+            p.w = threshold
+            p.rule += (f"; held to {_pct(threshold)}: {supplier}'s disclosure ({told['period']}; "
+                       f"{_cite(told)}) names every customer of {_pct(threshold)} or more, and not this one")
+            p.cites.append(_cite(told))
 
 
 #: Order in which a supplier's revenue shares keep their value when together they exceed 100%:
