@@ -275,7 +275,14 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
     rest = [u for u in suppliers if u not in disclosed]
     room = max(0.0, 1.0 - sum(f["value"] for f in disclosed.values()))
     own = facts.market.get((v, cls))
-    if own is not None and not disclosed and 0 < own["value"] < 1:
+    self_made = facts.input.get((v, v, cls))
+    if self_made is not None and not disclosed and 0 < self_made["value"] < 1:
+        # v's own share of its needs is published (Google's TPUs in its AI servers): outside
+        # suppliers share what is left
+        room = 1.0 - self_made["value"]
+        of_own = (f" of the {_pct(room)} {v} does not make itself (its own {cls} are "
+                  f"{_pct(self_made['value'])} of its needs, {self_made['period']}; {_cite(self_made)})")
+    elif own is not None and not disclosed and 0 < own["value"] < 1:
         # v makes this class itself (it holds a share of its market): outside suppliers fill the rest
         room = 1.0 - own["value"]
         of_own = (f" of the {_pct(room)} {v} does not make itself (its own market share "

@@ -14,7 +14,7 @@ from capexgraph.graph import load_graph
 from capexgraph.ingest import Schema
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.scenarios import scenario_library
-from capexgraph.queries.weights import derive_weights
+from capexgraph.queries.weights import derive_weights, load_config
 
 LIB = scenario_library()
 
@@ -297,6 +297,29 @@ def test_a_disclosed_customer_list_bounds_the_customers_it_does_not_name():
         for n, v in (("a", 0.4), ("b", 0.3), ("c", 0.15))]
     demand = derive_weights(g, Schema.load()).edges["demand"]
     assert [demand[(n, "s")].w for n in "abc"] == pytest.approx([0.4, 0.3, 0.15])
+
+
+def test_a_buyer_that_makes_most_of_a_class_itself_leaves_its_supplier_the_rest():
+    """Known answer on two nodes: a cloud whose own chips are 78% of its accelerators (a
+    published input share with itself as counterparty) depends on its only outside GPU vendor
+    for the other 22%, not for all of them."""
+    import datetime as dt
+
+    import networkx as nx
+
+    src = {"publisher": "TrendForce", "date": dt.date(2026, 2, 26)}
+    g = nx.MultiDiGraph()
+    g.add_node("cloud", kind="company", country="US", name="Cloud", category=["hyperscaler"], facts=[
+        dict(metric="input_share", value=0.78, unit="fraction", period="CY2026", qualifier=None,
+             counterparty="cloud", segment="accelerators", source=src)])
+    g.add_node("gpu", kind="company", country="US", name="GPU", category=["accelerator"], facts=[])
+    g.add_edge("gpu", "cloud", key="r", type="supplies", status="active", product_class="accelerators",
+               date=dt.date(2025, 1, 1), sources=[], amount_usd=None, term=None)
+    part = derive_weights(g, Schema.load()).edges["supply"][("gpu", "cloud")].parts[0]
+    crit = load_config()["supply"]["criticality"]["accelerators"]
+    scale = load_config()["supply"].get("buyer_scale", {}).get("hyperscaler", 1.0)
+    assert part.w == pytest.approx(crit * scale * 0.22)
+    assert "does not make itself" in part.rule and "TrendForce" in part.rule
 
 
 def test_winners_switch_shows_only_the_gainers_and_counts_them(cli):
