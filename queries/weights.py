@@ -274,21 +274,19 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
                   f"({f['period']})", [_cite(f)])
     rest = [u for u in suppliers if u not in disclosed]
     room = max(0.0, 1.0 - sum(f["value"] for f in disclosed.values()))
-    own = facts.market.get((v, cls))
-    self_made = facts.input.get((v, v, cls))
-    if self_made is not None and not disclosed and 0 < self_made["value"] < 1:
-        # v's own share of its needs is published (Google's TPUs in its AI servers): outside
-        # suppliers share what is left
-        room = 1.0 - self_made["value"]
-        of_own = (f" of the {_pct(room)} {v} does not make itself (its own {cls} are "
-                  f"{_pct(self_made['value'])} of its needs, {self_made['period']}; {_cite(self_made)})")
-    elif own is not None and not disclosed and 0 < own["value"] < 1:
-        # v makes this class itself (it holds a share of its market): outside suppliers fill the rest
-        room = 1.0 - own["value"]
-        of_own = (f" of the {_pct(room)} {v} does not make itself (its own market share "
-                  f"{_pct(own['value'])}, {own['period']})")
+    # what v makes itself leaves the outside suppliers the rest: its own published share of its
+    # needs (Google's TPUs in its AI servers), else its share of the market (TSMC's own CoWoS)
+    made, market_own = facts.input.get((v, v, cls)), facts.market.get((v, cls))
+    if made is not None and 0 < made["value"] < 1:
+        own, how = made, f"its own {cls} are {_pct(made['value'])} of its needs, {made['period']}; {_cite(made)}"
+    elif market_own is not None and 0 < market_own["value"] < 1:
+        own, how = market_own, f"its own market share {_pct(market_own['value'])}, {market_own['period']}"
     else:
-        of_own = ""
+        own, how = None, ""
+    of_own = ""
+    if own is not None and not disclosed:
+        room = 1.0 - own["value"]
+        of_own = f" of the {_pct(room)} {v} does not make itself ({how})"
     if rest and room <= 0:
         for u in rest:
             out[u] = (0.0, "disclosed", f"the disclosed shares of other {cls} suppliers of {v} cover "
