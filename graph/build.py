@@ -59,21 +59,23 @@ def _is_forecast(fact: dict) -> bool:
 
 
 def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = None,
-                segment: str | None = None) -> dict | None:
+                segment: str | None = None, bounds: bool = False) -> dict | None:
     """The most recent fact of a metric (by period, then source date) that needs no conversion.
 
     A full-year figure wins over a later quarter: a flow (revenue, capex) is the denominator of
     yearly exposure weights, and a share of a year's business is what a filing reports and what
     one unusual quarter (a stockpiling rush before a ban) does not distort. With only part-year
     figures the latest is used; a flow is annualised and its period says so ('Q1 FY2026 x4,
-    annualised').
+    annualised'). An upper bound ('up_to') is not a value; with `bounds` it stands in where no
+    value is published (a scenario sizing a seed by "at most this share"), its qualifier kept.
     """
     fitting = [f if f["unit"] in ("USD", "fraction") else
                {**f, "value": f["value_usd"], "unit": "USD", "converted": f.get("usd_note")}
                for f in facts if f["metric"] == metric and f["counterparty"] == counterparty
                and (segment is None or f.get("segment") == segment)
-               and (f["unit"] in ("USD", "fraction") or f.get("value_usd") is not None)
-               and f.get("qualifier") != "up_to"]
+               and (f["unit"] in ("USD", "fraction") or f.get("value_usd") is not None)]
+    values = [f for f in fitting if f.get("qualifier") != "up_to"]
+    fitting = values or (fitting if bounds else [])
     # a figure for a year that had not begun when it was published is a forecast ("ASML expects
     # China to fall to about 20% of 2026 sales", said in January 2026): actual figures come first
     actual = [f for f in fitting if not _is_forecast(f)]

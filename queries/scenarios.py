@@ -247,7 +247,8 @@ def _matches(node: str, data: dict, sel: dict, idx: _Index) -> bool:
 def _fact_value(data: dict, mag: dict) -> tuple[float, str] | None:
     """A magnitude read from the company's figures, as the graph summarises them (latest actual
     period), times any further figure it names; None when a needed figure is missing."""
-    best = latest_fact(data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"))
+    best = latest_fact(data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"),
+                       bounds=True)   # "at most x%" sizes a seed where no exact share is published
     if best is None:
         if "default" not in mag:
             return None
@@ -258,7 +259,9 @@ def _fact_value(data: dict, mag: dict) -> tuple[float, str] | None:
         seg = f" ({best['segment']})" if best.get("segment") else ""
         basis = f", {best['basis']} basis" if best.get("basis") else ""
         value = best["value"]
-        why = f"{mag['fact']}{where}{seg} {value:.1%} ({best['period']}{basis}; {s['publisher']}, {s['date']})"
+        most = "at most " if best.get("qualifier") == "up_to" else ""
+        why = (f"{mag['fact']}{where}{seg} {most}{value:.1%} ({best['period']}{basis}; {s['publisher']}, "
+               f"{s['date']})")
     if "times" in mag:
         if _number(mag["times"]):  # a share the scenario assumes (its `why` says which)
             return value * mag["times"], f"{why} x {mag['times']:g} (scenario assumption)"

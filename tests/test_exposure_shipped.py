@@ -75,7 +75,7 @@ def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
         china = latest_fact(facts, "revenue_share_region", "jur_cn")
         expected = china["value"]
         if "semi_equipment" not in g.nodes[node]["category"]:
-            expected *= latest_fact(facts, "revenue_share_datacenter")["value"]
+            expected *= latest_fact(facts, "revenue_share_datacenter", bounds=True)["value"]
         else:
             expected *= covered
             assert "scenario assumption" in seed["why"]
@@ -231,3 +231,14 @@ def test_consistency_names_titles_and_language(cli):
     for word in ("전파", "충격 기점에서 오는 주요 경로", "유입 기여", "관계와 출처"):
         assert word in ko.out
     assert "Strongest paths" not in ko.out and "Incoming contributions" not in ko.out
+
+
+def test_a_seed_sized_by_a_published_bound_says_it_is_at_most_that(cli):
+    """Qualcomm files no data-center revenue of its own, only its nonreportable segments (QGOV and
+    the data-center business together, 0.4% of FY2025 revenue): the export-control seed uses that
+    bound, says 'at most', and stays tiny beside Nvidia's, as the controls barely touch Qualcomm."""
+    seeds = {s["node"]: s for s in run_json(cli, "--shock", "export_controls", "--top", "1")["shock"]["seeds"]}
+    q = seeds["qualcomm"]
+    assert "at most 0.4%" in q["why"] and "revenue_share_region jur_cn" in q["why"]
+    assert 0 < q["magnitude"] < 0.005 < seeds["nvidia"]["magnitude"]
+    assert "at most" not in seeds["nvidia"]["why"]   # a published value, not a bound
