@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
 from capexgraph.queries.analysis import run_scenarios
-from capexgraph.queries.exposure import Exposure, run_exposure, weights_from_frame
-from capexgraph.queries.scenarios import Scenario, ScenarioError, load_scenario_file, scenario_library
+from capexgraph.queries.exposure import Exposure, run_exposure, run_many, weights_from_frame
+from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario_file, resolve_seeds,
+                                          scenario_library)
 from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
 
 from capexgraph.ingest.user_files import did_you_mean
@@ -34,7 +36,8 @@ HEAD = {
     "ko": {"rank": "순위", "company": "기업", "ticker": "티커", "category": "분류", "score": "노출도",
            "supply": "공급", "demand": "수요", "financial": "금융", "direct": "직접",
            "path": "주요 경로", "weight": "비중", "contribution": "기여", "loss": "손실", "gain": "수혜",
-           "net": "순노출", "losers": "노출도 상위(순손실)", "gainers": "수혜 기업(순이익)"},
+           "net": "순노출", "losers": "노출도 상위(순손실)", "gainers": "수혜 기업(순이익)",
+           "scenario": "시나리오", "side": "구분"},
 }
 
 EPILOG = """\
@@ -75,11 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-shocks", action="store_true", help="list scenario names and descriptions")
     p.add_argument("--scenario-dir", action="append", type=Path, metavar="DIR", default=[],
                    help="also look for scenario YAML files here (also $CAPEXGRAPH_SCENARIOS)")
-    p.add_argument("--scenario", type=Path, metavar="FILE.yaml", help="run one scenario file")
+    p.add_argument("--scenario", type=Path, action="append", metavar="FILE.yaml|DIR",
+                   help="run a scenario file; repeat it, or name a folder of .yaml files, to run "
+                        "many at once (one long table, a 'scenario' column, top N of each)")
+    p.add_argument("--each", action="store_true",
+                   help="run the named shocks (all of them if none is named) one by one in one batch, "
+                        "instead of combining them: one long table")
     p.add_argument("--magnitude", type=magnitude_arg, default=1.0, metavar="X",
                    help="scale every seed: a number, or optimistic (0.5), neutral (1), pessimistic (1.5)")
-    p.add_argument("--top", type=int, default=15, metavar="N", help="rows to show (default 15; 0 = all); JSON lists every ranked company, "
-                   "with paths for the top N")
+    p.add_argument("--top", type=int, default=15, metavar="N", help="rows to show, in every format (default 15; 0 = all); JSON also "
+                   "says how many companies are ranked")
     p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")
     p.add_argument("--lang", choices=["en", "ko"], default="en", help="names and headings language")
     p.add_argument("--explain", metavar="ID_OR_TICKER", help="explain one company's score")
@@ -130,11 +138,31 @@ def choose_scenarios(args, lib: dict[str, Scenario]) -> list[Scenario]:
             raise UsageError(f"unknown shock '{name}'{did_you_mean(name, list(lib))}; valid: "
                              f"{', '.join(sorted(lib))}")
         chosen.append(lib[name])
-    if args.scenario:
-        chosen.append(load_scenario_file(args.scenario))
+    chosen += scenario_files(args.scenario)
+    if not chosen and getattr(args, "each", False):
+        chosen = list(lib.values())
     if not chosen:
         raise UsageError("name a shock: --shock NAME (see --list-shocks), or --scenario FILE.yaml")
     return chosen
+
+
+def scenario_files(paths: list[Path] | None) -> list[Scenario]:
+    """The scenario files named, a folder standing for the .yaml files in it (sorted by name)."""
+    files: list[Path] = []
+    for path in paths or []:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise UsageError(f"{path}: is a directory with no scenario files (*.yaml) in it")
+            files += found
+        else:
+            files.append(path)
+    scenarios = [load_scenario_file(f) for f in files]
+    names = [sc.name for sc in scenarios]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"scenario name(s) {', '.join(twice)} given twice; each scenario needs its own name")
+    return scenarios
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -171,16 +199,17 @@ def _sig(x: float) -> float:
 
 
 def result_rows(ex: Exposure, view: View, top: int, k_paths: int, side: str = "loss",
-                include_places: bool = False) -> list[dict[str, Any]]:
-    """Ranked rows of one side (net losers or net gainers); paths only for the rows shown."""
+                include_places: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """The rows shown of one side (net losers or net gainers) and how many are ranked: rows and
+    paths are built only for what is shown, so a million-node run pays for 20 rows, not a million."""
     ranked = ex.winners(include_places=include_places) if side == "gain" else ex.ranked(include_places=include_places)
     shown = ranked if top == 0 else ranked[:top]
     pg = ex.path_graph(side) if shown and ex.weights.edge_count() <= ex.LARGE else None
     loss, gain, net, direct = ex.scores, ex.gains, ex.net, ex.side(side).direct
     rows = []
-    for rank, i in enumerate(ranked, 1):
+    for rank, i in enumerate(shown, 1):
         n = ex.nodes[i]
-        paths = ex.top_paths(n, k_paths, pg, side=side) if rank <= len(shown) else []
+        paths = ex.top_paths(n, k_paths, pg, side=side)
         rows.append({
             "rank": rank, "id": n, "name": view.name(n), "ticker": view.ticker(n) or None,
             "category": (view.g.nodes[n].get("category") if view.g is not None and n in view.g else []),
@@ -190,7 +219,7 @@ def result_rows(ex: Exposure, view: View, top: int, k_paths: int, side: str = "l
                        "contribution": _sig(p["contribution"])} for p in paths],
             "paths_cover": round(ex.coverage(n, paths, side), 4) if paths else None,
         })
-    return rows
+    return rows, len(ranked)
 
 
 def _table(rows, ex: Exposure, view: View, fmt: str, side: str) -> str:
@@ -209,13 +238,14 @@ def _table(rows, ex: Exposure, view: View, fmt: str, side: str) -> str:
                  right=[0, *range(4, 4 + nums)])
 
 
-def print_ranking(rows, gainers, ex: Exposure, view: View, fmt: str, top: int, shock: dict,
-                  winners_only: bool = False) -> None:
+def print_ranking(losers: tuple[list, int], winners: tuple[list, int], ex: Exposure, view: View, fmt: str,
+                  shock: dict, winners_only: bool = False) -> None:
+    """Print the shown rows; `losers` and `winners` are (rows shown, how many are ranked)."""
     H = HEAD[view.lang]
-    shown = rows if top == 0 else rows[:top]
-    shown_g = gainers if top == 0 else gainers[:top]
+    (shown, n_losers), (shown_g, n_gainers) = losers, winners
     if fmt == "json":
-        print(json.dumps({"shock": shock, "results": [] if winners_only else rows, "gainers": gainers},
+        print(json.dumps({"shock": shock, "ranked": {"losers": n_losers, "gainers": n_gainers},
+                          "results": [] if winners_only else shown, "gainers": shown_g},
                          ensure_ascii=False, indent=1, default=str))
         return
     if fmt == "csv":
@@ -250,21 +280,73 @@ def print_ranking(rows, gainers, ex: Exposure, view: View, fmt: str, top: int, s
         print()
     pub = shock.get("published_share")
     if view.lang == "ko":
-        line = (f"수혜 기업 {len(gainers)}곳 중 상위 {len(shown_g)}곳." if winners_only else
-                f"순손실 기업 {len(rows)}곳 중 상위 {len(shown)}곳"
-                + (f", 수혜 기업 {len(gainers)}곳." if ex.has_gains else "."))
+        line = (f"수혜 기업 {n_gainers}곳 중 상위 {len(shown_g)}곳." if winners_only else
+                f"순손실 기업 {n_losers}곳 중 상위 {len(shown)}곳"
+                + (f", 수혜 기업 {n_gainers}곳." if ex.has_gains else "."))
         if pub is not None:
             line += f" 엣지 가중치의 {pub:.0%}가 공시·발표 수치에 근거합니다(나머지는 추정; exposure --explain ID로 확인)."
         line += " 점수는 의존도 순위이며 손실 예측이 아닙니다."
     else:
-        line = (f"{len(gainers)} net gainers; showing {len(shown_g)}." if winners_only else
-                f"{len(rows)} companies net exposed; showing {len(shown)}"
-                + (f"; {len(gainers)} net gainers." if ex.has_gains else "."))
+        line = (f"{n_gainers} net gainers; showing {len(shown_g)}." if winners_only else
+                f"{n_losers} companies net exposed; showing {len(shown)}"
+                + (f"; {n_gainers} net gainers." if ex.has_gains else "."))
         if pub is not None:
             line += (f" {pub:.0%} of the edge weight rests on published figures, the rest on estimated "
                      f"rules (exposure --explain ID shows which).")
         line += " Scores rank dependence; they are not loss forecasts."
     print(line)
+
+
+def _top(chosen: np.ndarray, key: np.ndarray, top: int) -> np.ndarray:
+    """The `top` of `chosen` by ascending key, ties by index, without sorting a million (0 = all)."""
+    if top and len(chosen) > top:
+        k = key[chosen]
+        cut = np.partition(k, top - 1)[top - 1]
+        chosen = chosen[k <= cut]   # the top, plus whatever ties the last of them
+    return chosen[np.argsort(key[chosen], kind="stable")][:top or None]
+
+
+def print_batch(result: tuple[np.ndarray, np.ndarray], weights, scenarios: list[Scenario], view: View,
+                fmt: str, top: int) -> int:
+    """Many scenarios' rankings as one long table (scenario, rank, company, score, loss, gain): the
+    top N net losers of each, then its net gainers. No paths: run one scenario to explain a row."""
+    loss, gain = result
+    places = np.array([n in weights.places for n in weights.nodes])
+    rows = []
+    for j, sc in enumerate(scenarios):
+        net = loss[:, j] - gain[:, j]
+        for side, keep, key in (("loss", net > Exposure.SHOWN, -net), ("gain", net < -Exposure.SHOWN, net)):
+            for rank, i in enumerate(_top(np.flatnonzero(keep & ~places), key, top), 1):
+                n = weights.nodes[i]
+                rows.append({"scenario": sc.name, "side": side, "rank": rank, "id": n, "name": view.name(n),
+                             "ticker": view.ticker(n) or None, "score": _sig(net[i]),
+                             "loss": _sig(loss[i, j]), "gain": _sig(gain[i, j])})
+    if fmt == "json":
+        print(json.dumps({"scenarios": [sc.summary() for sc in scenarios], "results": rows},
+                         ensure_ascii=False, indent=1, default=str))
+        return 0
+    cols = ["scenario", "side", "rank", "id", "name", "ticker", "score", "loss", "gain"]
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows([[r[c] if r[c] is not None else "" for c in cols] for r in rows])
+        sys.stdout.write(out.getvalue())
+        return 0
+    H = HEAD[view.lang]
+    sides = {"loss": H["loss"], "gain": H["gain"]}
+    body = [[r["scenario"], sides[r["side"]], r["rank"], r["name"], r["ticker"] or "", f"{r['score']:+.3f}",
+             f"{r['loss']:.3f}", f"{r['gain']:.3f}"] for r in rows]
+    print(table([H.get(c, c) for c in ["scenario", "side", "rank", "company", "ticker", "score", "loss", "gain"]],
+                body, "markdown" if fmt == "markdown" else "table", right=[2, 5, 6, 7]))
+    print()
+    if view.lang == "ko":
+        print(f"시나리오 {len(scenarios)}개를 한 번에 각각 계산했습니다(구분별 상위 {top or '전체'}). "
+              "경로와 --explain은 시나리오 하나를 --shock NAME(또는 --scenario FILE)으로 실행하세요.")
+    else:
+        print(f"{len(scenarios)} scenarios run one by one in one batch; top {top or 'all'} of each side. "
+              "Run one with --shock NAME (or --scenario FILE) for its paths and --explain.")
+    return 0
 
 
 EXPLAIN_WORDS = {
@@ -462,11 +544,15 @@ def run(args: argparse.Namespace) -> int:
     if args.graph:
         if not args.scenario:
             raise UsageError("--graph needs --scenario FILE.yaml (seeds as node: magnitude, and channels)")
+        scenarios = scenario_files(args.scenario)
         weights = weights_from_frame(read_edgelist(args.graph))
-        sc = load_scenario_file(args.scenario)
         g = None
+        if len(scenarios) > 1:
+            return print_batch(run_many(weights, [(_plain_seeds(sc, weights, args.magnitude), sc.channels, sc.cap)
+                                                  for sc in scenarios]), weights, scenarios, View(None, args.lang),
+                               args.format, args.top)
+        sc = scenarios[0]
         seeds = _plain_seeds(sc, weights, args.magnitude)
-        scenarios = [sc]
         view = View(None, args.lang)
         channels = [c for c in CHANNELS if c in sc.channels]
         ex = run_exposure(weights, seeds, channels, cap=sc.cap)
@@ -477,6 +563,10 @@ def run(args: argparse.Namespace) -> int:
         records = load_records(args.data)
         g = build_graph(records, as_of=args.as_of)
         weights = derive_weights(g, records.schema)
+        if args.each or (args.scenario and len(scenarios) > 1 and not args.shock):
+            runs = [(resolve_seeds(sc, g, args.magnitude, weights), sc.channels, sc.cap) for sc in scenarios]
+            return print_batch(run_many(weights, runs), weights, scenarios, View(g, args.lang, records.schema),
+                               args.format, args.top)
         ex = run_scenarios(g, weights, scenarios, args.magnitude)
         seeds, channels = ex.seeds, ex.channels
         view = View(g, args.lang, records.schema)
@@ -503,9 +593,9 @@ def run(args: argparse.Namespace) -> int:
         portfolio(ex, read_portfolio(args.portfolio, g, args.strict), view, args.format, shock)
         return 0
     k = args.paths if args.format == "json" else 1   # the tables show one path per row
-    rows = [] if args.winners else result_rows(ex, view, args.top, k, "loss", args.include_places)
-    gainers = result_rows(ex, view, args.top, k, "gain", args.include_places) if ex.has_gains else []
-    print_ranking(rows, gainers, ex, view, args.format, args.top, shock, winners_only=args.winners)
+    losers = ([], 0) if args.winners else result_rows(ex, view, args.top, k, "loss", args.include_places)
+    winners = result_rows(ex, view, args.top, k, "gain", args.include_places) if ex.has_gains else ([], 0)
+    print_ranking(losers, winners, ex, view, args.format, shock, winners_only=args.winners)
     return 0
 
 

@@ -37,12 +37,12 @@ class PathGraph:
         base = {"s": S, "d": S + n, "f": S + 2 * n, "t": S + 3 * n}
         self.base = base
         self.source = S + 4 * n
-        rows, cols, costs, kinds = [], [], [], []
+        rows, cols, costs = [], [], []
 
-        def add(r, c, w, kind):
+        def add(r, c, w, kind):   # kind: the channel an arc carries, which its head's layer tells
             keep = w > 0
             rows.append(np.asarray(r)[keep]); cols.append(np.asarray(c)[keep])
-            costs.append(_cost(np.asarray(w, dtype=float)[keep])); kinds.append(np.full(int(keep.sum()), kind))
+            costs.append(_cost(np.asarray(w, dtype=float)[keep]))
 
         ar = np.arange(n)
         if "supply" in channels:
@@ -89,14 +89,14 @@ class PathGraph:
                 elif len(mine):
                     add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]), 0)
         size = self.source + 1
-        r, c, k, d = (np.concatenate(rows), np.concatenate(cols), np.concatenate(kinds),
-                      np.concatenate(costs))
-        order = np.lexsort((d, c, r))   # several arcs between two vertices: keep the cheapest
-        r, c, k, d = r[order], c[order], k[order], d[order]
-        first = np.ones(len(r), dtype=bool)
-        first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-        self.A = sp.csr_matrix((d[first], (r[first], c[first])), shape=(size, size))
-        self.kind = sp.csr_matrix((k[first] + 1, (r[first], c[first])), shape=(size, size))
+        r, c, d = np.concatenate(rows), np.concatenate(cols), np.concatenate(costs)
+        self.A = sp.csr_matrix((d, (r, c)), shape=(size, size))   # sums duplicate arcs ...
+        if self.A.nnz < len(r):   # ... so where two vertices have several, keep the cheapest (a sort)
+            order = np.lexsort((d, c, r))
+            r, c, d = r[order], c[order], d[order]
+            first = np.ones(len(r), dtype=bool)
+            first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+            self.A = sp.csr_matrix((d[first], (r[first], c[first])), shape=(size, size))
         self._nx: nx.DiGraph | None = None
         self._dijkstra = None
 
@@ -107,6 +107,14 @@ class PathGraph:
             return int((vertex - self.S) % self.n)
         return None
 
+    def channel_into(self, vertex: int) -> int:
+        """The channel of an arc into this vertex (0 supply, 1 demand, 2 financial, 3 none): every
+        arc into an output state or a supply arrival carries supply, into the demand layer demand,
+        into the financial layer financial; arcs into a target only end a path."""
+        if vertex < self.base["d"]:
+            return 0
+        return 1 if vertex < self.base["f"] else 2 if vertex < self.base["t"] else 3
+
     def _translate(self, path: list[int], value: float) -> dict[str, Any]:
         """Vertex path -> node ids and the channel of each hop between distinct nodes."""
         names = {0: "supply", 1: "demand", 2: "financial"}
@@ -116,7 +124,7 @@ class PathGraph:
             nb = self.node(b)
             if nb is None:
                 continue
-            kind = int(self.kind[a, b]) - 1
+            kind = self.channel_into(b)
             if not nodes:
                 nodes.append(nb)
             elif nb != nodes[-1]:

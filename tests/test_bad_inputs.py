@@ -95,8 +95,19 @@ def test_bad_scenarios_are_refused_with_their_reason(cli, tmp_path, text, words)
 
 
 def test_a_folder_given_as_a_scenario(cli, tmp_path):
+    """A folder stands for its .yaml files; one with none, or two files of one name, is refused."""
     (tmp_path / "e.csv").write_text(EDGES, encoding="utf-8")
-    refused(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", tmp_path), "is a directory", code=2)
+    refused(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", tmp_path), "is a directory with no "
+            "scenario files", code=2)
+    (tmp_path / "s.yaml").write_text(SCENARIO, encoding="utf-8")
+    (tmp_path / "s2.yaml").write_text(SCENARIO, encoding="utf-8")
+    refused(exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", tmp_path), "t given twice", code=2)
+    (tmp_path / "s2.yaml").write_text(SCENARIO.replace("name: t", "name: u").replace("0.5", "0.2"), encoding="utf-8")
+    r = exposure(cli, "--graph", tmp_path / "e.csv", "--scenario", tmp_path, "--format", "csv")
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == ["scenario,side,rank,id,name,ticker,score,loss,gain",
+                                  "t,loss,1,a,a,,0.5,0.5,0.0", "t,loss,2,b,b,,0.25,0.25,0.0",
+                                  "u,loss,1,a,a,,0.2,0.2,0.0", "u,loss,2,b,b,,0.1,0.1,0.0"]
 
 
 def test_a_folder_where_a_table_belongs(cli, mini):

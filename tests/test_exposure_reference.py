@@ -55,7 +55,8 @@ def test_leontief_miller_blair(cli):
 
 def test_json_shape(cli):
     out = run_json(cli, "debtrank_edges.csv", "debtrank_seed_c.yaml")
-    assert set(out) == {"shock", "results", "gainers"}
+    assert set(out) == {"shock", "ranked", "results", "gainers"}
+    assert out["ranked"] == {"losers": len(out["results"]), "gainers": 0}   # a small graph: all shown
     scores = [r["score"] for r in out["results"]]
     assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
     first = out["results"][0]

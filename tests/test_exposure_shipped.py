@@ -233,6 +233,39 @@ def test_consistency_names_titles_and_language(cli):
     assert "Strongest paths" not in ko.out and "Incoming contributions" not in ko.out
 
 
+def test_every_shipped_scenario_gives_the_same_scores_in_a_batch_as_alone(cli):
+    """`exposure --each` runs every shipped scenario in one batch (run_many); each one's rows must
+    be the single run's rows, losers and gainers, to 1e-12 (the table rounds; JSON keeps 12 digits)."""
+    import numpy as np
+
+    from capexgraph.graph import build_graph
+    from capexgraph.ingest import load_records
+    from capexgraph.queries.analysis import run_scenarios
+    from capexgraph.queries.exposure import run_many
+    from capexgraph.queries.scenarios import resolve_seeds
+    from capexgraph.queries.weights import derive_weights
+
+    records = load_records()
+    g = build_graph(records)
+    w = derive_weights(g, records.schema)
+    lib = scenario_library([])
+    assert len(lib) >= 6
+    loss, gain = run_many(w, [(resolve_seeds(sc, g, 1.0, w), sc.channels, sc.cap) for sc in lib.values()])
+    for j, sc in enumerate(lib.values()):
+        alone = run_scenarios(g, w, [sc])
+        assert np.abs(loss[:, j] - alone.scores).max() <= 1e-12, sc.name
+        assert np.abs(gain[:, j] - alone.gains).max() <= 1e-12, sc.name
+    batch = run_json(cli, "--each", "--top", "5")["results"]
+    for sc in lib.values():
+        alone = run_json(cli, "--shock", sc.name, "--top", "5")
+        for side, key in (("loss", "results"), ("gain", "gainers")):
+            mine = [(r["id"], r["score"]) for r in batch if r["scenario"] == sc.name and r["side"] == side]
+            assert mine == [(r["id"], r["score"]) for r in alone[key]], (sc.name, side)
+    for lang, words in (("en", "6 scenarios run one by one"), ("ko", "시나리오 6개")):
+        r = cli("--each", "--top", "2", "--format", "markdown", "--lang", lang, module="capexgraph.exposure")
+        assert r.code == 0 and words in r.out and "| taiwan_strait |" in r.out, r.err
+
+
 def test_a_seed_sized_by_a_published_bound_says_it_is_at_most_that(cli):
     """Qualcomm files no data-center revenue of its own, only its nonreportable segments (QGOV and
     the data-center business together, 0.4% of FY2025 revenue): the export-control seed uses that

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings, strategies as st
 
@@ -133,3 +134,28 @@ def test_batched_scenarios_equal_single_runs_with_sparse_seeds():
     for j in range(40):
         seeds = [Seed(w.nodes[i], "supply", float(P[i, j]), "") for i in P[:, j].nonzero()[0]]
         assert np.allclose(out[:, j], run_exposure(w, seeds).total, atol=1e-10)
+
+
+@pytest.mark.parametrize("transmit_only", [False, True])
+@pytest.mark.parametrize("channel", ["supply", "demand", "financial", "all"])
+def test_many_scenarios_at_once_equal_single_runs_for_every_seed_channel(channel, transmit_only):
+    """Issue #14's one-edge case among them: a -> b financial 0.5 and a seeded 0.8 on the financial
+    channel must give a 0.8 and b 0.4 in a batch exactly as in a single run."""
+    import pandas as pd
+
+    from capexgraph.queries.exposure import run_exposure, run_many, weights_from_frame
+    from capexgraph.queries.scenarios import Seed
+
+    frame = pd.DataFrame({"source": ["a", "b", "a", "c"], "target": ["b", "c", "c", "d"],
+                          "channel": ["financial", "supply", "demand", "supply"], "weight": [0.5, 0.6, 0.3, 0.9]})
+    w = weights_from_frame(frame)
+    chans = ["supply", "demand", "financial"]
+    runs = [([Seed("a", channel, 0.8, "", counts=not transmit_only)], chans, True),
+            ([Seed("b", channel, 0.5, ""), Seed("a", "demand", 0.2, "")], chans, True)]
+    loss, gain = run_many(w, runs)
+    for j, (seeds, ch, cap) in enumerate(runs):
+        single = run_exposure(w, seeds, ch, cap)
+        assert np.abs(loss[:, j] - single.scores).max() <= 1e-12
+        assert not gain.any()
+    if channel == "financial" and not transmit_only:
+        assert loss[w.index["a"], 0] == pytest.approx(0.8) and loss[w.index["b"], 0] == pytest.approx(0.4)
