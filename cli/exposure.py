@@ -204,7 +204,9 @@ def result_rows(ex: Exposure, view: View, top: int, k_paths: int, side: str = "l
     paths are built only for what is shown, so a million-node run pays for 20 rows, not a million."""
     ranked = ex.winners(include_places=include_places) if side == "gain" else ex.ranked(include_places=include_places)
     shown = ranked if top == 0 else ranked[:top]
-    pg = ex.path_graph(side) if shown and ex.weights.edge_count() <= ex.LARGE else None
+    pg = ex.path_graph(side) if shown else None
+    if pg is not None:
+        pg.prepare(shown)   # one search that reaches every row shown
     loss, gain, net, direct = ex.scores, ex.gains, ex.net, ex.side(side).direct
     rows = []
     for rank, i in enumerate(shown, 1):

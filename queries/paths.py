@@ -89,16 +89,38 @@ class PathGraph:
                 elif len(mine):
                     add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]), 0)
         size = self.source + 1
-        r, c, d = np.concatenate(rows), np.concatenate(cols), np.concatenate(costs)
-        self.A = sp.csr_matrix((d, (r, c)), shape=(size, size))   # sums duplicate arcs ...
-        if self.A.nnz < len(r):   # ... so where two vertices have several, keep the cheapest (a sort)
+        self.size = size
+        self._arcs = (np.concatenate(rows), np.concatenate(cols), np.concatenate(costs))
+        self._A: sp.csr_matrix | None = None
+        self._nx: nx.DiGraph | None = None
+        self._dijkstra = None
+        self._bounded = False   # the last search stopped at a cost bound
+
+    @property
+    def A(self) -> sp.csr_matrix:
+        """Every arc, as a CSR matrix of costs (built on first use)."""
+        if self._A is None:
+            self._A = self._matrix(None)
+        return self._A
+
+    @property
+    def arcs(self) -> int:
+        return len(self._arcs[0])
+
+    def _matrix(self, limit: float | None) -> sp.csr_matrix:
+        """The arcs costing at most `limit` (all with None): no path within the limit uses another."""
+        r, c, d = self._arcs
+        if limit is not None:
+            keep = d <= limit
+            r, c, d = r[keep], c[keep], d[keep]
+        m = sp.csr_matrix((d, (r, c)), shape=(self.size, self.size))   # sums duplicate arcs ...
+        if m.nnz < len(r):   # ... so where two vertices have several, keep the cheapest (a sort)
             order = np.lexsort((d, c, r))
             r, c, d = r[order], c[order], d[order]
             first = np.ones(len(r), dtype=bool)
             first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-            self.A = sp.csr_matrix((d[first], (r[first], c[first])), shape=(size, size))
-        self._nx: nx.DiGraph | None = None
-        self._dijkstra = None
+            m = sp.csr_matrix((d[first], (r[first], c[first])), shape=(self.size, self.size))
+        return m
 
     def node(self, vertex: int) -> int | None:
         if vertex < self.S:
@@ -144,7 +166,7 @@ class PathGraph:
         """The strongest path to node v, from one single-source Dijkstra pass shared by all nodes
         (networkx on a small graph; scipy.sparse.csgraph, which is slow to import, on a large one)."""
         t = self.base["t"] + v
-        if self.A.nnz <= LARGE:
+        if self.arcs <= LARGE:
             if self._dijkstra is None:
                 self._dijkstra = nx.single_source_dijkstra(self._graph(), self.source, weight="weight")
             dist, paths = self._dijkstra
@@ -153,10 +175,12 @@ class PathGraph:
             path = paths[t]
             return [self._translate(path, self.top * math.exp(-(dist[t] - EPS * (len(path) - 1))))]
         if self._dijkstra is None:
-            from scipy.sparse.csgraph import dijkstra
-
-            self._dijkstra = dijkstra(self.A, indices=self.source, return_predecessors=True)
+            self.prepare([v])
         dist, pred = self._dijkstra
+        if not np.isfinite(dist[t]) and self._bounded:   # beyond the bound of an earlier search
+            self._dijkstra = None
+            self.prepare([v])
+            dist, pred = self._dijkstra
         if not np.isfinite(dist[t]):
             return []
         path = [t]
@@ -165,9 +189,33 @@ class PathGraph:
         path.reverse()
         return [self._translate(path, self.top * math.exp(-(dist[t] - EPS * (len(path) - 1))))]
 
+    def prepare(self, nodes: list[int]) -> None:
+        """One Dijkstra pass from the seeds that reaches these nodes (on a large graph): first
+        bounded to strong paths (cost 2 = a path worth e^-2 of the largest seed), widened until
+        every node asked for is reached. Distances within the bound are exact, so the paths are the
+        ones an unbounded pass finds, but a million-node graph is neither searched to its far ends
+        nor turned whole into a matrix."""
+        if self.arcs <= LARGE or self._dijkstra is not None:
+            return
+        from scipy.sparse.csgraph import dijkstra
+
+        targets = self.base["t"] + np.asarray(nodes, dtype=int)
+        limit = 2.0
+        while True:   # only the arcs that can lie on a path within the bound enter the search
+            dist, pred = dijkstra(self._matrix(limit), indices=self.source, return_predecessors=True,
+                                  limit=limit)
+            if np.isfinite(dist[targets]).all() or limit > 64:
+                break
+            limit *= 4
+        self._bounded = True
+        if not np.isfinite(dist[targets]).all():
+            dist, pred = dijkstra(self.A, indices=self.source, return_predecessors=True)
+            self._bounded = False
+        self._dijkstra = (dist, pred)
+
     def k_best(self, v: int, k: int) -> list[dict[str, Any]]:
         """Up to k strongest paths to node v, distinct as node sequences."""
-        if self.A.nnz > LARGE:
+        if self.arcs > LARGE:
             return self.best(v)
         t = self.base["t"] + v
         graph = self._graph()

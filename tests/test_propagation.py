@@ -159,3 +159,36 @@ def test_many_scenarios_at_once_equal_single_runs_for_every_seed_channel(channel
         assert not gain.any()
     if channel == "financial" and not transmit_only:
         assert loss[w.index["a"], 0] == pytest.approx(0.8) and loss[w.index["b"], 0] == pytest.approx(0.4)
+
+
+def test_bounded_path_search_finds_the_paths_an_unbounded_one_finds():
+    """On a graph too large for k-shortest paths, the strongest paths of the rows shown come from
+    a Dijkstra pass bounded in cost (and over the arcs within the bound): each must be the path,
+    and the value, that a search over every arc without a bound gives."""
+    import pandas as pd
+    from scipy.sparse.csgraph import dijkstra
+
+    from capexgraph.queries.exposure import run_exposure, weights_from_frame
+    from capexgraph.queries.paths import LARGE, PathGraph
+    from capexgraph.queries.scenarios import Seed
+
+    rng = np.random.default_rng(11)
+    n, m = 3000, 15000
+    frame = pd.DataFrame({"source": rng.integers(0, n, m).astype(str), "target": rng.integers(0, n, m).astype(str),
+                          "channel": rng.choice(["supply", "demand", "financial"], m),
+                          "weight": rng.random(m) * 0.3})
+    w = weights_from_frame(frame)
+    seeds = [Seed(w.nodes[i], c, 0.6, "") for i in range(5) for c in ("supply", "demand")]
+    ex = run_exposure(w, seeds)
+    shown = ex.ranked()[:40]
+    pg = ex.path_graph()
+    assert pg.arcs > LARGE
+    pg.prepare(shown)
+    bounded = [pg.best(i) for i in shown]
+    full = PathGraph(ex.side("loss"), ex.channels, len(w.nodes))
+    full._dijkstra = dijkstra(full.A, indices=full.source, return_predecessors=True)
+    for i, got in zip(shown, bounded):
+        want = full.best(i)
+        assert got and got[0]["nodes"] == want[0]["nodes"]
+        assert got[0]["contribution"] == pytest.approx(want[0]["contribution"], rel=1e-12)
+    assert pg._bounded   # the bound held: the search did not fall back to every arc
