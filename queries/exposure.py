@@ -410,7 +410,10 @@ def weights_from_frame(frame) -> ChannelWeights:
     codes, uniques = pd.factorize(pd.concat([frame["source"], frame["target"]], ignore_index=True))
     n_edges = len(frame)
     src, dst = codes[:n_edges], codes[n_edges:]
-    nodes = [str(x) for x in uniques]
+    if uniques.dtype != object and pd.api.types.is_string_dtype(uniques.dtype):   # Arrow strings, in C
+        nodes = uniques.to_numpy(dtype=object).tolist()
+    else:                                            # ids read as numbers
+        nodes = [str(x) for x in uniques]
     n = len(nodes)
     weight = frame["weight"].to_numpy(dtype=float)
     matrices, transposed = {}, {}

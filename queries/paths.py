@@ -37,12 +37,15 @@ class PathGraph:
         base = {"s": S, "d": S + n, "f": S + 2 * n, "t": S + 3 * n}
         self.base = base
         self.source = S + 4 * n
-        rows, cols, costs = [], [], []
+        pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
         def add(r, c, w, kind):   # kind: the channel an arc carries, which its head's layer tells
+            w = np.asarray(w, dtype=float)
             keep = w > 0
-            rows.append(np.asarray(r)[keep]); cols.append(np.asarray(c)[keep])
-            costs.append(_cost(np.asarray(w, dtype=float)[keep]))
+            if keep.all():
+                pieces.append((np.asarray(r), np.asarray(c), w))
+            else:
+                pieces.append((np.asarray(r)[keep], np.asarray(c)[keep], w[keep]))
 
         ar = np.arange(n)
         if "supply" in channels:
@@ -90,7 +93,7 @@ class PathGraph:
                     add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]), 0)
         size = self.source + 1
         self.size = size
-        self._arcs = (np.concatenate(rows), np.concatenate(cols), np.concatenate(costs))
+        self._pieces = pieces   # arcs as (tails, heads, weights), joined only for the search asked
         self._A: sp.csr_matrix | None = None
         self._nx: nx.DiGraph | None = None
         self._dijkstra = None
@@ -105,14 +108,19 @@ class PathGraph:
 
     @property
     def arcs(self) -> int:
-        return len(self._arcs[0])
+        return sum(len(r) for r, _, _ in self._pieces)
 
     def _matrix(self, limit: float | None) -> sp.csr_matrix:
-        """The arcs costing at most `limit` (all with None): no path within the limit uses another."""
-        r, c, d = self._arcs
-        if limit is not None:
-            keep = d <= limit
-            r, c, d = r[keep], c[keep], d[keep]
+        """The arcs costing at most `limit` (all with None): no path within the limit uses another.
+        An arc costs -log(w), so the bound is a weight floor, applied before anything is joined."""
+        if limit is None:
+            parts = self._pieces
+        else:
+            floor = math.exp(EPS - limit)
+            parts = [(r[k], c[k], w[k]) for r, c, w in self._pieces for k in [w >= floor]]
+        r = np.concatenate([p[0] for p in parts])
+        c = np.concatenate([p[1] for p in parts])
+        d = _cost(np.concatenate([p[2] for p in parts]))
         m = sp.csr_matrix((d, (r, c)), shape=(self.size, self.size))   # sums duplicate arcs ...
         if m.nnz < len(r):   # ... so where two vertices have several, keep the cheapest (a sort)
             order = np.lexsort((d, c, r))
