@@ -116,18 +116,20 @@ def test_many_scenarios_in_one_pass_equal_one_by_one():
         assert np.allclose(batch[:, j], fixed_point(W, PSI[:, j]).h, atol=1e-10)
 
 
-def test_batched_scenarios_equal_single_runs_with_sparse_seeds():
+def random_edges(n: int, m: int, top: float, seed: int):
+    """A random three-channel edge list (what `exposure --graph` reads), weights in [0, top)."""
     import pandas as pd
 
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"source": rng.integers(0, n, m).astype(str), "target": rng.integers(0, n, m).astype(str),
+                         "channel": rng.choice(["supply", "demand", "financial"], m), "weight": rng.random(m) * top})
+
+
+def test_batched_scenarios_equal_single_runs_with_sparse_seeds():
     from capexgraph.queries.exposure import run_batch, run_exposure, weights_from_frame
     from capexgraph.queries.scenarios import Seed
 
-    rng = np.random.default_rng(3)
-    n, m = 60, 300
-    frame = pd.DataFrame({"source": rng.integers(0, n, m).astype(str), "target": rng.integers(0, n, m).astype(str),
-                          "channel": rng.choice(["supply", "demand", "financial"], m),
-                          "weight": rng.random(m) * 0.2})
-    w = weights_from_frame(frame)
+    w = weights_from_frame(random_edges(60, 300, 0.2, seed=3))
     k = len(w.nodes)
     P = sp.random(k, 40, density=0.05, format="csc", random_state=3) * 0.8
     out = run_batch(w, {"supply": P, "demand": sp.csc_matrix((k, 40))}, chunk=16)
@@ -165,19 +167,13 @@ def test_bounded_path_search_finds_the_paths_an_unbounded_one_finds():
     """On a graph too large for k-shortest paths, the strongest paths of the rows shown come from
     a Dijkstra pass bounded in cost (and over the arcs within the bound): each must be the path,
     and the value, that a search over every arc without a bound gives."""
-    import pandas as pd
     from scipy.sparse.csgraph import dijkstra
 
     from capexgraph.queries.exposure import run_exposure, weights_from_frame
     from capexgraph.queries.paths import LARGE, PathGraph
     from capexgraph.queries.scenarios import Seed
 
-    rng = np.random.default_rng(11)
-    n, m = 3000, 15000
-    frame = pd.DataFrame({"source": rng.integers(0, n, m).astype(str), "target": rng.integers(0, n, m).astype(str),
-                          "channel": rng.choice(["supply", "demand", "financial"], m),
-                          "weight": rng.random(m) * 0.3})
-    w = weights_from_frame(frame)
+    w = weights_from_frame(random_edges(3000, 15000, 0.3, seed=11))
     seeds = [Seed(w.nodes[i], c, 0.6, "") for i in range(5) for c in ("supply", "demand")]
     ex = run_exposure(w, seeds)
     shown = ex.ranked()[:40]
