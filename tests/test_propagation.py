@@ -188,3 +188,18 @@ def test_bounded_path_search_finds_the_paths_an_unbounded_one_finds():
         assert got and got[0]["nodes"] == want[0]["nodes"]
         assert got[0]["contribution"] == pytest.approx(want[0]["contribution"], rel=1e-12)
     assert pg._bounded   # the bound held: the search did not fall back to every arc
+
+
+def test_supply_and_demand_side_by_side_give_the_serial_answer(monkeypatch):
+    """On a large graph a single run solves supply and demand on two threads: the scores must be
+    the ones the serial run gives, exactly."""
+    import capexgraph.queries.exposure as exposure
+    from capexgraph.queries.scenarios import Seed
+
+    w = exposure.weights_from_frame(random_edges(500, 4000, 0.3, seed=5))
+    seeds = [Seed(w.nodes[i], c, 0.7, "") for i in range(8) for c in ("supply", "demand", "financial")]
+    serial = exposure.run_exposure(w, seeds).scores
+    monkeypatch.setattr(exposure, "PARALLEL", 0)
+    monkeypatch.setattr(exposure.os, "cpu_count", lambda: 2)
+    threaded = exposure.run_exposure(w, seeds)
+    assert threaded.scores.tolist() == serial.tolist() and threaded.scores.max() > 0
