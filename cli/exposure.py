@@ -15,7 +15,8 @@ import numpy as np
 from capexgraph.graph import build_graph
 from capexgraph.ingest import load_records
 from capexgraph.queries.analysis import run_scenarios
-from capexgraph.queries.exposure import Exposure, run_exposure, run_many, weights_from_frame
+from capexgraph.queries.exposure import (Exposure, order_nodes, place_mask, run_exposure, run_many,
+                                         weights_from_frame)
 from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario_file, resolve_seeds,
                                           scenario_library)
 from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
@@ -299,26 +300,17 @@ def print_ranking(losers: tuple[list, int], winners: tuple[list, int], ex: Expos
     print(line)
 
 
-def _top(chosen: np.ndarray, key: np.ndarray, top: int) -> np.ndarray:
-    """The `top` of `chosen` by ascending key, ties by index, without sorting a million (0 = all)."""
-    if top and len(chosen) > top:
-        k = key[chosen]
-        cut = np.partition(k, top - 1)[top - 1]
-        chosen = chosen[k <= cut]   # the top, plus whatever ties the last of them
-    return chosen[np.argsort(key[chosen], kind="stable")][:top or None]
-
-
 def print_batch(result: tuple[np.ndarray, np.ndarray], weights, scenarios: list[Scenario], view: View,
                 fmt: str, top: int) -> int:
     """Many scenarios' rankings as one long table (scenario, rank, company, score, loss, gain): the
     top N net losers of each, then its net gainers. No paths: run one scenario to explain a row."""
     loss, gain = result
-    places = np.array([n in weights.places for n in weights.nodes])
+    places = place_mask(weights)
     rows = []
     for j, sc in enumerate(scenarios):
         net = loss[:, j] - gain[:, j]
         for side, keep, key in (("loss", net > Exposure.SHOWN, -net), ("gain", net < -Exposure.SHOWN, net)):
-            for rank, i in enumerate(_top(np.flatnonzero(keep & ~places), key, top), 1):
+            for rank, i in enumerate(order_nodes(keep & ~places, key, top), 1):
                 n = weights.nodes[i]
                 rows.append({"scenario": sc.name, "side": side, "rank": rank, "id": n, "name": view.name(n),
                              "ticker": view.ticker(n) or None, "score": _sig(net[i]),

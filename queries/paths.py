@@ -39,7 +39,7 @@ class PathGraph:
         self.source = S + 4 * n
         pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-        def add(r, c, w, kind):   # kind: the channel an arc carries, which its head's layer tells
+        def add(r, c, w):   # the channel an arc carries is its head's layer (channel_into)
             w = np.asarray(w, dtype=float)
             keep = w > 0
             if keep.all():
@@ -52,27 +52,27 @@ class PathGraph:
             if layer.plain:
                 m = layer.WT.T.tocoo()
                 off = m.row != m.col
-                add(m.row[off], m.col[off], m.data[off], 0)
-                add(ar, base["s"] + ar, np.ones(n), 0)        # state = node: arrival is free
+                add(m.row[off], m.col[off], m.data[off])
+                add(ar, base["s"] + ar, np.ones(n))        # state = node: arrival is free
             else:
                 m = layer.M.tocoo()
                 off = self.node_of[m.row] != self.node_of[m.col]
-                add(m.row[off], m.col[off], m.data[off], 0)
+                add(m.row[off], m.col[off], m.data[off])
                 c = layer.C.tocoo()
-                add(c.row, base["s"] + c.col, c.data, 0)
-            add(base["s"] + ar, base["f"] + ar, np.ones(n), 2)  # operational -> financial layer
-            add(base["s"] + ar, base["t"] + ar, np.ones(n), 3)
+                add(c.row, base["s"] + c.col, c.data)
+            add(base["s"] + ar, base["f"] + ar, np.ones(n))  # operational -> financial layer
+            add(base["s"] + ar, base["t"] + ar, np.ones(n))
         if "demand" in channels:
             d = side.wt["demand"].T.tocoo()
             off = d.row != d.col
-            add(base["d"] + d.row[off], base["d"] + d.col[off], d.data[off], 1)
-            add(base["d"] + ar, base["f"] + ar, np.ones(n), 2)
-            add(base["d"] + ar, base["t"] + ar, np.ones(n), 3)
+            add(base["d"] + d.row[off], base["d"] + d.col[off], d.data[off])
+            add(base["d"] + ar, base["f"] + ar, np.ones(n))
+            add(base["d"] + ar, base["t"] + ar, np.ones(n))
         if "financial" in channels:
             f = side.wt["financial"].T.tocoo()
             off = f.row != f.col
-            add(base["f"] + f.row[off], base["f"] + f.col[off], f.data[off], 2)
-        add(base["f"] + ar, base["t"] + ar, np.ones(n), 3)
+            add(base["f"] + f.row[off], base["f"] + f.col[off], f.data[off])
+        add(base["f"] + ar, base["t"] + ar, np.ones(n))
         # seeds: the direct hit itself, and the output states it leaves through
         top = max([s.magnitude for s in side.seeds if s.magnitude > 0], default=1.0)
         self.top = top
@@ -83,14 +83,14 @@ class PathGraph:
             i = idx[s.node]
             w = np.array([s.magnitude / top])
             layer_of = {"supply": "s", "demand": "d", "financial": "f"}[s.channel]
-            add([self.source], [base[layer_of] + i], w, 3)
+            add([self.source], [base[layer_of] + i], w)
             if s.channel == "supply":
                 states = np.flatnonzero(side.x0 > 0) if not layer.plain else np.array([], dtype=int)
                 mine = states[self.node_of[states] == i] if len(states) else states
                 if layer.plain:
-                    add([self.source], [i], w, 0)
+                    add([self.source], [i], w)
                 elif len(mine):
-                    add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]), 0)
+                    add(np.full(len(mine), self.source), mine, np.full(len(mine), w[0]))
         size = self.source + 1
         self.size = size
         self._pieces = pieces   # arcs as (tails, heads, weights), joined only for the search asked
