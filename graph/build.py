@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from capexgraph.ingest import Records, load_records
+from capexgraph.ingest.publishers import RANK as TIER_RANK
 
 #: Every attribute a node or edge of the model carries (readers restore absent ones as empty).
 NODE_ATTRS = ("name", "name_ko", "aliases", "ticker", "exchange", "country", "category", "kind",
@@ -60,7 +61,8 @@ def _is_forecast(fact: dict) -> bool:
 
 def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = None,
                 segment: str | None = None, bounds: bool = False) -> dict | None:
-    """The most recent fact of a metric (by period, then source date) that needs no conversion.
+    """The most recent fact of a metric (by period, then source tier, then source date) that
+    needs no conversion.
 
     A full-year figure wins over a later quarter: a flow (revenue, capex) is the denominator of
     yearly exposure weights, and a share of a year's business is what a filing reports and what
@@ -85,7 +87,9 @@ def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = N
     def key(f):
         p = f["period"].strip()
         when = p if re.match(r"^\d{4}-\d{2}-\d{2}$", p) else p[-4:]  # a figure measured on a day
-        return (when, not _PART_YEAR.match(p), f["source"]["date"])
+        # for one period, the filing beats a blog's retelling of it, whichever was published later
+        tier = -TIER_RANK.get(f["source"].get("tier", "other"), len(TIER_RANK))
+        return (when, not _PART_YEAR.match(p), tier, f["source"]["date"])
     annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
     if annual:
         return max(annual, key=key)

@@ -74,6 +74,21 @@ def test_revenue_prefers_a_full_year_and_annualises_quarters():
     assert _latest([share, older], "revenue_share_region") is None   # another place's share is not China's
 
 
+def test_for_one_period_the_filing_beats_a_later_retelling():
+    """Two figures for FY2025: the 10-K's wins over a blog's, though the blog was published later;
+    a later period still wins over an earlier one from a better source."""
+    from capexgraph.graph.build import latest_fact
+
+    filing = {"metric": "revenue_share_region", "value": 0.131, "unit": "fraction", "period": "FY2025",
+              "counterparty": "jur_cn", "qualifier": None, "note": "",
+              "source": {"date": dt.date(2025, 2, 26), "tier": "primary"}}
+    blog = {**filing, "value": 0.13, "source": {"date": dt.date(2025, 4, 13), "tier": "other"}}
+    assert latest_fact([blog, filing], "revenue_share_region", "jur_cn")["value"] == 0.131
+    newer_year = {**blog, "period": "FY2026", "value": 0.06,
+                  "source": {"date": dt.date(2026, 3, 1), "tier": "other"}}
+    assert latest_fact([filing, newer_year], "revenue_share_region", "jur_cn")["value"] == 0.06
+
+
 def test_a_forecast_share_does_not_replace_the_actual_one():
     """ASML's January 2026 guidance for 2026 is a forecast; its 2025 share is what was measured."""
     from capexgraph.graph.build import latest_fact
