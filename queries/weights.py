@@ -505,34 +505,58 @@ def _capex(g, node: str) -> float | None:
     return f["value"] if f else None
 
 
-def _group_split(g, supplier: str, members: list[str], customers, dem, status_factor
-                 ) -> tuple[dict[str, float], str]:
-    """How a group's revenue share divides among its recorded members: by their contracts with the
-    supplier when every one has a priced contract, else by their capital spending (a buyer's size),
-    a member with no capex figure counted as the smallest spender, else equally. Outside contract
-    amounts (which carry their status already) each member counts at its relationship's status
-    factor: an unconfirmed customer holds a smaller part of a disclosed group share."""
+def _status_of(rows, status_factor) -> float:
+    """A customer's relationship status factor: its most binding row's."""
+    return max((status_factor.get(d["status"], 1.0) for _, d in rows), default=1.0)
+
+
+def _group_split(g, supplier: str, members: list[str], customers, dem, status_factor,
+                 by_size: bool = True) -> tuple[dict[str, float], str]:
+    """How a published total (a customer group's or the data-center business's share of revenue)
+    divides among its recorded members: by their contracts with the supplier when every one has a
+    priced contract, else by their capital spending (a buyer's size), a member with no capex
+    figure counted as the smallest spender, else equally. (A data-center total is not split by
+    capex, `by_size` False: its recorded members include server makers and labs whose capital
+    spending says nothing about what they buy from this supplier.) The caller discounts each member's part
+    by its relationship status, as every weight read from a relationship row is: a rumoured
+    customer does not hold a published total at full weight, and what the discount leaves stays
+    with the customers the data does not record."""
     priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in members}
     if len(members) > 1 and all(p is not None for p in priced.values()):
         total = sum(p[0] for p in priced.values())
         if total > 0:
             return {c: priced[c][0] / total for c in members}, "by contract amounts"
-    status = {c: max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0)
-              for c in members}
-    weighted = any(f < 1 for f in status.values())
-    by_status = " and relationship status" if weighted else ""
     capex = {c: _capex(g, c) for c in members}
     known = [v for v in capex.values() if v]
-    if len(members) > 1 and known:
+    if len(members) > 1 and known and by_size:
         low = min(known)
-        sizes = {c: (capex[c] or low) * status[c] for c in members}
+        sizes = {c: capex[c] or low for c in members}
         total = sum(sizes.values())
         filled = sum(1 for v in capex.values() if not v)
         return ({c: sizes[c] / total for c in members},
-                "by capital spending" + by_status + (f" ({filled} without a capex figure counted as "
-                                                     f"the smallest spender)" if filled else ""))
-    total = sum(status.values())
-    return {c: status[c] / total for c in members}, "equally" + (" by relationship status" if weighted else "")
+                "by capital spending" + (f" ({filled} without a capex figure counted as "
+                                         f"the smallest spender)" if filled else ""))
+    return {c: 1 / len(members) for c in members}, "equally"
+
+
+def _split_total(g, supplier, fact, members, parts, customers, dem, status_factor, basis, what):
+    """Rules 2 and 2b: what a published total leaves after the disclosed members, split over the
+    recorded rest and discounted by each one's status."""
+    known = sum(parts[c].w for c in members if c in parts)
+    rest = [c for c in members if c not in parts and _status_of(customers[c], status_factor) > 0]
+    room = max(0.0, fact["value"] - known)
+    if not rest or room <= 0:
+        return
+    split, how = _group_split(g, supplier, rest, customers, dem, status_factor,
+                              by_size=basis != "data-center share")
+    for c in rest:
+        factor = _status_of(customers[c], status_factor)
+        st = "" if factor == 1 else f", x status {factor:g}"
+        parts[c] = Part(room * split[c] * factor, basis,
+                        f"disclosed: {what} {_pct(fact['value'])} of {supplier}'s revenue ({fact['period']}; "
+                        f"{_cite(fact)}), less disclosed customers, split {how} over {len(rest)} recorded "
+                        f"{'data-center' if basis == 'data-center share' else fact['segment']} customer(s){st}",
+                        [k for k, _ in customers[c]], None, factor, [_cite(fact)])
 
 
 def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges: _Edges) -> None:
@@ -548,39 +572,15 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     for gf in facts.group.get(supplier, []):
         cat = gf["segment"]
         members = [c for c in customers if cat in (g.nodes[c].get("category") or [])]
-        known = sum(parts[c].w for c in members if c in parts)
-        rest = [c for c in members if c not in parts and
-                max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0) > 0]
-        room = max(0.0, gf["value"] - known)
-        if not rest or room <= 0:
-            continue
-        split, how = _group_split(g, supplier, rest, customers, dem, status_factor)
-        for c in rest:
-            share = room * split[c]
-            parts[c] = Part(share, "group share", f"disclosed: {cat} customers {_pct(gf['value'])} of "
-                            f"{supplier}'s revenue ({gf['period']}; {_cite(gf)}), less disclosed "
-                            f"members, split {how} over {len(rest)} recorded {cat} customer(s)",
-                            [k for k, _ in customers[c]], None, 1.0, [_cite(gf)])
+        _split_total(g, supplier, gf, members, parts, customers, dem, status_factor, "group share",
+                     f"{cat} customers")
     # 2b) a disclosed data-center revenue share is a share of revenue from data-center customers:
     # what the disclosed and group shares above leave of it is split over the recorded ones
     dcf = facts.datacenter.get(supplier)
     if dcf is not None:
         members = [c for c in customers if set(g.nodes[c].get("category") or []) & DATACENTER_BUYERS]
-        known = sum(parts[c].w for c in members if c in parts)
-        rest = [c for c in members if c not in parts and
-                max((status_factor.get(d["status"], 1.0) for _, d in customers[c]), default=1.0) > 0]
-        room = max(0.0, dcf["value"] - known)
-        if rest and room > 0:
-            priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in rest}
-            by_amount = all(p is not None for p in priced.values()) and len(rest) > 1
-            total = sum(p[0] for p in priced.values() if p) if by_amount else 0.0
-            for c in rest:
-                share = room * priced[c][0] / total if by_amount and total > 0 else room / len(rest)
-                how = "by contract amounts" if by_amount and total > 0 else "equally"
-                parts[c] = Part(share, "data-center share", f"disclosed: {dcf.get('segment') or 'data center'} "
-                                f"{_pct(dcf['value'])} of {supplier}'s revenue ({dcf['period']}; {_cite(dcf)}), "
-                                f"less disclosed customers, split {how} over {len(rest)} recorded "
-                                f"data-center customer(s)", [k for k, _ in customers[c]], None, 1.0, [_cite(dcf)])
+        _split_total(g, supplier, dcf, members, parts, customers, dem, status_factor, "data-center share",
+                     dcf.get("segment") or "data center")
     # 3) contracts, 4) default
     for c, rows in customers.items():
         if c in parts:

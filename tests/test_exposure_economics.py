@@ -245,7 +245,7 @@ def test_a_buyer_reads_the_market_share_of_its_own_country(g, weights):
 
 
 def test_an_unconfirmed_customer_holds_less_of_a_disclosed_group_share(g, weights):
-    """Nvidia's disclosed hyperscaler share is split by capital spending and relationship status:
+    """Nvidia's disclosed hyperscaler share is split by capital spending, then discounted by status:
     per dollar of capex, each customer holds its status factor's part (data/exposure.yaml), so
     one known only from unconfirmed reports holds less than one with an announced deal."""
     from capexgraph.queries.weights import _capex, load_config
@@ -264,7 +264,7 @@ def test_an_unconfirmed_customer_holds_less_of_a_disclosed_group_share(g, weight
     assert status(cn) < status(us)
     per_dollar = {c: group_part(c).w / _capex(g, c) for c in (us, cn)}
     assert per_dollar[cn] / per_dollar[us] == pytest.approx(status(cn) / status(us), rel=1e-9)
-    assert "relationship status" in group_part(us).rule
+    assert "x status 0.8" in group_part(us).rule
 
 
 def test_a_disclosed_customer_list_bounds_the_customers_it_does_not_name():
@@ -386,3 +386,38 @@ def test_the_shipped_foreign_sites_do_not_relocate_a_company(weights):
     sup = weights.edges["supply"]
     assert sup[("jur_nl", "asml")].w > sup[("jur_kr", "asml")].w      # ASML is Dutch, not Korean
     assert sup[("jur_tw", "inventec")].w > 0                          # a Taiwanese ODM with a Mexican plant
+
+
+def test_a_rumoured_sole_customer_does_not_hold_a_published_total_at_full_weight():
+    """Known answer on three nodes: a supplier earns 88% from data-center buyers and the data
+    records one, known only from media reports. Splitting the 88% over the recorded customers
+    must not turn a rumour into an 88% customer: its part is discounted by its status factor
+    (0.5), the rest stays with customers the data does not record. A confirmed one keeps it all,
+    and two confirmed ones split it equally."""
+    import datetime as dt
+
+    import networkx as nx
+
+    sf = load_config()["status_factor"]
+    src = {"publisher": "SEC", "date": dt.date(2026, 2, 1)}
+    g = nx.MultiDiGraph()
+    g.add_node("s", kind="company", country="US", name="S", category=["optics_fiber"], facts=[
+        dict(metric="revenue_share_datacenter", value=0.88, unit="fraction", period="FY2025", qualifier=None,
+             counterparty=None, segment="Cloud", source=src)])
+    for n in ("a", "b"):
+        g.add_node(n, kind="company", country="US", name=n, category=["hyperscaler"], facts=[])
+
+    def link(n, status):
+        g.add_edge("s", n, key=f"s-{n}", type="supplies", status=status, product_class="optical_components",
+                   date=dt.date(2025, 1, 1), sources=[], amount_usd=None, term=None)
+
+    link("a", "reported_not_confirmed")
+    demand = derive_weights(g, Schema.load()).edges["demand"]
+    assert demand[("a", "s")].w == pytest.approx(0.88 * sf["reported_not_confirmed"])
+    assert "x status 0.5" in demand[("a", "s")].rule
+    g.remove_edge("s", "a", key="s-a")
+    link("a", "active")
+    assert derive_weights(g, Schema.load()).edges["demand"][("a", "s")].w == pytest.approx(0.88)
+    link("b", "active")
+    demand = derive_weights(g, Schema.load()).edges["demand"]
+    assert [demand[(n, "s")].w for n in "ab"] == pytest.approx([0.44, 0.44])
