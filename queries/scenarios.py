@@ -26,9 +26,9 @@ from capexgraph.ingest.yamlio import safe_load as _yaml_load
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
                  "sells", "located_in"}
-RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via"}
+RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only"}
 VIA_KEYS = {"from", "classes"}
-MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required"}
+MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
             "cap", "seeds_transmit_only"}
 
@@ -107,6 +107,11 @@ def _check_magnitude(mag: Any, path: str, where: str) -> None:
     _unknown(mag, MAGNITUDE_KEYS, path, f"{where}, magnitude")
     if "default" in mag and not (_number(mag["default"]) and 0 <= mag["default"] <= 1):
         raise _fail(path, f"{where}: magnitude default must be a number in [0, 1]")
+    if mag.get("unrecorded") is not None and (mag["unrecorded"] is not True or mag["fact"] != "revenue_share_datacenter"):
+        raise _fail(path, f"{where}: 'unrecorded: true' reads the part of a data-center revenue share no "
+                          f"recorded customer holds; it needs fact: revenue_share_datacenter")
+    if mag.get("unrecorded") and "times" in mag and not _number(mag["times"]):
+        raise _fail(path, f"{where}: with 'unrecorded: true', times must be a number in [0, 1]")
     if "times" in mag:
         _check_magnitude(mag["times"], path, f"{where}, times")
 
@@ -133,6 +138,8 @@ def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> l
                 raise _fail(path, f"{where}: via needs 'from' (a selector of suppliers) and 'classes'")
             _unknown(via, VIA_KEYS, path, f"{where}, via")
             _unknown(via["from"], SELECTOR_KEYS, path, f"{where}, via, from")
+        if "transmit_only" in rule and not isinstance(rule["transmit_only"], bool):
+            raise _fail(path, f"{where}: transmit_only must be true or false")
         reaches = rule.get("reaches")
         if reaches is not None and (not isinstance(reaches, list) or not all(isinstance(r, str) for r in reaches)):
             raise _fail(path, f"{where}: reaches must be a list of site classes (data/schema.yaml)")
@@ -244,9 +251,29 @@ def _matches(node: str, data: dict, sel: dict, idx: _Index) -> bool:
     return True
 
 
-def _fact_value(data: dict, mag: dict) -> tuple[float, str] | None:
+def _unrecorded_value(node: str, weights) -> tuple[float, str] | None:
+    """The part of a company's disclosed data-center revenue share that no recorded customer
+    holds (queries/weights.py): revenue from data-center buyers the data does not name."""
+    share, held, f = weights.unrecorded.get(node, (0.0, 0.0, None))
+    if f is None or share - held <= 0:
+        return None
+    s = f["source"]
+    seg = f" ({f['segment']})" if f.get("segment") else ""
+    return share - held, (f"revenue_share_datacenter{seg} {share:.1%} ({f['period']}; {s['publisher']}, "
+                          f"{s['date']}) less {held:.1%} held by recorded data-center customers")
+
+
+def _fact_value(data: dict, mag: dict, node: str | None = None, weights=None) -> tuple[float, str] | None:
     """A magnitude read from the company's figures, as the graph summarises them (latest actual
     period), times any further figure it names; None when a needed figure is missing."""
+    if mag.get("unrecorded"):
+        found = _unrecorded_value(node, weights)
+        if found is None:
+            return None
+        value, why = found
+        if _number(mag.get("times")):
+            return value * mag["times"], f"{why} x {mag['times']:g} (scenario assumption)"
+        return value, why
     best = latest_fact(data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"),
                        bounds=True)   # "at most x%" sizes a seed where no exact share is published
     if best is None:
@@ -308,7 +335,9 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                 if not _matches(node, data, sel, idx):
                     continue
                 if isinstance(mag, dict):
-                    found = _fact_value(data, mag)
+                    if mag.get("unrecorded") and weights is None:
+                        raise ScenarioError(f"{sc.path}: a seed with 'unrecorded' needs the graph's weights")
+                    found = _fact_value(data, mag, node, weights)
                     if found is None:
                         continue
                     value, why = found
@@ -326,5 +355,6 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                     value *= share
                 for ch in chans:
                     seeds.append(Seed(node, ch, value * scale, why,
-                                      counts=gain or not sc.seeds_transmit_only, gain=gain, reaches=reaches))
+                                      counts=gain or not rule.get("transmit_only", sc.seeds_transmit_only),
+                                      gain=gain, reaches=reaches))
     return seeds

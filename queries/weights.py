@@ -32,6 +32,9 @@ PUBLISHED = frozenset({"disclosed", "market share", "contract", "capacity share"
 PUBLISHED_SPLIT = frozenset({"group share", "data-center share"})
 #: Buyers whose purchases make up a supplier's data-center revenue (a disclosed segment share)
 DATACENTER_BUYERS = frozenset({"hyperscaler", "neocloud", "datacenter", "ai_lab", "server_odm"})
+#: customers whose purchases feed data centers, directly or as parts of what data centers buy: a
+#: supplier's data-center revenue from them is already carried by a recorded edge
+DATACENTER_CHAIN = DATACENTER_BUYERS | {"accelerator", "networking", "optics_fiber", "memory", "foundry"}
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
@@ -98,6 +101,10 @@ class ChannelWeights:
     matrices: dict[str, sp.csr_matrix] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     needs: dict[str, set[str]] | None = None   # output class -> the input classes it is made from
+    #: supplier -> (its disclosed data-center revenue share, the part recorded customers hold, the
+    #: fact): what no recorded customer carries is revenue from the data-center market at large,
+    #: which a scenario may hit directly (`unrecorded: true` in a seed's magnitude)
+    unrecorded: dict[str, tuple[float, float, dict]] = field(default_factory=dict)
 
     def supply_layer(self):
         """The supply channel's (node, output class) layer (queries/layers.py), built once."""
@@ -255,6 +262,7 @@ class _Edges:
 
     def __init__(self):
         self.by_channel: dict[str, dict[tuple[str, str], Weight]] = {c: {} for c in CHANNELS}
+        self.unrecorded: dict[str, tuple[float, float, dict]] = {}
 
     def add(self, channel: str, u: str, v: str, part: Part) -> None:
         if part.w <= 0 and part.status_factor > 0:
@@ -472,6 +480,8 @@ def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             links[supplier].setdefault(customer, [])
     for supplier, customers in links.items():
         _demand_for(g, supplier, customers, dem, status_factor, facts, edges)
+    for supplier, dcf in facts.datacenter.items():   # data-center revenue with no recorded buyer
+        edges.unrecorded.setdefault(supplier, (dcf["value"], 0.0, dcf))
 
 
 def _contract_part(g, supplier: str, rows: list[tuple[str, dict]], dem: dict, status_factor: dict
@@ -606,6 +616,10 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     _fit_into_one(parts)
     for c, p in parts.items():
         edges.add("demand", c, supplier, p)
+    if dcf is not None:
+        held = sum(p.w for c, p in parts.items()
+                   if set(g.nodes[c].get("category") or []) & DATACENTER_CHAIN)
+        edges.unrecorded[supplier] = (dcf["value"], min(held, dcf["value"]), dcf)
 
 
 #: Parts whose size a rule estimated, not a published figure per customer (a contract's amount is
@@ -723,7 +737,7 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
     places = frozenset(n for n, d in g.nodes(data=True) if d.get("kind") in PLACE_KINDS)
     needs = {k: set(v) for k, v in (cfg.get("inputs_of") or {}).items()}
     return ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, edges.by_channel, places=places,
-                          needs=needs)
+                          needs=needs, unrecorded=edges.unrecorded)
 
 
 def published_mass(weights: ChannelWeights, nodes: Iterable[str] | None = None) -> dict[str, float]:
