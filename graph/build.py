@@ -87,20 +87,26 @@ def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = N
     def key(f):
         p = f["period"].strip()
         when = p if re.match(r"^\d{4}-\d{2}-\d{2}$", p) else p[-4:]  # a figure measured on a day
-        # for one period, the filing beats a blog's retelling of it, whichever was published later
-        tier = -TIER_RANK.get(f["source"].get("tier", "other"), len(TIER_RANK))
-        return (when, not _PART_YEAR.match(p), tier, f["source"]["date"])
+        return (when, not _PART_YEAR.match(p), f["source"]["date"])
+
+    def pick(facts):
+        # the latest period wins; for that one period, the filing beats a blog's retelling of it,
+        # whichever was published later
+        period = max(facts, key=key)["period"].strip().upper()
+        same = [f for f in facts if f["period"].strip().upper() == period]
+        return max(same, key=lambda f: (-TIER_RANK.get(f["source"].get("tier", "other"), len(TIER_RANK)),
+                                        f["source"]["date"]))
     annual = [f for f in fitting if not _PART_YEAR.match(f["period"].strip())]
     if annual:
-        return max(annual, key=key)
+        return pick(annual)
     if metric in ("revenue", "capex"):
-        part = max(fitting, key=key)
+        part = pick(fitting)
         head = part["period"].strip().upper()
         months = re.match(r"^(\d{1,2})M\b", head)
         times = (12 / int(months.group(1))) if months else _PER_YEAR.get(head.lstrip("1234")[:1], 12)
         return {**part, "value": part["value"] * times,
                 "period": f"{part['period']} x{times:.3g}, annualised"}
-    return max(fitting, key=key)
+    return pick(fitting)
 
 
 def _node_attrs(entity: dict, facts: list[dict]) -> dict[str, Any]:

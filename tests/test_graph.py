@@ -87,6 +87,10 @@ def test_for_one_period_the_filing_beats_a_later_retelling():
     newer_year = {**blog, "period": "FY2026", "value": 0.06,
                   "source": {"date": dt.date(2026, 3, 1), "tier": "other"}}
     assert latest_fact([filing, newer_year], "revenue_share_region", "jur_cn")["value"] == 0.06
+    # a later quarter of one fiscal year still beats an earlier one from a better source
+    q1 = {**filing, "period": "Q1 FY2026", "value": 0.386, "source": {"date": dt.date(2025, 8, 1), "tier": "major"}}
+    q2 = {**filing, "period": "Q2 FY2026", "value": 0.403, "source": {"date": dt.date(2025, 10, 31), "tier": "other"}}
+    assert latest_fact([q2, q1], "revenue_share_region", "jur_cn")["value"] == 0.403
 
 
 def test_a_forecast_share_does_not_replace_the_actual_one():
