@@ -266,17 +266,15 @@ def _unrecorded_value(node: str, weights) -> tuple[float, str] | None:
 def _fact_value(data: dict, mag: dict, node: str | None = None, weights=None) -> tuple[float, str] | None:
     """A magnitude read from the company's figures, as the graph summarises them (latest actual
     period), times any further figure it names; None when a needed figure is missing."""
+    best = None if mag.get("unrecorded") else latest_fact(
+        data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"),
+        bounds=True)   # "at most x%" sizes a seed where no exact share is published
     if mag.get("unrecorded"):
         found = _unrecorded_value(node, weights)
         if found is None:
             return None
         value, why = found
-        if _number(mag.get("times")):
-            return value * mag["times"], f"{why} x {mag['times']:g} (scenario assumption)"
-        return value, why
-    best = latest_fact(data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"),
-                       bounds=True)   # "at most x%" sizes a seed where no exact share is published
-    if best is None:
+    elif best is None:
         if "default" not in mag:
             return None
         value, why = float(mag["default"]), f"assumed {float(mag['default']):g} (no {mag['fact']} in the data)"

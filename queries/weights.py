@@ -339,6 +339,17 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
     return out
 
 
+def _binding_status(rows: list[tuple[str, dict]], status_factor: dict) -> str | None:
+    """The status of a counterparty's most binding row (None with no row: a disclosed share alone)."""
+    return max((d["status"] for _, d in rows), key=lambda s: status_factor.get(s, 1.0), default=None)
+
+
+def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> float:
+    """A counterparty's relationship status factor: its most binding row's (1 with no row)."""
+    status = _binding_status(rows, status_factor)
+    return 1.0 if status is None else status_factor.get(status, 1.0)
+
+
 def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     sup = cfg["supply"]
     status_factor = cfg["status_factor"]
@@ -370,7 +381,7 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         by_u: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for u, k, d in members:
             by_u[u].append((k, d))
-        factor = {u: max(status_factor.get(d["status"], 1.0) for _, d in rows) for u, rows in by_u.items()}
+        factor = {u: _status_of(rows, status_factor) for u, rows in by_u.items()}
         suppliers = [u for u in by_u if factor[u] > 0]
         amounts = {u: sum((d["amount_usd"] or 0.0) * status_factor.get(d["status"], 1.0)
                           for _, d in by_u[u]) for u in suppliers}
@@ -383,13 +394,9 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
                 continue
             share, basis, how, cites = shares[u]
             f = factor[u]
-            status = "" if f == 1 else f" x status {f:g} ({_status_of(by_u[u], status_factor)})"
+            status = "" if f == 1 else f" x status {f:g} ({_binding_status(by_u[u], status_factor)})"
             rule = f"{cls}: criticality {crit:g}{scaled} (data/exposure.yaml) x {how} {share:.2f}{status}"
             edges.add("supply", u, v, Part(crit * share * f, basis, rule, rels, cls, f, cites))
-
-
-def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> str:
-    return max((d["status"] for _, d in rows), key=lambda s: status_factor.get(s, 1.0))
 
 
 # --- places --------------------------------------------------------------------------------------
@@ -503,7 +510,7 @@ def _contract_part(g, supplier: str, rows: list[tuple[str, dict]], dem: dict, st
                     f"{' (assumed term)' if stated is None else ''}{status}")
     rule = (f"{' + '.join(bits)} / {supplier} revenue ${revenue / 1e9:,.1f}B "
             f"({g.nodes[supplier].get('revenue_usd_period')})")
-    factor = max(status_factor.get(d["status"], 1.0) for _, d in priced)
+    factor = _status_of(priced, status_factor)
     return w, "contract (assumed term)" if assumed else "contract", rule, factor
 
 
@@ -513,11 +520,6 @@ def _capex(g, node: str) -> float | None:
         return g.nodes[node]["capex_usd"]
     f = latest_fact(g.nodes[node].get("facts", []), "capex_guidance")
     return f["value"] if f else None
-
-
-def _status_of(rows, status_factor) -> float:
-    """A customer's relationship status factor: its most binding row's."""
-    return max((status_factor.get(d["status"], 1.0) for _, d in rows), default=1.0)
 
 
 def _group_split(g, supplier: str, members: list[str], customers, dem, status_factor,
@@ -595,7 +597,7 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     for c, rows in customers.items():
         if c in parts:
             continue
-        factor = max((status_factor.get(d["status"], 1.0) for _, d in rows), default=1.0)
+        factor = _status_of(rows, status_factor)
         keys = [k for k, _ in rows]
         if factor == 0:
             parts[c] = Part(0.0, "terminated", "terminated, carries none", keys, None, 0.0)

@@ -249,6 +249,18 @@ def test_a_buyer_reads_the_market_share_of_its_own_country(g, weights):
     assert all("CN market" not in p.rule for p in us)
 
 
+def test_a_discounted_supply_weight_names_the_status_that_discounts_it(weights):
+    """A reader sees why a supply weight is cut: "x status 0.5 (reported_not_confirmed)", the
+    factor and the status it comes from (data/exposure.yaml), not the factor twice."""
+    import re
+
+    sf = load_config()["status_factor"]
+    seen = [m for e in weights.edges["supply"].values() for p in e.parts
+            for m in re.findall(r"x status ([0-9.]+) \(([^)]*)\)", p.rule)]
+    assert seen
+    assert all(status in sf and float(f) == sf[status] for f, status in seen), seen[:5]
+
+
 def test_an_unconfirmed_customer_holds_less_of_a_disclosed_group_share(g, weights):
     """Nvidia's disclosed hyperscaler share is split by capital spending, then discounted by status:
     per dollar of capex, each customer holds its status factor's part (data/exposure.yaml), so
