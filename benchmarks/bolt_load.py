@@ -63,7 +63,7 @@ def write_dataset(out: Path, nodes: int, edges_per_node: float, seed: int = 42) 
 def run_load(server, data: Path, *extra: str) -> tuple[float, float, str]:
     """The command as a process: (wall seconds, the loader's own seconds, its summary line)."""
     env = {**os.environ, "NEO4J_PASSWORD": server.password}
-    cmd = [sys.executable, "-m", "capexgraph.main", "load-neo4j", "--uri", server.bolt, "--user", server.user,
+    cmd = [sys.executable, "-m", "capexgraph.cli.main", "load-neo4j", "--uri", server.bolt, "--user", server.user,
            "--data", str(data), *extra]
     t = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)

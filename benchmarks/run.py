@@ -37,7 +37,7 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
 
 
 def bench(net: Path, python_iterations: int | None) -> dict:
-    from capexgraph.exposure import read_edgelist
+    from capexgraph.cli.exposure import read_edgelist
     from capexgraph.queries.exposure import run_batch, run_exposure, weights_from_frame
     from capexgraph.queries.scenarios import Seed
 

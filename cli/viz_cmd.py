@@ -248,7 +248,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Standalone entry (`python -m capexgraph.viz_cmd ...`) until `viz` is wired into capexgraph."""
+    """Standalone entry (`python -m capexgraph.cli.viz_cmd ...`) until `viz` is wired into capexgraph."""
     from .common import run_guarded
 
     parser = argparse.ArgumentParser(prog="capexgraph")

@@ -325,6 +325,11 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
     if g.graph.get("name"):
         w.add(DATASET, SCHEMA.name, Literal(str(g.graph["name"])))
     w.extras(DATASET, dict(g.graph), [])
+    # The ontology's class hierarchy travels with the data, so a stock SHACL validator
+    # (`pyshacl -s shapes.ttl export.ttl`) sees that a cg:Foundry is a cg:Company is a cg:Entity.
+    for sub, sup in ontology().subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            w.add(sub, RDFS.subClassOf, sup)
     for nid, attrs in g.nodes(data=True):
         w.node(nid, attrs)
     for u, v, key, attrs in g.edges(keys=True, data=True):

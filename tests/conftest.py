@@ -29,7 +29,7 @@ class Result:
     err: str
 
 
-def run_process(*args: str, module: str = "capexgraph.main", cwd: Path | None = None,
+def run_process(*args: str, module: str = "capexgraph.cli.main", cwd: Path | None = None,
                 input: str | None = None) -> Result:
     """Run a command-line entry point as a user would: a separate process, real exit code."""
     proc = subprocess.run([sys.executable, "-m", module, *map(str, args)], capture_output=True,
@@ -37,7 +37,7 @@ def run_process(*args: str, module: str = "capexgraph.main", cwd: Path | None = 
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_cli(*args: str, module: str = "capexgraph.main", cwd: Path | None = None,
+def run_cli(*args: str, module: str = "capexgraph.cli.main", cwd: Path | None = None,
             input: str | None = None) -> Result:
     """Run a command's `main(argv)` in this process, as `python -m MODULE ARGS` would: the same
     parser, exit code (argparse's own exits included), stdout and stderr, without paying the
@@ -66,6 +66,25 @@ def run_cli(*args: str, module: str = "capexgraph.main", cwd: Path | None = None
         os.chdir(old_cwd)
         sys.stdin = old_stdin
     return Result(int(code or 0), out.getvalue(), err.getvalue())
+
+
+#: The slow tiers, read from what a test uses (or marks itself with): a real browser, a Neo4j
+#: server, a separate process (entry points, the built wheel, Node's Cypher linter, stock
+#: pySHACL), or minutes of rdflib on the shipped graph. Each also carries `slow`, so
+#: `pytest -m "not slow"` is the quick run and `pytest -m neo4j` runs one tier.
+TIERS = {"browser": {"browser"}, "neo4j": {"neo4j_instance", "neo4j_imported"},
+         "process": {"process", "wheel_site"}, "slow": {"shipped_answers", "shipped_rdf"}}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Mark each test with its tiers before `-m` selects (tryfirst: ahead of the mark plugin)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        tiers = {t for t, needs in TIERS.items() if used & needs}
+        tiers |= {m.name for m in item.iter_markers() if m.name in TIERS}
+        for tier in sorted(tiers | ({"slow"} if tiers else set())):
+            item.add_marker(tier)
 
 
 @pytest.fixture

@@ -268,7 +268,7 @@ def _imported_enter(stack: ExitStack) -> tuple[Neo4jServer, Path, str]:
     tmp = Path(tempfile.mkdtemp(prefix="neo4j-admin-"))
     stack.callback(shutil.rmtree, tmp, ignore_errors=True)
     out = tmp / "export"
-    done = subprocess.run([sys.executable, "-m", "capexgraph.main", "export", "--format", "neo4j-admin",
+    done = subprocess.run([sys.executable, "-m", "capexgraph.cli.main", "export", "--format", "neo4j-admin",
                            "--out", str(out)], capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"export failed: {done.stderr[-2000:]}")

@@ -19,7 +19,7 @@ EDGES = "source,target,channel,weight\na,b,supply,0.5\n"
 
 
 def exposure(cli, *args):
-    return cli(*args, module="capexgraph.exposure")
+    return cli(*args, module="capexgraph.cli.exposure")
 
 
 def refused(r, *words, code=(1, 2)):
@@ -325,7 +325,7 @@ def test_load_neo4j_refuses_a_bad_batch_size_and_an_http_uri(cli):
 
 
 def test_a_server_that_drops_mid_load_gets_one_line(cli, monkeypatch):
-    import capexgraph.neo4j_cmd as cmd
+    import capexgraph.cli.neo4j_cmd as cmd
     from neo4j.exceptions import ServiceUnavailable
 
     from capexgraph.queries import neo4j_load

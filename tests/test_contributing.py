@@ -31,11 +31,11 @@ def test_a_new_scenario_file_is_a_new_shock(cli, tmp_path):
         "seeds:\n  - select: {id: tsmc}\n    channel: supply\n    magnitude: 0.3\n    why: assumption\n",
         encoding="utf-8")
     r = cli("--scenario-dir", tmp_path, "--shock", "fab_fire", "--explain", "NVDA", "--format", "json",
-            module="capexgraph.exposure")
+            module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     doc = json.loads(r.out)
     assert doc["loss"] > 0 and doc["paths"][0]["nodes"][:2] == ["tsmc", "nvidia"]
-    listed = cli("--scenario-dir", tmp_path, "--list-shocks", module="capexgraph.exposure")
+    listed = cli("--scenario-dir", tmp_path, "--list-shocks", module="capexgraph.cli.exposure")
     assert "fab_fire" in listed.out
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.process
+
 BIN = Path(sys.executable).parent
 
 
@@ -48,7 +50,7 @@ def test_a_missing_dataset_exits_one_without_traceback(tmp_path):
 
 
 def test_module_entry_points_match_the_scripts():
-    for module in ("capexgraph.main", "capexgraph.exposure"):
+    for module in ("capexgraph.cli.main", "capexgraph.cli.exposure"):
         r = sh(sys.executable, "-m", module, "--help")
         assert r.returncode == 0 and "usage:" in r.stdout, (module, r.stderr)
     r = sh(script("capexgraph"), "--version")

@@ -9,7 +9,7 @@ REF = FIXTURES / "reference"
 
 
 def exposure(cli, *args):
-    return cli(*args, module="capexgraph.exposure")
+    return cli(*args, module="capexgraph.cli.exposure")
 
 
 def check_error(r, *words):

@@ -48,7 +48,7 @@ def cats(g, n):
 
 
 def run_json(cli, *args):
-    r = cli(*args, "--format", "json", module="capexgraph.exposure")
+    r = cli(*args, "--format", "json", module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     return json.loads(r.out)
 
@@ -343,7 +343,7 @@ def test_winners_switch_shows_only_the_gainers_and_counts_them(cli):
     """`--winners` is the second table alone: no loser rows, a footer that counts gainers."""
     doc = run_json(cli, "--shock", "export_controls", "--winners")
     assert doc["results"] == [] and "cambricon" in [r["id"] for r in doc["gainers"]]
-    r = cli("--shock", "export_controls", "--winners", "--top", "2", module="capexgraph.exposure")
+    r = cli("--shock", "export_controls", "--winners", "--top", "2", module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     lines = r.out.strip().splitlines()
     assert lines[-1].startswith(f"{len(doc['gainers'])} net gainers; showing 2.")

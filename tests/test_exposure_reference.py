@@ -13,7 +13,7 @@ SIZES = {"a": 10 / 140, "b": 100 / 140, "c": 30 / 140}
 
 def run_json(cli, edges, scenario):
     r = cli("--graph", REF / edges, "--scenario", REF / scenario, "--format", "json", "--top", "0",
-            module="capexgraph.exposure")
+            module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     return json.loads(r.out)
 

@@ -14,7 +14,7 @@ SCENARIOS = sorted(scenario_library())
 
 
 def exposure(cli, *args):
-    return cli(*args, module="capexgraph.exposure")
+    return cli(*args, module="capexgraph.cli.exposure")
 
 
 def run_json(cli, *args):
@@ -262,7 +262,7 @@ def test_every_shipped_scenario_gives_the_same_scores_in_a_batch_as_alone(cli):
             mine = [(r["id"], r["score"]) for r in batch if r["scenario"] == sc.name and r["side"] == side]
             assert mine == [(r["id"], r["score"]) for r in alone[key]], (sc.name, side)
     for lang, words in (("en", "6 scenarios run one by one"), ("ko", "시나리오 6개")):
-        r = cli("--each", "--top", "2", "--format", "markdown", "--lang", lang, module="capexgraph.exposure")
+        r = cli("--each", "--top", "2", "--format", "markdown", "--lang", lang, module="capexgraph.cli.exposure")
         assert r.code == 0 and words in r.out and "| taiwan_strait |" in r.out, r.err
 
 

@@ -147,7 +147,7 @@ def test_interrupted_load_completes_on_rerun(loader, records, graph):
 def test_killed_load_completes_on_rerun(cli, login, loader, graph):
     """The real command, killed (SIGKILL) while it writes relationships five per transaction, then run
     again: exact counts, and the rerun says how many it still had to create."""
-    proc = subprocess.Popen([sys.executable, "-m", "capexgraph.main", "load-neo4j", *login, "--batch-size", "5"],
+    proc = subprocess.Popen([sys.executable, "-m", "capexgraph.cli.main", "load-neo4j", *login, "--batch-size", "5"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     try:
         deadline = time.monotonic() + 120
@@ -290,6 +290,7 @@ def test_neo4j_admin_export(cli, tmp_path, graph):
     assert "node.Hyperscaler" in (out / "capexgraph.grass").read_text(encoding="utf-8")
 
 
+@pytest.mark.process
 def test_cypher_is_valid_neo4j_cypher(tmp_path):
     """Every library query and the LOAD CSV script, linted by Neo4j's own parser."""
     js = REPO / "tests" / "js"

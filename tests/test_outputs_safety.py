@@ -224,7 +224,7 @@ def test_exposure_outputs_all_or_nothing_when_the_chart_fails(cli, mini, tmp_pat
     ttl.write_text("my old scores", encoding="utf-8")
     monkeypatch.setattr(chart, "render_chart", _disk_full)
     r = cli("--shock", SHOCK, "--data", mini, "--html", html, "--chart", png, "--rdf", ttl,
-            module="capexgraph.exposure")
+            module="capexgraph.cli.exposure")
     one_line_error(r, 2, f"cannot write {png}", "No space left")
     assert not html.exists() and not png.exists()
     assert ttl.read_text(encoding="utf-8") == "my old scores"
@@ -234,10 +234,10 @@ def test_exposure_outputs_all_or_nothing_when_the_chart_fails(cli, mini, tmp_pat
 def test_exposure_outputs_wait_for_the_rest_of_the_command(cli, mini, tmp_path):
     html, ttl = tmp_path / "a.html", tmp_path / "c.ttl"
     r = cli("--shock", SHOCK, "--data", mini, "--html", html, "--rdf", ttl, "--explain", "no-such-co",
-            module="capexgraph.exposure")
+            module="capexgraph.cli.exposure")
     one_line_error(r, 2, "unknown company 'no-such-co'")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini"]
-    r = cli("--shock", SHOCK, "--data", mini, "--html", html, "--rdf", ttl, module="capexgraph.exposure")
+    r = cli("--shock", SHOCK, "--data", mini, "--html", html, "--rdf", ttl, module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     assert f"wrote {html}" in r.err and f"wrote {ttl}" in r.err
     assert page_data(html.read_text(encoding="utf-8"))["nodes"] and ttl.read_text(encoding="utf-8")
@@ -320,7 +320,7 @@ def test_xml_exports_carry_markup_characters_well_formed(cli, mini, tmp_path, fm
 def test_chart_labels_are_plain_text(cli, mini, tmp_path):
     rename_entity(mini, "Nvidia $_$ and $$")  # '$' pairs crashed mathtext (\x0b: refused by validate)
     png, svg = tmp_path / "c.png", tmp_path / "c.svg"
-    r = cli("--shock", SHOCK, "--data", mini, "--chart", png, module="capexgraph.exposure")
+    r = cli("--shock", SHOCK, "--data", mini, "--chart", png, module="capexgraph.cli.exposure")
     assert r.code == 0, r.err
     assert png.read_bytes()[:4] == b"\x89PNG"
     r = cli("viz", "--out", tmp_path / "g.html", "--shock", SHOCK, "--chart", svg, "--data", mini)

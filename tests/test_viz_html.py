@@ -194,10 +194,11 @@ def tiny(tmp_path) -> Path:
 
 
 def _viz_cli(*args):
-    return subprocess.run([sys.executable, "-m", "capexgraph.viz_cmd", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "capexgraph.cli.viz_cmd", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.process
 def test_cli_writes_the_page_and_chart(tiny, tmp_path):
     out, chart = tmp_path / "g.html", tmp_path / "g.svg"
     res = _viz_cli("--out", out, "--data", tiny, "--lang", "ko", "--focus", "NVDA", "--depth", "1")
@@ -219,8 +220,9 @@ def test_cli_writes_the_page_and_chart(tiny, tmp_path):
     (["--out", "g.html", "--shock", "taiwan_strait", "--chart", "c.jpg"], "--chart"),
     (["--out", "no-such-dir/g.html"], "does not exist"),
 ])
+@pytest.mark.process
 def test_cli_mistakes_are_one_line(tiny, tmp_path, args, message):
-    res = subprocess.run([sys.executable, "-m", "capexgraph.viz_cmd", *args, "--data", str(tiny)],
+    res = subprocess.run([sys.executable, "-m", "capexgraph.cli.viz_cmd", *args, "--data", str(tiny)],
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert res.returncode == 2, res.stderr
     assert message in res.stderr and "Traceback" not in res.stderr
@@ -634,15 +636,15 @@ def test_browser_focus_does_not_walk_through_places(browser, tmp_path):
 
 
 def test_exposure_command_helpers(tmp_path):
-    """What `exposure --shock X --html out.html --chart out.png` calls (capexgraph.viz_cmd)."""
+    """What `exposure --shock X --html out.html --chart out.png` calls (capexgraph.cli.viz_cmd)."""
     import argparse
 
-    from capexgraph.common import UsageError
+    from capexgraph.cli.common import UsageError
     from capexgraph.ingest import Schema
     from capexgraph.queries.exposure import run_exposure
     from capexgraph.queries.scenarios import Seed
     from capexgraph.queries.weights import derive_weights
-    from capexgraph.viz_cmd import add_exposure_outputs, write_exposure_outputs
+    from capexgraph.cli.viz_cmd import add_exposure_outputs, write_exposure_outputs
 
     g = small_graph()
     ex = run_exposure(derive_weights(g, Schema.load()), [Seed("tsmc", "supply", 1.0, "test")])
