@@ -274,16 +274,11 @@ def _opening(g: nx.MultiDiGraph, shock: ShockView, top: int) -> list[dict[str, A
     return [{"id": str(n), "layer": layer[n], "rank": rank.get(n)} for n in order]
 
 
-# --- payload ----------------------------------------------------------------------------------
-def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | None,
-             focus: str | None, depth: int, shock: ShockView | None, schema: Schema,
-             top: int = 25) -> dict:
-    ui = style.UI[lang]
-    extra_colors: dict[str, str] = {}
+# --- payload: nodes ----------------------------------------------------------------------------
+def _categories(g: nx.MultiDiGraph, schema: Schema, lang: str) -> list[dict[str, Any]]:
+    """The legend's categories: those present in the graph, in schema order, with colour and count."""
     cat_order = list(schema.categories)
-    positions = _initial_positions(g)
-
-    # categories present, in schema order
+    extra_colors: dict[str, str] = {}
     present: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         cats = list(d.get("category") or []) or [style.NO_CATEGORY]
@@ -295,122 +290,241 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
             "—" if c == style.NO_CATEGORY else c)
         categories.append({"code": c, "label": label, "color": style.category_color(
             None if c == style.NO_CATEGORY else c, extra_colors), "count": present[c]})
-    color_of = {c["code"]: c["color"] for c in categories}
+    return categories
 
-    # node sizes
+
+def _size_measures(g: nx.MultiDiGraph) -> tuple[dict[str, float | None], str]:
+    """What sizes each node, and its name: revenue (or capex), else the number of relationships."""
     measures = {n: _size_measure(d) for n, d in g.nodes(data=True)}
-    size_by = "revenue"
-    if not any(measures.values()):  # no revenue or capex known: size by number of relationships
-        size_by = "degree"
-        measures = {n: float(g.degree(n)) or None for n in g}
-    top_measure = max([m for m in measures.values() if m], default=None)
-    max_score = 0.0
-    max_gain = 0.0
-    if shock:
-        max_score = max([_finite(s) for n, s in shock.scores.items() if n in g], default=0.0)
-        max_gain = max([_finite(s) for n, s in shock.gains.items() if n in g], default=0.0)
-    seed_info: dict[str, list[dict]] = {}
-    if shock:
-        for s in shock.seeds:
-            seed_info.setdefault(s["node"], []).append(s)
-    opening = _opening(g, shock, top) if shock else []
-    top_labels = {o["id"] for o in opening}
-    top_ten = {o["id"] for o in opening if o["rank"] is not None and o["rank"] < 10}
+    if any(measures.values()):
+        return measures, "revenue"
+    # no revenue or capex known: size by number of relationships
+    return {n: float(g.degree(n)) or None for n in g}, "degree"
 
+
+@dataclass(frozen=True)
+class _ShockStyle:
+    """What styling a node in the shock view needs beyond the node: the scales' tops, the seeds,
+    and which nodes the view opens on (labelled with their score; the ten most exposed larger)."""
+
+    max_score: float
+    max_gain: float
+    seeds: dict[str, list[dict]]
+    labelled: set[str]
+    top_ten: set[str]
+
+
+def _shock_style(g: nx.MultiDiGraph, shock: ShockView, opening: list[dict[str, Any]]) -> _ShockStyle:
+    """Gather the shock view's node scales once, so each node is styled without re-scanning."""
+    seeds: dict[str, list[dict]] = {}
+    for s in shock.seeds:
+        seeds.setdefault(s["node"], []).append(s)
+    return _ShockStyle(
+        max_score=max([_finite(s) for n, s in shock.scores.items() if n in g], default=0.0),
+        max_gain=max([_finite(s) for n, s in shock.gains.items() if n in g], default=0.0),
+        seeds=seeds, labelled={o["id"] for o in opening},
+        top_ten={o["id"] for o in opening if o["rank"] is not None and o["rank"] < 10})
+
+
+def _node_rows(d: dict, cats: list[str], lang: str, schema: Schema) -> list[list[str]]:
+    """The tooltip rows every view shows for a node: ticker, country, categories, revenue, capex."""
+    ui = style.UI[lang]
+    rows: list[list[str]] = []
+    if d.get("ticker"):
+        rows.append([ui["ticker"], " · ".join(str(x) for x in (d.get("ticker"), d.get("exchange")) if x)])
+    if d.get("country"):
+        rows.append([ui["country"], str(d["country"])])
+    if cats:
+        rows.append([ui["category"], ", ".join(schema.category_label(c, lang) for c in cats)])
+    for key, word in (("revenue_usd", "revenue"), ("capex_usd", "capex")):
+        if d.get(key):
+            period = d.get(f"{key}_period")
+            rows.append([ui[word], style.money(d[key]) + (f" ({period})" if period else "")])
+    return rows
+
+
+def _base_node(n: str, d: dict, label: str, cats: list[str],
+               positions: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
+    """The node fields every view shares: id, canvas label, categories, search text, shape, position."""
+    node: dict[str, Any] = {"id": str(n), "label": _short(label), "cats": cats or [style.NO_CATEGORY],
+                            "kind": d.get("kind") or "", "shape": "dot"}
+    q = [str(n), label, d.get("name"), d.get("name_ko"), d.get("ticker"), *(d.get("aliases") or [])]
+    node["q"] = " | ".join(str(x).casefold() for x in q if x)
+    if n in positions:
+        node["x"], node["y"] = positions[n]
+    if d.get("kind") == "jurisdiction":
+        node["shape"] = "diamond"
+    elif d.get("kind") == "grid_region":
+        node["shape"] = "triangle"
+    return node
+
+
+def _node_color(fill: str, border: str) -> dict[str, Any]:
+    """vis-network's node colour: the fill and border, outlined dark when highlighted or hovered."""
+    return {"background": fill, "border": border,
+            "highlight": {"background": fill, "border": "#111111"},
+            "hover": {"background": fill, "border": "#111111"}}
+
+
+def _style_by_category(node: dict[str, Any], measure: float | None, top_measure: float | None,
+                       fill: str) -> None:
+    """Whole-graph look: area by the size measure, filled with the primary category's colour."""
+    rel = math.sqrt(measure / top_measure) if (measure and top_measure) else 0.0
+    size = 9 + 41 * rel
+    node.update(size=round(size, 1), borderWidth=1.5, color=_node_color(fill, "#ffffff"),
+                font={"size": round(16 + 30 * rel)})
+
+
+def _exposure_fill(score: float, gain: float, look: _ShockStyle) -> tuple[str, float]:
+    """A shock-view node's fill and size: red scale by exposure, green by gain (gain wins), else grey."""
+    rel = score / look.max_score if look.max_score > 0 else 0.0
+    fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
+    size = 8 + 18 * math.sqrt(rel) if score > 0 else 7
+    if gain > 0:
+        grel = gain / look.max_gain if look.max_gain > 0 else 0.0
+        fill = style.lerp_color(style.GAIN_STOPS, grel)
+        size = 8 + 14 * math.sqrt(grel)
+    return fill, size
+
+
+def _seed_row(seed: dict, lang: str) -> list[str]:
+    """A seed's tooltip row: its channel, magnitude and why, as far as the scenario gives them."""
+    ui = style.UI[lang]
+    bits = [x for x in (seed.get("channel"), f"{ui['magnitude']} {seed['magnitude']:.2f}"
+                        if isinstance(seed.get("magnitude"), (int, float)) else None,
+                        seed.get("why")) if x]
+    return [ui["seed"], "; ".join(str(b) for b in bits)]
+
+
+def _style_by_exposure(node: dict[str, Any], rows: list[list[str]], g: nx.MultiDiGraph, n: str,
+                       label: str, shock: ShockView, look: _ShockStyle, lang: str) -> None:
+    """Shock-view look and tooltip: coloured by exposure or gain, seeds starred, scores in the rows."""
+    ui = style.UI[lang]
+    score = _finite(shock.scores.get(n, 0.0))
+    gain = _finite(shock.gains.get(n, 0.0))
+    fill, size = _exposure_fill(score, gain, look)
+    # one colour scale per meaning: fill = exposure (red) or gain (green); the border is
+    # neutral (a category ring in red or orange would read as "high exposure")
+    node.update(size=round(size, 1), borderWidth=2, color=_node_color(fill, style.NEUTRAL_BORDER),
+                font={"size": 20 if n in look.top_ten else 17 if n in look.labelled else 14,
+                      "color": "#1a1a1a" if (score > 0 or gain > 0 or n in look.labelled) else "#777777"})
+    if n in look.labelled and not _is_place(g, n):
+        shown = f"+{_fmt_score(gain)}" if gain > 0 else _fmt_score(score)
+        node["label"] = f"{_short(label)}\n{shown}"
+    ch = shock.channels.get(n) or {}
+    detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(_finite(v))}"
+                        for c, v in ch.items())
+    rows.insert(0, [ui["exposure"], _fmt_score(score) + (f" ({detail})" if detail else "")])
+    if gain > 0:
+        rows.insert(1, [ui["gain"], _fmt_score(gain)])
+        node["gain"] = round(gain, 6)
+    if n in look.seeds:
+        node.update(shape="star", borderWidth=4, color={**node["color"], "border": style.SEED_BORDER})
+        node["seed"] = True
+        for seed in look.seeds[n]:
+            rows.insert(1, _seed_row(seed, lang))
+    node["score"] = round(score, 6)
+
+
+def _nodes(g: nx.MultiDiGraph, lang: str, schema: Schema, positions: Mapping[str, tuple[float, float]],
+           color_of: Mapping[str, str], measures: Mapping[str, float | None],
+           shock: ShockView | None, look: _ShockStyle | None) -> list[dict[str, Any]]:
+    """One vis-network node per graph node, styled by category or (shock view) by exposure."""
+    top_measure = max([m for m in measures.values() if m], default=None)
     nodes = []
     for n, d in g.nodes(data=True):
         cats = list(d.get("category") or [])
-        primary = cats[0] if cats else style.NO_CATEGORY
         label = _label(d, n, lang)
-        rows: list[list[str]] = []
-        if d.get("ticker"):
-            rows.append([ui["ticker"], " · ".join(str(x) for x in (d.get("ticker"), d.get("exchange")) if x)])
-        if d.get("country"):
-            rows.append([ui["country"], str(d["country"])])
-        if cats:
-            rows.append([ui["category"], ", ".join(schema.category_label(c, lang) for c in cats)])
-        for key, word in (("revenue_usd", "revenue"), ("capex_usd", "capex")):
-            if d.get(key):
-                period = d.get(f"{key}_period")
-                rows.append([ui[word], style.money(d[key]) + (f" ({period})" if period else "")])
+        rows = _node_rows(d, cats, lang, schema)
         other = d.get("name") if lang == "ko" else d.get("name_ko")
         sub = str(other) if other and other != label else ""
-        node: dict[str, Any] = {"id": str(n), "label": _short(label), "cats": cats or [style.NO_CATEGORY],
-                                "kind": d.get("kind") or "", "shape": "dot"}
-        q = [str(n), label, d.get("name"), d.get("name_ko"), d.get("ticker"), *(d.get("aliases") or [])]
-        node["q"] = " | ".join(str(x).casefold() for x in q if x)
-        if n in positions:
-            node["x"], node["y"] = positions[n]
-        if d.get("kind") == "jurisdiction":
-            node["shape"] = "diamond"
-        elif d.get("kind") == "grid_region":
-            node["shape"] = "triangle"
-        if shock is None:
-            m = measures[n]
-            rel = math.sqrt(m / top_measure) if (m and top_measure) else 0.0
-            size = 9 + 41 * rel
-            fill = color_of[primary]
-            node.update(size=round(size, 1), borderWidth=1.5,
-                        color={"background": fill, "border": "#ffffff",
-                               "highlight": {"background": fill, "border": "#111111"},
-                               "hover": {"background": fill, "border": "#111111"}},
-                        font={"size": round(16 + 30 * rel)})
+        node = _base_node(n, d, label, cats, positions)
+        if shock is None or look is None:
+            _style_by_category(node, measures[n], top_measure, color_of[cats[0] if cats else style.NO_CATEGORY])
         else:
-            score = _finite(shock.scores.get(n, 0.0))
-            gain = _finite(shock.gains.get(n, 0.0))
-            rel = score / max_score if max_score > 0 else 0.0
-            fill = style.lerp_color(style.EXPOSURE_STOPS, rel) if score > 0 else style.ZERO_EXPOSURE
-            size = 8 + 18 * math.sqrt(rel) if score > 0 else 7
-            if gain > 0:
-                grel = gain / max_gain if max_gain > 0 else 0.0
-                fill = style.lerp_color(style.GAIN_STOPS, grel)
-                size = 8 + 14 * math.sqrt(grel)
-            # one colour scale per meaning: fill = exposure (red) or gain (green); the border is
-            # neutral (a category ring in red or orange would read as "high exposure")
-            node.update(size=round(size, 1), borderWidth=2,
-                        color={"background": fill, "border": style.NEUTRAL_BORDER,
-                               "highlight": {"background": fill, "border": "#111111"},
-                               "hover": {"background": fill, "border": "#111111"}},
-                        font={"size": 20 if n in top_ten else 17 if n in top_labels else 14,
-                              "color": "#1a1a1a" if (score > 0 or gain > 0 or n in top_labels) else "#777777"})
-            if n in top_labels and not _is_place(g, n):
-                shown = f"+{_fmt_score(gain)}" if gain > 0 else _fmt_score(score)
-                node["label"] = f"{_short(label)}\n{shown}"
-            ch = shock.channels.get(n) or {}
-            detail = " · ".join(f"{style.CHANNEL_LABEL[lang].get(c, c)} {_fmt_score(_finite(v))}"
-                                for c, v in ch.items())
-            rows.insert(0, [ui["exposure"], _fmt_score(score) + (f" ({detail})" if detail else "")])
-            if gain > 0:
-                rows.insert(1, [ui["gain"], _fmt_score(gain)])
-                node["gain"] = round(gain, 6)
-            if n in seed_info:
-                node.update(shape="star", borderWidth=4,
-                            color={**node["color"], "border": style.SEED_BORDER})
-                node["seed"] = True
-                for s in seed_info[n]:
-                    bits = [x for x in (s.get("channel"), f"{ui['magnitude']} {s['magnitude']:.2f}"
-                                        if isinstance(s.get("magnitude"), (int, float)) else None,
-                                        s.get("why")) if x]
-                    rows.insert(1, [ui["seed"], "; ".join(str(b) for b in bits)])
-            node["score"] = round(score, 6)
+            _style_by_exposure(node, rows, g, n, label, shock, look, lang)
         node["tip"] = {"h": label, "sub": sub, "rows": rows}
         nodes.append(node)
+    return nodes
 
-    # edges
-    sizes = {nd["id"]: nd["size"] for nd in nodes}
-    path_pairs: set[frozenset] = set()
+
+# --- payload: edges ----------------------------------------------------------------------------
+def _edge_color(color: str, opacity: float) -> dict[str, Any]:
+    """vis-network's edge colour: the colour and opacity, dark when highlighted or hovered."""
+    return {"color": color, "highlight": "#111111", "hover": "#111111", "opacity": opacity}
+
+
+def _path_pairs(shock: ShockView | None) -> set[frozenset]:
+    """The node pairs (either direction) that are steps of a strongest path: drawn highlighted."""
+    pairs: set[frozenset] = set()
     if shock:
         for p in shock.paths:
             for a, b in zip(p, p[1:]):
-                path_pairs.add(frozenset((a, b)))
+                pairs.add(frozenset((a, b)))
+    return pairs
+
+
+def _edge_look(typ: str, usd: float | None, shock_view: bool, on_path: bool) -> tuple[dict[str, Any], float]:
+    """An edge's colour and width: its group's colour, or in the shock view path-red or faded grey."""
+    width = _edge_width(usd)
+    if not shock_view:
+        return _edge_color(style.GROUP_STYLE[style.TYPE_GROUP.get(typ, "supply")]["color"], 0.8), width
+    if on_path:
+        return _edge_color(style.PATH_COLOR, 1.0), max(width, 3.0) + 2
+    return _edge_color("#9a9a9a", 0.35), width
+
+
+def _type_label(typ: str, schema: Schema, lang: str) -> str:
+    """A relationship type's name in `lang` (the schema's label, or the code itself)."""
+    return ((style.TYPE_LABEL_KO.get(typ) if lang == "ko" else None)
+            or schema.relationship_types.get(typ, {}).get("label") or typ)
+
+
+def _edge_rows(d: dict, usd: float | None, date: str | None, on_path: bool, lang: str) -> list[list[str]]:
+    """An edge's tooltip rows: amount, USD value, date at its precision, status, product, term."""
+    ui = style.UI[lang]
+    rows = [[ui["amount"], _amount_text(d, lang)]] if d.get("amount") is not None else []
+    if usd is not None and d.get("currency") not in (None, "USD"):
+        rows.append([ui["amount_usd"], style.money(usd)])
+    if date:
+        precision = d.get("date_precision") or "day"
+        rows.append([ui["date"], date[:4] if precision == "year" else date[:7] if precision == "month" else date])
+    if d.get("status"):
+        st = str(d["status"])
+        rows.append([ui["status"], style.STATUS_KO.get(st, st) if lang == "ko" else st.replace("_", " ")])
+    if d.get("product"):
+        rows.append([ui["product"], str(d["product"])])
+    if d.get("term"):
+        rows.append([ui["term"], str(d["term"])])
+    if on_path:
+        rows.append(["★", ui["path_edge"]])
+    return rows
+
+
+def _edge_sources(d: dict) -> list[dict[str, str]]:
+    """An edge's sources for the tooltip: 'publisher, “title”, date' and the link."""
+    srcs = []
+    for s in d.get("sources") or []:
+        bits = [s.get("publisher"), f"“{s['title']}”" if s.get("title") else None, _date_iso(s.get("date"))]
+        srcs.append({"text": ", ".join(str(b) for b in bits if b), "url": str(s.get("url") or "")})
+    return srcs
+
+
+def _spring_length(sizes: Mapping[str, float], u: str, v: str, shock_view: bool) -> int:
+    """Big nodes (and their two-line labels in the shock view) need longer springs."""
+    return round(80 + 1.6 * (sizes.get(u, 10) + sizes.get(v, 10)) * (1.5 if shock_view else 1.0))
+
+
+def _edges(g: nx.MultiDiGraph, lang: str, schema: Schema, shock: ShockView | None,
+           sizes: Mapping[str, float]) -> tuple[list[dict[str, Any]], dict[str, int], list[str]]:
+    """One vis-network edge per relationship, with the type counts and dates the filters need."""
+    path_pairs = _path_pairs(shock)
     pair_rank: dict[frozenset, int] = {}
     type_count: dict[str, int] = {}
     dates: list[str] = []
     edges = []
     for u, v, k, d in g.edges(keys=True, data=True):
         typ = str(d.get("type") or "")
-        group = style.TYPE_GROUP.get(typ, "supply")
-        gs = style.GROUP_STYLE[group]
         type_count[typ] = type_count.get(typ, 0) + 1
         usd = d.get("amount_usd")
         usd = float(usd) if isinstance(usd, (int, float)) and math.isfinite(usd) else None
@@ -418,76 +532,57 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
         if date:
             dates.append(date)
         pair = frozenset((u, v))
-        rank = pair_rank.get(pair, 0)
+        rank = pair_rank.get(pair, 0)   # how many edges between this pair came before: curve this one
         pair_rank[pair] = rank + 1
-        width = _edge_width(usd)
-        color = {"color": gs["color"], "highlight": "#111111", "hover": "#111111", "opacity": 0.8}
         on_path = shock is not None and pair in path_pairs
-        if shock is not None:
-            if on_path:
-                color = {"color": style.PATH_COLOR, "highlight": "#111111", "hover": "#111111", "opacity": 1.0}
-                width = max(width, 3.0) + 2
-            else:
-                color = {"color": "#9a9a9a", "highlight": "#111111", "hover": "#111111", "opacity": 0.35}
-        type_label = (style.TYPE_LABEL_KO.get(typ) if lang == "ko" else None) or (
-            schema.relationship_types.get(typ, {}).get("label") or typ)
-        rows = [[ui["amount"], _amount_text(d, lang)]] if d.get("amount") is not None else []
-        if usd is not None and d.get("currency") not in (None, "USD"):
-            rows.append([ui["amount_usd"], style.money(usd)])
-        if date:
-            precision = d.get("date_precision") or "day"
-            rows.append([ui["date"], date[:4] if precision == "year" else date[:7] if precision == "month" else date])
-        if d.get("status"):
-            st = str(d["status"])
-            rows.append([ui["status"], style.STATUS_KO.get(st, st) if lang == "ko" else st.replace("_", " ")])
-        if d.get("product"):
-            rows.append([ui["product"], str(d["product"])])
-        if d.get("term"):
-            rows.append([ui["term"], str(d["term"])])
-        if on_path:
-            rows.append(["★", ui["path_edge"]])
-        srcs = []
-        for s in d.get("sources") or []:
-            bits = [s.get("publisher"), f"“{s['title']}”" if s.get("title") else None, _date_iso(s.get("date"))]
-            srcs.append({"text": ", ".join(str(b) for b in bits if b), "url": str(s.get("url") or "")})
+        color, width = _edge_look(typ, usd, shock is not None, on_path)
         names = (_label(g.nodes[u], u, lang), _label(g.nodes[v], v, lang))
-        # big nodes (and their two-line labels in the shock view) need longer springs
-        length = round(80 + 1.6 * (sizes.get(u, 10) + sizes.get(v, 10)) * (1.5 if shock else 1.0))
+        arrow = "—" if typ == "partners_with" else "→"
         edge: dict[str, Any] = {
             "id": str(k), "from": str(u), "to": str(v), "type": typ, "usd": usd, "date": date,
-            "width": width, "length": length, "color": color, "dashes": gs["dashes"],
-            "tip": {"h": f"{names[0]} → {names[1]}", "sub": type_label, "rows": rows, "src": srcs}}
+            "width": width, "length": _spring_length(sizes, u, v, shock is not None), "color": color,
+            "dashes": style.GROUP_STYLE[style.TYPE_GROUP.get(typ, "supply")]["dashes"],
+            "tip": {"h": f"{names[0]} {arrow} {names[1]}", "sub": _type_label(typ, schema, lang),
+                    "rows": _edge_rows(d, usd, date, on_path, lang), "src": _edge_sources(d)}}
         if typ == "partners_with":
             edge["arrows"] = {"to": {"enabled": False}}
-            edge["tip"]["h"] = f"{names[0]} — {names[1]}"
         if rank:
             edge["smooth"] = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW",
                               "roundness": round(0.18 * ((rank + 1) // 2), 2)}
         if on_path:
             edge["path"] = True
         edges.append(edge)
+    return edges, type_count, dates
 
-    # Steps of a strongest path that no relationship row backs (the exposure model also links
-    # companies through disclosed revenue shares in facts.csv): drawn as "exposure links", marked
-    # virtual so they are never mistaken for, or counted as, relationships of the graph.
-    if shock:
-        drawn_pairs = {frozenset((e["from"], e["to"])) for e in edges}
-        for p in shock.paths:
-            for a, b in zip(p, p[1:]):
-                if a not in g or b not in g or frozenset((str(a), str(b))) in drawn_pairs:
-                    continue
-                drawn_pairs.add(frozenset((str(a), str(b))))
-                names = (_label(g.nodes[a], a, lang), _label(g.nodes[b], b, lang))
-                type_count[VIRTUAL_TYPE] = type_count.get(VIRTUAL_TYPE, 0) + 1
-                edges.append({
-                    "id": f"exposure:{a}:{b}", "from": str(a), "to": str(b), "type": VIRTUAL_TYPE,
-                    "usd": None, "date": None, "width": 4, "length": 200, "virtual": True, "path": True,
-                    "color": {"color": style.PATH_COLOR, "highlight": "#111111", "hover": "#111111",
-                              "opacity": 1.0},
-                    "dashes": [2, 5],
-                    "tip": {"h": f"{names[0]} → {names[1]}", "sub": ui["exposure_link"],
-                            "rows": [["★", ui["exposure_link_why"]]], "src": []}})
 
+def _exposure_links(g: nx.MultiDiGraph, shock: ShockView, edges: list[dict[str, Any]],
+                    lang: str) -> list[dict[str, Any]]:
+    """Path steps no drawn relationship backs, as virtual "exposure links" (never counted as edges).
+
+    Why: the exposure model also links companies through disclosed revenue shares in facts.csv;
+    those steps are drawn, but marked virtual so they are never mistaken for relationships."""
+    ui = style.UI[lang]
+    drawn_pairs = {frozenset((e["from"], e["to"])) for e in edges}
+    links = []
+    for p in shock.paths:
+        for a, b in zip(p, p[1:]):
+            if a not in g or b not in g or frozenset((str(a), str(b))) in drawn_pairs:
+                continue
+            drawn_pairs.add(frozenset((str(a), str(b))))
+            names = (_label(g.nodes[a], a, lang), _label(g.nodes[b], b, lang))
+            links.append({
+                "id": f"exposure:{a}:{b}", "from": str(a), "to": str(b), "type": VIRTUAL_TYPE,
+                "usd": None, "date": None, "width": 4, "length": 200, "virtual": True, "path": True,
+                "color": _edge_color(style.PATH_COLOR, 1.0),
+                "dashes": [2, 5],
+                "tip": {"h": f"{names[0]} → {names[1]}", "sub": ui["exposure_link"],
+                        "rows": [["★", ui["exposure_link_why"]]], "src": []}})
+    return links
+
+
+def _types(type_count: Mapping[str, int], schema: Schema, lang: str) -> list[dict[str, Any]]:
+    """The legend's relationship types: schema order, then unknown ones, exposure links last."""
+    ui = style.UI[lang]
     type_order = list(schema.relationship_types)
     types = []
     for t in sorted(type_count, key=lambda t: (type_order.index(t) if t in type_order else
@@ -498,70 +593,103 @@ def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | N
                           "direction": ui["exposure_link_why"], "count": type_count[t]})
             continue
         group = style.TYPE_GROUP.get(t, "supply")
-        info = schema.relationship_types.get(t, {})
-        types.append({"code": t, "label": (style.TYPE_LABEL_KO.get(t) if lang == "ko" else None)
-                      or info.get("label") or t, "group": group,
+        types.append({"code": t, "label": _type_label(t, schema, lang), "group": group,
                       "groupLabel": style.GROUP_LABEL[lang][group],
                       "color": style.GROUP_STYLE[group]["color"],
                       "dash": "dashed" if group == "investment" else (
                           "dotted" if group in ("partnership", "location") else "solid"),
-                      "direction": str(info.get("direction") or ""), "count": type_count[t]})
+                      "direction": str(schema.relationship_types.get(t, {}).get("direction") or ""),
+                      "count": type_count[t]})
+    return types
 
+
+# --- payload: titles and panels ----------------------------------------------------------------
+def _counts_text(g: nx.MultiDiGraph, lang: str, shock: ShockView | None) -> list[str]:
+    """The subtitle's opening bits: companies and relationships, or exposed companies and seeds."""
+    ui = style.UI[lang]
+    if shock:
+        exposed = len(_ranked(g, shock.scores))
+        seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
+        more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
+        bits = [(f"{exposed} compan{'y' if exposed == 1 else 'ies'} exposed" if lang == "en"
+                 else f"노출 기업 {exposed}곳")]
+        if seeds:
+            bits.append(f"{ui['seeds']}: {', '.join(seeds[:4])}{more}")
+        return bits
     n_companies = sum(1 for _, d in g.nodes(data=True) if d.get("kind", "company") == "company")
+    if lang == "ko":
+        return [f"기업 {n_companies}곳 · 관계 {g.number_of_edges()}건"]
+    return [f"{n_companies} compan{'y' if n_companies == 1 else 'ies'} · "
+            f"{g.number_of_edges()} relationship{'' if g.number_of_edges() == 1 else 's'}"]
+
+
+def _subtitle(g: nx.MultiDiGraph, lang: str, shock: ShockView | None, focus_id: str | None,
+              depth: int, as_of: str | None) -> str:
+    """The default subtitle: what the view counts, then its focus and date when it has them."""
+    ui = style.UI[lang]
+    bits = _counts_text(g, lang, shock)
+    if focus_id is not None:
+        bits.append(f"{ui['focus_on']} {_label(g.nodes[focus_id], focus_id, lang)} "
+                    f"({ui['depth']} {depth})")
+    if as_of:
+        bits.append(f"{ui['as_of']} {as_of}")
+    return " · ".join(bits)
+
+
+def _shock_panel(g: nx.MultiDiGraph, shock: ShockView, lang: str, max_score: float) -> dict[str, Any]:
+    """The shock view's side panel: top losers and gainers, seeds, strongest paths, colour scales."""
+    ranked = _ranked(g, shock.scores)
+    gained = _ranked(g, shock.gains)
+    return {
+        "max": max_score,
+        "top": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
+                for n in ranked[:12]],
+        "gainers": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.gains[n])}
+                    for n in gained[:8]],
+        "gain_stops": style.GAIN_STOPS,
+        "seeds": [{"id": str(s), "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
+        "paths": [" → ".join(_label(g.nodes[x], x, lang) for x in p if x in g)
+                  for p in shock.paths[:10]],
+        "stops": style.EXPOSURE_STOPS, "zero": style.ZERO_EXPOSURE,
+    }
+
+
+# --- payload ----------------------------------------------------------------------------------
+def _payload(g: nx.MultiDiGraph, lang: str, title: str | None, subtitle: str | None,
+             focus: str | None, depth: int, shock: ShockView | None, schema: Schema,
+             top: int = 25) -> dict:
+    """Everything the page's script draws, as one JSON-ready dict."""
+    ui = style.UI[lang]
+    positions = _initial_positions(g)
+    categories = _categories(g, schema, lang)
+    measures, size_by = _size_measures(g)
+    opening = _opening(g, shock, top) if shock else []
+    look = _shock_style(g, shock, opening) if shock else None
+    nodes = _nodes(g, lang, schema, positions, {c["code"]: c["color"] for c in categories}, measures,
+                   shock, look)
+    edges, type_count, dates = _edges(g, lang, schema, shock, {nd["id"]: nd["size"] for nd in nodes})
+    if shock:
+        links = _exposure_links(g, shock, edges, lang)
+        edges.extend(links)
+        if links:
+            type_count[VIRTUAL_TYPE] = type_count.get(VIRTUAL_TYPE, 0) + len(links)
     as_of = g.graph.get("as_of") or (max(dates) if dates else None)
     focus_id = resolve_node(g, focus) if focus is not None else None
     if title is None:
         title = ui["shock_title"] if shock else ui["title"]
     if subtitle is None:
-        bits = []
-        if shock:
-            exposed = len(_ranked(g, shock.scores))
-            seeds = [_label(g.nodes[s], s, lang) for s in shock.seed_nodes if s in g]
-            more = f" +{len(seeds) - 4}" if len(seeds) > 4 else ""
-            bits.append((f"{exposed} compan{'y' if exposed == 1 else 'ies'} exposed" if lang == "en"
-                         else f"노출 기업 {exposed}곳"))
-            if seeds:
-                bits.append(f"{ui['seeds']}: {', '.join(seeds[:4])}{more}")
-        else:
-            if lang == "ko":
-                bits.append(f"기업 {n_companies}곳 · 관계 {g.number_of_edges()}건")
-            else:
-                bits.append(f"{n_companies} compan{'y' if n_companies == 1 else 'ies'} · "
-                            f"{g.number_of_edges()} relationship{'' if g.number_of_edges() == 1 else 's'}")
-        if focus_id is not None:
-            bits.append(f"{ui['focus_on']} {_label(g.nodes[focus_id], focus_id, lang)} "
-                        f"({ui['depth']} {depth})")
-        if as_of:
-            bits.append(f"{ui['as_of']} {as_of}")
-        subtitle = " · ".join(bits)
-
-    shock_panel = None
-    if shock:
-        ranked = _ranked(g, shock.scores)
-        gained = _ranked(g, shock.gains)
-        shock_panel = {
-            "max": max_score,
-            "top": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.scores[n])}
-                    for n in ranked[:12]],
-            "gainers": [{"id": str(n), "label": _label(g.nodes[n], n, lang), "score": _fmt_score(shock.gains[n])}
-                        for n in gained[:8]],
-            "gain_stops": style.GAIN_STOPS,
-            "seeds": [{"id": str(s), "label": _label(g.nodes[s], s, lang)} for s in shock.seed_nodes if s in g],
-            "paths": [" → ".join(_label(g.nodes[x], x, lang) for x in p if x in g)
-                      for p in shock.paths[:10]],
-            "stops": style.EXPOSURE_STOPS, "zero": style.ZERO_EXPOSURE,
-        }
+        subtitle = _subtitle(g, lang, shock, focus_id, depth, as_of)
     n = g.number_of_nodes()
     return {
         "lang": lang, "ui": ui, "sizeBy": "exposure" if shock else size_by, "title": title, "subtitle": subtitle, "font": FONT_STACK,
-        "nodes": nodes, "edges": edges, "categories": categories, "types": types,
+        "nodes": nodes, "edges": edges, "categories": categories, "types": _types(type_count, schema, lang),
         "amounts": [{"value": a, "label": ui["any"] if a == 0 else "≥ " + style.money(a)}
                     for a in AMOUNT_STEPS],
         "dates": {"min": min(dates) if dates else None, "max": max(dates) if dates else None},
         "layout": {"iterations": 400 if n <= 400 else (300 if n <= 1000 else 200),
                    "positioned": bool(positions), "big": n > 800},
         "focus": {"id": str(focus_id), "depth": depth} if focus_id is not None else None,
-        "shock": shock_panel,
+        "shock": _shock_panel(g, shock, lang, look.max_score) if shock and look else None,
         "open": opening if (shock and focus_id is None and opening) else None,
         "core": _core(g, measures) if (not shock and focus_id is None) else None,
     }
