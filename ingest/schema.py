@@ -21,7 +21,7 @@ class Schema:
     node_kinds: dict[str, str]
     categories: dict[str, dict[str, Any]]
     relationship_types: dict[str, dict[str, Any]]
-    statuses: dict[str, str]
+    statuses: dict[str, dict[str, str]]
     amount_qualifiers: dict[str, str]
     metrics: dict[str, dict[str, Any]]
     currencies: list[str] = field(default_factory=list)
@@ -72,3 +72,13 @@ class Schema:
     def category_label(self, category: str, lang: str = "en") -> str:
         info = self.categories.get(category, {})
         return info.get("label_ko" if lang == "ko" else "label", category)
+
+    def type_label(self, rel_type: str, lang: str = "en") -> str:
+        """A relationship type's name in `lang` (the code itself for a type the schema lacks)."""
+        info = self.relationship_types.get(rel_type, {})
+        return info.get("label_ko" if lang == "ko" else "label") or info.get("label") or rel_type
+
+    def status_label(self, status: str, lang: str = "en") -> str:
+        """A status as outputs print it: 'letter of intent', or its Korean name."""
+        ko = self.statuses.get(status, {}).get("label_ko") if lang == "ko" else None
+        return ko or status.replace("_", " ")

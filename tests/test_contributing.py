@@ -41,7 +41,7 @@ def test_a_new_scenario_file_is_a_new_shock(cli, tmp_path):
 
 def test_a_new_relationship_type_in_the_schema_flows_through(tmp_path):
     """One entry in schema.yaml: the validator accepts its rows, the graph carries them, the
-    weight rules read its channels, and the exports write it."""
+    weight rules read its channels, the exports write it and the HTML legend names and styles it."""
     from capexgraph.graph import build_graph, write_graph
     from capexgraph.ingest import Schema
     from capexgraph.ingest.records import records_from_tables
@@ -50,7 +50,8 @@ def test_a_new_relationship_type_in_the_schema_flows_through(tmp_path):
 
     raw = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
     raw["relationship_types"]["co_develops"] = {
-        "label": "co-develops with", "direction": "developer -> partner (a joint design contract)",
+        "label": "co-develops with", "label_ko": "공동 개발", "style": "partnership",
+        "direction": "developer -> partner (a joint design contract)",
         "channels": {"supply": "forward", "demand": "backward"}, "class_kind": "product"}
     schema_path = tmp_path / "schema.yaml"
     schema_path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -73,6 +74,11 @@ def test_a_new_relationship_type_in_the_schema_flows_through(tmp_path):
     out = tmp_path / "g.graphml"
     write_graph(g, "graphml", out)
     assert "co_develops" in out.read_text(encoding="utf-8")
+    from capexgraph.viz import render_html
+    page = render_html(g, tmp_path / "g.html", lang="ko", schema=schema).read_text(encoding="utf-8")
+    legend = json.loads(re.search(r'"types":\s*(\[.*?\])\s*,\s*"', page, re.S).group(1))
+    entry = next(t for t in legend if t["code"] == "co_develops")
+    assert entry["label"] == "공동 개발" and entry["group"] == "partnership" and entry["dash"] == "dotted"
 
 
 def test_a_new_export_format_is_one_line_in_formats(cli, tmp_path, monkeypatch):
@@ -146,3 +152,22 @@ def test_what_is_where_matches_the_tree():
             and not p.name.endswith(".egg-info")}
     assert listed <= tree, listed - tree
     assert tree <= listed, tree - listed
+
+
+def test_the_schema_is_the_one_vocabulary_of_names_and_styles():
+    """Every code the outputs print has its English and Korean name and its look in schema.yaml,
+    so adding one is one edit there (viz/style.py holds only the line-style groups)."""
+    from capexgraph.ingest import Schema
+    from capexgraph.viz import style
+
+    schema = Schema.load()
+    for code, info in schema.categories.items():
+        assert info.get("label") and info.get("label_ko") and re.fullmatch(r"#[0-9a-f]{6}", info.get("color", "")), code
+    for code, info in schema.relationship_types.items():
+        assert info.get("label") and info.get("label_ko"), code
+        assert info.get("style") in style.GROUP_STYLE and info["style"] != "other", code
+    for code, info in schema.statuses.items():
+        assert info.get("about") and info.get("label_ko"), code
+        assert schema.status_label(code, "ko") == info["label_ko"] and schema.status_label(code) == code.replace("_", " ")
+    assert set(style.GROUP_LABEL["en"]) == set(style.GROUP_LABEL["ko"]) == set(style.GROUP_STYLE)
+    assert not hasattr(style, "CATEGORY_COLORS") and not hasattr(style, "TYPE_GROUP")

@@ -289,7 +289,7 @@ def _categories(g: nx.MultiDiGraph, schema: Schema, lang: str) -> list[dict[str,
         label = schema.category_label(c, lang) if c in schema.categories else (
             "—" if c == style.NO_CATEGORY else c)
         categories.append({"code": c, "label": label, "color": style.category_color(
-            None if c == style.NO_CATEGORY else c, extra_colors), "count": present[c]})
+            None if c == style.NO_CATEGORY else c, extra_colors, schema), "count": present[c]})
     return categories
 
 
@@ -464,23 +464,19 @@ def _path_pairs(shock: ShockView | None) -> set[frozenset]:
     return pairs
 
 
-def _edge_look(typ: str, usd: float | None, shock_view: bool, on_path: bool) -> tuple[dict[str, Any], float]:
+def _edge_look(typ: str, schema: Schema, usd: float | None, shock_view: bool,
+               on_path: bool) -> tuple[dict[str, Any], float]:
     """An edge's colour and width: its group's colour, or in the shock view path-red or faded grey."""
     width = _edge_width(usd)
     if not shock_view:
-        return _edge_color(style.GROUP_STYLE[style.TYPE_GROUP.get(typ, "supply")]["color"], 0.8), width
+        return _edge_color(style.GROUP_STYLE[style.type_group(typ, schema)]["color"], 0.8), width
     if on_path:
         return _edge_color(style.PATH_COLOR, 1.0), max(width, 3.0) + 2
     return _edge_color("#9a9a9a", 0.35), width
 
 
-def _type_label(typ: str, schema: Schema, lang: str) -> str:
-    """A relationship type's name in `lang` (the schema's label, or the code itself)."""
-    return ((style.TYPE_LABEL_KO.get(typ) if lang == "ko" else None)
-            or schema.relationship_types.get(typ, {}).get("label") or typ)
-
-
-def _edge_rows(d: dict, usd: float | None, date: str | None, on_path: bool, lang: str) -> list[list[str]]:
+def _edge_rows(d: dict, usd: float | None, date: str | None, on_path: bool, lang: str,
+               schema: Schema) -> list[list[str]]:
     """An edge's tooltip rows: amount, USD value, date at its precision, status, product, term."""
     ui = style.UI[lang]
     rows = [[ui["amount"], _amount_text(d, lang)]] if d.get("amount") is not None else []
@@ -491,7 +487,7 @@ def _edge_rows(d: dict, usd: float | None, date: str | None, on_path: bool, lang
         rows.append([ui["date"], date[:4] if precision == "year" else date[:7] if precision == "month" else date])
     if d.get("status"):
         st = str(d["status"])
-        rows.append([ui["status"], style.STATUS_KO.get(st, st) if lang == "ko" else st.replace("_", " ")])
+        rows.append([ui["status"], schema.status_label(st, lang)])
     if d.get("product"):
         rows.append([ui["product"], str(d["product"])])
     if d.get("term"):
@@ -535,15 +531,15 @@ def _edges(g: nx.MultiDiGraph, lang: str, schema: Schema, shock: ShockView | Non
         rank = pair_rank.get(pair, 0)   # how many edges between this pair came before: curve this one
         pair_rank[pair] = rank + 1
         on_path = shock is not None and pair in path_pairs
-        color, width = _edge_look(typ, usd, shock is not None, on_path)
+        color, width = _edge_look(typ, schema, usd, shock is not None, on_path)
         names = (_label(g.nodes[u], u, lang), _label(g.nodes[v], v, lang))
         arrow = "—" if typ == "partners_with" else "→"
         edge: dict[str, Any] = {
             "id": str(k), "from": str(u), "to": str(v), "type": typ, "usd": usd, "date": date,
             "width": width, "length": _spring_length(sizes, u, v, shock is not None), "color": color,
-            "dashes": style.GROUP_STYLE[style.TYPE_GROUP.get(typ, "supply")]["dashes"],
-            "tip": {"h": f"{names[0]} {arrow} {names[1]}", "sub": _type_label(typ, schema, lang),
-                    "rows": _edge_rows(d, usd, date, on_path, lang), "src": _edge_sources(d)}}
+            "dashes": style.GROUP_STYLE[style.type_group(typ, schema)]["dashes"],
+            "tip": {"h": f"{names[0]} {arrow} {names[1]}", "sub": schema.type_label(typ, lang),
+                    "rows": _edge_rows(d, usd, date, on_path, lang, schema), "src": _edge_sources(d)}}
         if typ == "partners_with":
             edge["arrows"] = {"to": {"enabled": False}}
         if rank:
@@ -592,8 +588,8 @@ def _types(type_count: Mapping[str, int], schema: Schema, lang: str) -> list[dic
                           "groupLabel": ui["exposure_link"], "color": style.PATH_COLOR, "dash": "dotted",
                           "direction": ui["exposure_link_why"], "count": type_count[t]})
             continue
-        group = style.TYPE_GROUP.get(t, "supply")
-        types.append({"code": t, "label": _type_label(t, schema, lang), "group": group,
+        group = style.type_group(t, schema)
+        types.append({"code": t, "label": schema.type_label(t, lang), "group": group,
                       "groupLabel": style.GROUP_LABEL[lang][group],
                       "color": style.GROUP_STYLE[group]["color"],
                       "dash": "dashed" if group == "investment" else (

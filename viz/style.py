@@ -3,42 +3,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-#: One colour per category, grouped in hue families: buyers of compute (blues/purples), silicon
-#: (greens/teals), hardware (oranges), buildings (browns), power (reds/yellows), others (greys).
-CATEGORY_COLORS = {
-    "hyperscaler": "#1f4e9c",
-    "consumer_tech": "#6a8fd0",
-    "ai_lab": "#7b3fa0",
-    "neocloud": "#3aa0d8",
-    "accelerator": "#1b7f3b",
-    "foundry": "#5cb85c",
-    "memory": "#0f9d8a",
-    "semi_equipment": "#8fbc3a",
-    "server_odm": "#e07b00",
-    "networking": "#f2a93b",
-    "optics_fiber": "#c95f2b",
-    "datacenter": "#8c5a2b",
-    "cooling": "#4fc3c9",
-    "power_utility": "#d62728",
-    "power_equipment": "#e8b600",
-    "nuclear": "#b5179e",
-    "security_software": "#5a5a8a",
-    "investor": "#6b6b6b",
-    "jurisdiction": "#333333",
-    "grid_region": "#a0a0a0",
-}
+from capexgraph.ingest import Schema
+
+#: Category colours, relationship types' line styles and Korean names are in data/schema.yaml
+#: (`color`, `style`, `label_ko`): the schema is the one vocabulary. Unknown categories take the
+#: fallback colours in turn; a type whose `style` is not a group below draws as "other".
 FALLBACK_COLORS = ["#17becf", "#bcbd22", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 NO_CATEGORY = "_none"
 
-#: Relationship types -> a visual group (style) of the legend.
-TYPE_GROUP = {
-    "supplies": "supply", "licenses": "supply",
-    "cloud_capacity": "lease", "lease": "lease",
-    "power_supply": "power",
-    "invests_in": "investment", "lends": "investment", "acquires": "investment", "owns": "investment",
-    "partners_with": "partnership",
-    "located_in": "location",
-}
 #: Group -> vis-network edge style (colour, dashes).
 GROUP_STYLE = {
     "supply": {"color": "#2b6cb0", "dashes": False},
@@ -47,21 +19,15 @@ GROUP_STYLE = {
     "investment": {"color": "#2f855a", "dashes": [10, 6]},
     "partnership": {"color": "#805ad5", "dashes": [3, 5]},
     "location": {"color": "#9aa0a6", "dashes": [2, 6]},
+    "other": {"color": "#7f7f7f", "dashes": [1, 4]},
 }
 GROUP_LABEL = {
     "en": {"supply": "Supply", "lease": "Capacity & leases", "power": "Power",
            "investment": "Investment & ownership", "partnership": "Partnership",
-           "location": "Location"},
+           "location": "Location", "other": "Other"},
     "ko": {"supply": "공급", "lease": "용량·임대", "power": "전력", "investment": "투자·지분",
-           "partnership": "제휴", "location": "소재지"},
+           "partnership": "제휴", "location": "소재지", "other": "기타"},
 }
-TYPE_LABEL_KO = {
-    "supplies": "공급", "cloud_capacity": "컴퓨팅 용량 판매", "power_supply": "전력 공급",
-    "lease": "데이터센터 임대", "licenses": "기술 라이선스", "invests_in": "투자", "lends": "대출",
-    "acquires": "인수", "owns": "소유", "partners_with": "제휴", "located_in": "소재",
-}
-STATUS_KO = {"announced": "발표", "active": "진행 중", "completed": "완료", "terminated": "종료",
-             "reported_not_confirmed": "보도(미확인)"}
 QUALIFIER = {
     "en": {"up_to": "up to ", "approximately": "about ", "at_least": "at least ", "reported": "reported "},
     "ko": {"up_to": "최대 ", "approximately": "약 ", "at_least": "최소 ", "reported": "보도 "},
@@ -157,13 +123,21 @@ UI = {
 }
 
 
-def category_color(cat: str | None, extra: dict[str, str]) -> str:
-    if cat in CATEGORY_COLORS:
-        return CATEGORY_COLORS[cat]
+def category_color(cat: str | None, extra: dict[str, str], schema: Schema) -> str:
+    """The schema's colour for a category; an unknown one takes the next fallback colour."""
+    declared = schema.categories.get(cat, {}).get("color") if cat else None
+    if declared:
+        return declared
     key = cat or NO_CATEGORY
     if key not in extra:
         extra[key] = FALLBACK_COLORS[len(extra) % len(FALLBACK_COLORS)]
     return extra[key]
+
+
+def type_group(rel_type: str, schema: Schema) -> str:
+    """The line-style group a relationship type declares in the schema ("other" if none)."""
+    group = schema.relationship_types.get(rel_type, {}).get("style")
+    return group if group in GROUP_STYLE else "other"
 
 
 def lerp_color(stops: list[str], t: float) -> str:
