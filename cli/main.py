@@ -11,13 +11,14 @@ from capexgraph import __version__
 from capexgraph.graph import FORMATS, build_graph, write_graph
 from capexgraph.graph.neo4j_admin import write_neo4j_admin
 from capexgraph.ingest import load_records, read_tables, validate_tables, Schema
+from capexgraph.ingest.amounts import money
 from capexgraph.ingest.atomic import NotOurFolder, OutputError, check_dir_target, replace_anyway
 from capexgraph.queries.stats import coverage, graph_stats
 
 from . import backtest_cmd, neo4j_cmd, news_cmd, rdf_cmd
 from .viz_cmd import register as register_viz
 from .common import UsageError, add_dataset_options, run_guarded
-from .render import money, table
+from .render import table
 
 EPILOG = """\
 examples:

@@ -34,16 +34,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "
     return "\n".join(out)
 
 
-def money(value: float | None) -> str:
-    """$6.0B / $850M style amounts for tables."""
-    if value is None or value != value:
-        return ""
-    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
-        if value >= scale:
-            return f"${value / scale:,.1f}{unit}"
-    return f"${value:,.0f}"
-
-
 def _cell(v: object) -> str:
     """A query result value in a text table: lists and maps as JSON, long text cut at 80."""
     import json

@@ -158,3 +158,17 @@ def find_amounts(text: str) -> list[Money]:
         a.context_ok = _context_ok(text, a.start, a.end)
         kept.append(a)
     return kept
+
+
+def money(value: float | None) -> str:
+    """A USD amount as every table, tooltip and legend prints it: $6.0B, $850M, $1.2T, $900.
+
+    >>> money(6e9), money(8.5e8), money(None)
+    ('$6.0B', '$850.0M', '')
+    """
+    if value is None or value != value:
+        return ""
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if abs(value) >= scale:
+            return f"${value / scale:,.1f}{unit}"
+    return f"${value:,.0f}"

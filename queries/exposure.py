@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from .layers import SupplyLayer
 from .paths import LARGE, PathGraph
-from .propagation import fixed_point
+from .propagation import fixed_point, scale_columns
 from .scenarios import Seed
 from .weights import CHANNELS, ChannelWeights, Part, Weight
 
@@ -275,14 +275,12 @@ class Exposure:
             base = sd.sol.operational if c == "financial" else sd.psi[c]
             if c == "supply":
                 raw = sd.layer.incoming(v, sd.x, sd.sol.h["supply"])
-            else:
-                row = sd.wt[c][v].tocoo()  # row v of W^T = column v of W: only node v's inputs
-                raw = {int(u): float(w * sd.sol.h[c][u]) for u, w in zip(row.col, row.data)}
-            need = sd.sol.h[c][v] - base[v]
-            total = sum(raw.values())
-            scale = need / total if total > 0 else 0.0
-            for u, val in raw.items():
-                val *= scale
+                col = sp.csc_matrix((list(raw.values()), (list(raw.keys()), [0] * len(raw))),
+                                    shape=(len(self.nodes), 1))
+            else:  # row v of W^T = column v of W: only node v's inputs
+                col = sd.wt[c][v].T.multiply(sd.sol.h[c][:, None])
+            col = scale_columns(col, np.array([sd.sol.h[c][v] - base[v]])).tocoo()
+            for u, val in zip(col.row.tolist(), col.data.tolist()):
                 if val <= 0 or u == v:
                     continue
                 src = self.nodes[u]

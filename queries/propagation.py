@@ -86,8 +86,20 @@ def contributions(W: sp.spmatrix, h: np.ndarray, psi: np.ndarray) -> sp.csr_matr
     Row sums over u of column v equal h_v - psi_v (the propagated part of v's exposure).
     """
     W = sp.csr_matrix(W)
-    C = W.multiply(np.asarray(h, dtype=float)[:, None]).tocsc()
+    C = W.multiply(np.asarray(h, dtype=float)[:, None])
+    return scale_columns(C, np.asarray(h, dtype=float) - np.asarray(psi, dtype=float)).tocsr()
+
+
+def scale_columns(C: sp.spmatrix, need: np.ndarray) -> sp.csc_matrix:
+    """Raw contributions (column v: what each node passes to v) scaled so that column v sums to
+    need_v, v's propagated part. Where the cap at 1 binds the raw sum exceeds it, so every
+    contribution shrinks in proportion; explanations of one node use the same rule on one column.
+
+    >>> scale_columns(sp.csc_matrix([[0.6], [0.9]]), np.array([1.0])).toarray().ravel().round(2)
+    array([0.4, 0.6])
+    """
+    C = sp.csc_matrix(C)
     incoming = np.asarray(C.sum(axis=0)).ravel()
-    need = np.asarray(h, dtype=float) - np.asarray(psi, dtype=float)
+    need = np.asarray(need, dtype=float)
     scale = np.divide(need, incoming, out=np.zeros_like(need), where=incoming > 0)
-    return C.multiply(scale[None, :]).tocsr()
+    return sp.csc_matrix(C.multiply(scale[None, :]))

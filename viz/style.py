@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from capexgraph.ingest import Schema
+from capexgraph.ingest.amounts import money  # noqa: F401  (the one formatter; html.py calls style.money)
 
 #: Category colours, relationship types' line styles and Korean names are in data/schema.yaml
 #: (`color`, `style`, `label_ko`): the schema is the one vocabulary. Unknown categories take the
@@ -149,16 +150,6 @@ def lerp_color(stops: list[str], t: float) -> str:
     a = [int(stops[i][k:k + 2], 16) for k in (1, 3, 5)]
     b = [int(stops[i + 1][k:k + 2], 16) for k in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
-
-
-def money(value: float | None, lang: str = "en") -> str:
-    """$6.0B / $850M (English) or 60억 달러-style is avoided: both languages use $ and B/M/T."""
-    if value is None or value != value:
-        return ""
-    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
-        if abs(value) >= scale:
-            return f"${value / scale:,.1f}{unit}"
-    return f"${value:,.0f}"
 
 
 def unique(seq: Iterable[str]) -> list[str]:
