@@ -17,7 +17,8 @@ from capexgraph.ingest import load_records
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.exposure import (Exposure, order_nodes, place_mask, run_exposure, run_many,
                                          weights_from_frame)
-from capexgraph.queries.scenarios import (Scenario, ScenarioError, load_scenario_file, resolve_seeds,
+from capexgraph.queries.scenarios import (Scenario, ScenarioError, edge_list_seeds, load_scenario_file,
+                                          resolve_seeds,
                                           scenario_library)
 from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
 
@@ -542,11 +543,11 @@ def run(args: argparse.Namespace) -> int:
         weights = weights_from_frame(read_edgelist(args.graph))
         g = None
         if len(scenarios) > 1:
-            return print_batch(run_many(weights, [(_plain_seeds(sc, weights, args.magnitude), sc.channels, sc.cap)
+            return print_batch(run_many(weights, [(edge_list_seeds(sc, weights.index, args.magnitude), sc.channels, sc.cap)
                                                   for sc in scenarios]), weights, scenarios, View(None, args.lang),
                                args.format, args.top)
         sc = scenarios[0]
-        seeds = _plain_seeds(sc, weights, args.magnitude)
+        seeds = edge_list_seeds(sc, weights.index, args.magnitude)
         view = View(None, args.lang)
         channels = [c for c in CHANNELS if c in sc.channels]
         ex = run_exposure(weights, seeds, channels, cap=sc.cap)
@@ -591,24 +592,6 @@ def run(args: argparse.Namespace) -> int:
     winners = result_rows(ex, view, args.top, k, "gain", args.include_places) if ex.has_gains else ([], 0)
     print_ranking(losers, winners, ex, view, args.format, shock, winners_only=args.winners)
     return 0
-
-
-def _plain_seeds(sc: Scenario, weights, scale: float):
-    from capexgraph.queries.scenarios import Seed
-
-    seeds = []
-    for rule in sc.seed_rules:
-        ids = rule["select"].get("id", [])
-        for n in (ids if isinstance(ids, list) else [ids]):
-            if str(n) not in weights.index:
-                raise UsageError(f"{sc.path}: seed '{n}' is not a node of the edge list")
-            mag = rule["magnitude"]
-            if isinstance(mag, dict):
-                raise UsageError(f"{sc.path}: with --graph, seed magnitudes must be numbers")
-            ch = rule.get("channel", "all")
-            for c in (sc.channels if ch == "all" else [ch]):
-                seeds.append(Seed(str(n), c, float(mag) * scale, "scenario file"))
-    return seeds
 
 
 def _find(key: str, g, weights) -> str:

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import networkx as nx
 import yaml
@@ -310,6 +310,24 @@ def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tupl
             total += w
             parts.append(f"{u} {w:.3f}")
     return min(total, 1.0), ", ".join(parts)
+
+
+def edge_list_seeds(sc: Scenario, nodes: Mapping[str, int], scale: float = 1.0) -> list[Seed]:
+    """Seeds for a user's own edge list (`exposure --graph`): it has ids and nothing else to
+    select by, so a rule names its ids and a number; the graph's selectors do not apply."""
+    seeds = []
+    for rule in sc.seed_rules:
+        ids = rule["select"].get("id", [])
+        for n in (ids if isinstance(ids, list) else [ids]):
+            if str(n) not in nodes:
+                raise ScenarioError(f"{sc.path}: seed '{n}' is not a node of the edge list")
+            mag = rule["magnitude"]
+            if isinstance(mag, dict):
+                raise ScenarioError(f"{sc.path}: with --graph, seed magnitudes must be numbers")
+            ch = rule.get("channel", "all")
+            for c in (sc.channels if ch == "all" else [ch]):
+                seeds.append(Seed(str(n), c, float(mag) * scale, "scenario file"))
+    return seeds
 
 
 def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=None) -> list[Seed]:
