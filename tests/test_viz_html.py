@@ -160,7 +160,8 @@ def test_shock_view_accepts_a_plain_mapping(tmp_path):
     assert '"seed":true' in text and '"path":true' in text and '"score":0.5' in text
     with pytest.raises(TypeError):
         render_html(small_graph(), tmp_path / "bad.html", exposure=[1, 2])
-    assert isinstance(ShockView({"a": 1.0}).seed_nodes, list)
+    seeds = [{"node": "b"}, {"node": "a", "channel": "supply"}, {"node": "b", "channel": "demand"}]
+    assert ShockView({"a": 1.0}, seeds=seeds).seed_nodes == ["b", "a"]   # each seed once, in order
 
 
 TINY = {
