@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from capexgraph.graph import build_graph, write_graph
-from capexgraph.graph.rdf import RDF_FORMATS, RDFError, parse_rdf, read_rdf, shacl_validate, to_rdf
+from capexgraph.graph.rdf import RDF_FORMATS, RDFError, parse_rdf, read_rdf, to_rdf
+from capexgraph.graph.shacl import shacl_validate
 from capexgraph.ingest import load_records
 from capexgraph.queries.sparql_library import ParamError, load_library, run
 

@@ -21,8 +21,8 @@ from capexgraph.graph import load_graph, read_graph
 from capexgraph.cli.main import main
 from capexgraph.graph.build import EDGE_ATTRS, NODE_ATTRS
 from capexgraph.graph.rdf import (CG, ENT, REL, RDF_FORMATS, SCHEMA, RDFError, from_rdf, ontology,
-                                  parse_rdf, read_rdf, shacl_validate, shapes, to_rdf, vocabulary,
-                                  shapes_path, write_rdf)
+                                  parse_rdf, read_rdf, to_rdf, vocabulary, write_rdf)
+from capexgraph.graph.shacl import shacl_validate, shapes, shapes_path
 from capexgraph.ingest import Schema
 from capexgraph.queries.sparql_library import ParamError, bind, load_library, run
 
