@@ -171,3 +171,54 @@ def test_the_schema_is_the_one_vocabulary_of_names_and_styles():
         assert schema.status_label(code, "ko") == info["label_ko"] and schema.status_label(code) == code.replace("_", " ")
     assert set(style.GROUP_LABEL["en"]) == set(style.GROUP_LABEL["ko"]) == set(style.GROUP_STYLE)
     assert not hasattr(style, "CATEGORY_COLORS") and not hasattr(style, "TYPE_GROUP")
+
+
+def _families(schema) -> dict[str, set[str]]:
+    """The schema's families of relationship types that queries list together."""
+    return {"commercial": {t for t, d in schema.relationship_types.items() if d.get("class_kind") == "product"},
+            "financial": {t for t, d in schema.relationship_types.items() if "financial" in (d.get("channels") or {})}}
+
+
+def _check_type_lists(path: Path, lists: list[set[str]], families: dict[str, set[str]]) -> list[str]:
+    """A list of three or more types is a whole family, or the file's `types:` line says what it leaves out."""
+    says = re.search(r"^(//|#) types: ", path.read_text(encoding="utf-8"), re.M)
+    problems = []
+    for types in lists:
+        for name, family in families.items():
+            if len(types) >= 3 and types < family and not says:
+                problems.append(f"{path.name}: lists {sorted(types)}, not all {name} types "
+                                f"(missing {sorted(family - types)}); add them or a '// types:' line saying why")
+    return problems
+
+
+def test_the_query_libraries_name_only_schema_types_and_whole_families():
+    """Queries pasted into Neo4j Browser must spell types out, so a test holds them to the schema:
+    every relationship type, label and predicate they name exists, and a list of the commercial
+    (or financial) types is the whole family, so a type added to schema.yaml is not silently left out."""
+    from capexgraph.graph.neo4j_model import allowed_labels, allowed_rel_types, rel_type
+    from capexgraph.graph.rdf import CG, ontology, vocabulary
+    from capexgraph.ingest import Schema
+
+    schema = Schema.load()
+    families = _families(schema)
+    by_cypher = {rel_type(t): t for t in schema.relationship_types}
+    by_predicate = {str(p).rsplit("#", 1)[1]: t for t, p in vocabulary().rel_shortcut.items() if p is not None}
+    defined = {str(s).rsplit("#", 1)[1] for s in ontology().subjects() if str(s).startswith(str(CG))}
+    problems = []
+    for path in sorted((ROOT / "queries" / "cypher").glob("*.cypher")):
+        text = path.read_text(encoding="utf-8")
+        lists = [set(m.group(1).split("|")) for m in re.finditer(r"\[\w*:([A-Z_|]+)", text)]
+        problems += [f"{path.name}: unknown relationship type {t}" for ts in lists for t in ts
+                     if t not in allowed_rel_types(schema)]
+        problems += [f"{path.name}: unknown label {lab}" for m in re.finditer(r"\(\w*((?::\w+)+)", text)
+                     for lab in m.group(1).strip(":").split(":") if lab not in allowed_labels(schema)]
+        problems += _check_type_lists(path, [{by_cypher[t] for t in ts if t in by_cypher} for ts in lists], families)
+    for path in sorted((ROOT / "queries" / "sparql").glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        problems += [f"{path.name}: cg:{term} is not in the ontology" for term in set(re.findall(r"\bcg:(\w+)", text))
+                     if term not in defined]
+        lists = [{by_predicate[p] for p in m.group(0).replace("cg:", "").split("|") if p in by_predicate}
+                 for m in re.finditer(r"cg:\w+(?:\|cg:\w+)+", text)]
+        problems += _check_type_lists(path, lists, families)
+    assert len(families["commercial"]) == 5 and len(families["financial"]) == 4
+    assert not problems, "\n".join(problems)

@@ -2,6 +2,7 @@
 // Longer money loops: investor I funds X, X buys from Y, and Y buys from I, so the investment can
 // return to I through a third party (e.g. a chip vendor funds an AI lab that rents compute from a
 // cloud that buys the vendor's chips).
+// types: purchases are products, compute, leases and licences; power sales are not counted.
 MATCH (i:CapexGraph)-[inv:INVESTS_IN|LENDS]->(x:CapexGraph)<-[b:SUPPLIES|CLOUD_CAPACITY|LEASE|LICENSES]-(y:CapexGraph)<-[c:SUPPLIES|CLOUD_CAPACITY|LEASE|LICENSES]-(i)
 WHERE i <> x AND x <> y AND i <> y
 RETURN i.name AS investor, x.name AS investee, y.name AS via,
