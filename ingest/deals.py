@@ -31,6 +31,7 @@ from .yamlio import safe_load as _yaml_load
 
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
+from .sentences import split as split_sentences
 
 ROLE_OF_PARTICLE = {
     "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
@@ -87,33 +88,10 @@ class Candidate:
 
 
 # --- sentences -------------------------------------------------------------------------------
-_ABBREV = re.compile(r"(?:\b(?:U\.S|U\.K|Inc|Corp|Co|Ltd|Jr|Sr|St|Mr|Ms|Dr|vs|No|Jan|Feb|Mar|Apr|Jun|Jul|"
-                     r"Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|approx|est)|\b[A-Z])\.$")
-
-
 #: Longest stretch of text read as one sentence. Every rule looks at most MAX_SPAN characters from
 #: its deal word, so a longer "sentence" (a table flattened into one line, a list of names) is read
 #: in overlapping windows: the work per window is bounded and a long input costs linear time.
 MAX_SENTENCE = 1200
-
-
-def _raw_sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if not line:
-            continue
-        start = 0
-        for m in re.finditer(r"[.!?。](?:[\"'”’)\]]*)\s+(?=\S)", line):
-            piece = line[start:m.end()].strip()
-            if _ABBREV.search(line[start:m.start() + 1]):
-                continue
-            out.append(piece)
-            start = m.end()
-        tail = line[start:].strip()
-        if tail:
-            out.append(tail)
-    return out
 
 
 def _windows(sentence: str) -> list[str]:
@@ -135,22 +113,17 @@ def _windows(sentence: str) -> list[str]:
     return [w for w in out if w]
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences (lines first, then sentence-final punctuation), both languages;
-    a sentence longer than MAX_SENTENCE is read in overlapping windows.
+def sentences(text: str, lang: str) -> list[str]:
+    """The text's sentences (ingest/sentences.py: Kiwi for Korean, pySBD for English); a sentence
+    longer than MAX_SENTENCE is read in overlapping windows.
 
-    >>> sentences("Nvidia said so. U.S. rules apply.\\n엔비디아는 투자한다. 코닝도 그렇다.")
-    ['Nvidia said so.', 'U.S. rules apply.', '엔비디아는 투자한다.', '코닝도 그렇다.']
+    >>> sentences("Nvidia Corp. said so. U.S. rules apply.", "en")
+    ['Nvidia Corp. said so.', 'U.S. rules apply.']
     >>> long = " ".join(["Nvidia and Meta"] * 200)
-    >>> all(len(w) <= MAX_SENTENCE for w in sentences(long)), len(sentences(long)) > 2
+    >>> all(len(w) <= MAX_SENTENCE for w in sentences(long, "en")), len(sentences(long, "en")) > 2
     (True, True)
     """
-    return [w for s in _raw_sentences(text) for w in _windows(s)]
-
-
-def long_sentences(text: str) -> int:
-    """How many sentences of the text are longer than MAX_SENTENCE (read in windows)."""
-    return sum(1 for s in _raw_sentences(text) if len(s) > MAX_SENTENCE)
+    return [w for s in split_sentences(text, lang) for w in _windows(s)]
 
 
 # --- keywords --------------------------------------------------------------------------------
@@ -677,7 +650,7 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
     """Candidate relationships in a text, one per (pair, type), best evidence first."""
     best: dict[tuple, Candidate] = {}
     prev_subject: Mention | None = None
-    for sent in sentences(text):
+    for sent in sentences(text, lang):
         s = _Sentence(sent, lang, idx, path, prev_subject)
         if s.keywords and propose_new:
             unknown = propose_unknown(sent, lang, idx, s.mentions, path)
