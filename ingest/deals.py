@@ -146,13 +146,14 @@ def _compile_terms(terms: list[str], lang: str) -> re.Pattern:
 @lru_cache(maxsize=4)
 def _matchers(path: str | None) -> dict[str, Any]:
     rules = load_rules(path)
-    out: dict[str, Any] = {"keywords": {}, "not_deal": {}, "reported": {}, "terminated": {},
+    out: dict[str, Any] = {"keywords": {}, "not_deal": {}, "reported": {}, "terminated": {}, "deal_reference": {},
                            "products": {}, "coref": {}, "exploratory": {}}
     for lang in ("en", "ko"):
         out["keywords"][lang] = [(cls, _compile_terms(spec.get(lang) or [], lang))
                                  for cls, spec in rules["keywords"].items() if spec.get(lang)]
         for key, name in (("not_deal", "not_deal"), ("reported", "reported"), ("terminated", "terminated"),
-                          ("coref", "coreference"), ("exploratory", "exploratory")):
+                          ("coref", "coreference"), ("exploratory", "exploratory"),
+                          ("deal_reference", "deal_reference")):
             out[key][lang] = _compile_terms(rules[name][lang], lang)
         out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang))
                                  for p in rules["products"] if p.get(lang)]
@@ -160,6 +161,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
             (p.get("class"), _compile_terms(p.get(lang) or [], lang)) for p in rules["products"] if p.get(lang)]
     out["not_names"] = set(rules["not_names"])
     out["tiers"] = rules["tiers"]
+    out["amount_window"] = int(rules.get("amount_window", 0))
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     return out
 
@@ -644,14 +646,51 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     return out
 
 
+# --- frames across sentences ------------------------------------------------------------------------
+def _amounts_nearby(best: dict[tuple, Candidate], found_in: dict[tuple, int], read: list[_Sentence],
+                    m: dict[str, Any]) -> None:
+    """Give a deal without an amount the amount of a following sentence that refers back to a
+    deal ("계약 금액은 1062억원", "The contract is worth $2.1 billion"), when nothing contradicts:
+    the deal is the only one of its sentence, no other deal is found in between, and the amount
+    sentence names no company outside the deal."""
+    by_sentence: dict[int, list[Candidate]] = {}
+    for key, i in found_in.items():
+        if key in best:
+            by_sentence.setdefault(i, []).append(best[key])
+    for i, cands in by_sentence.items():
+        if len(cands) != 1 or cands[0].amount is not None:
+            continue
+        cand = cands[0]
+        for j in range(i + 1, min(len(read), i + 1 + m["amount_window"])):
+            s = read[j]
+            if j in by_sentence:
+                break                                    # another deal: its amounts are its own
+            if {x.entity for x in s.mentions} - {cand.source, cand.target}:
+                break                                    # about another company
+            ref = m["deal_reference"][s.lang].search(s.text)
+            usable = [a for a in s.amounts if a.context_ok]
+            if ref is None or not usable:
+                continue
+            money = min(usable, key=lambda a: abs(a.start - ref.start()))
+            cand.amount, cand.currency, cand.amount_qualifier = money.value, money.currency, money.qualifier
+            if s.reported and not cand.amount_qualifier:
+                cand.amount_qualifier = "reported"
+            cand.evidence = f"{cand.evidence} … {s.text}"
+            cand.rule += " + amount from a following sentence"
+            break
+
+
 # --- the whole pipeline ----------------------------------------------------------------------------
 def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
             propose_new: bool = True) -> list[Candidate]:
     """Candidate relationships in a text, one per (pair, type), best evidence first."""
     best: dict[tuple, Candidate] = {}
     prev_subject: Mention | None = None
+    read: list[_Sentence] = []
+    found_in: dict[tuple, int] = {}            # candidate key -> the sentence its evidence is from
     for sent in sentences(text, lang):
         s = _Sentence(sent, lang, idx, path, prev_subject)
+        read.append(s)
         if s.keywords and propose_new:
             unknown = propose_unknown(sent, lang, idx, s.mentions, path)
             if unknown:
@@ -668,11 +707,13 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                     if old is not None and cand.amount is None and old.amount is not None:
                         cand.amount, cand.currency, cand.amount_qualifier = old.amount, old.currency, old.amount_qualifier
                     best[cand.key] = cand
+                    found_in[cand.key] = len(read) - 1
                 elif old.amount is None and cand.amount is not None:
                     old.amount, old.currency, old.amount_qualifier = cand.amount, cand.currency, cand.amount_qualifier
         subj = s.subject()
         if subj is not None:
             prev_subject = subj
+    _amounts_nearby(best, found_in, read, _matchers(path))
     directed = {frozenset((c.source, c.target)) for c in best.values() if c.type != "partners_with"}
     kept = [c for c in best.values()
             if c.type != "partners_with" or frozenset((c.source, c.target)) not in directed]

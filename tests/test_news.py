@@ -102,6 +102,37 @@ def test_a_share_price_is_not_a_deal_amount():
     assert find_amounts("shares at $87.20 each") == []
 
 
+# --- sentences and frames across them ---------------------------------------------------------------
+def test_sentences_split_where_korean_and_english_news_run_together(index):
+    """Kiwi splits "밝혔습니다.소프트뱅크는" (no space), pySBD "Intel Corp. The": each deal's evidence
+    is its own sentence, not the paragraph it sits in."""
+    ko = ("엔비디아는 인텔에 50억달러를 투자한다고 밝혔습니다.소프트뱅크는 오픈AI에 225억달러를 투자했다.")
+    got = {(c.source, c.target): c for c in extract(ko, index, "ko")}
+    assert got[("nvidia", "intel")].evidence == "엔비디아는 인텔에 50억달러를 투자한다고 밝혔습니다."
+    assert got[("softbank", "openai")].amount == pytest.approx(22.5e9)
+    en = "Nvidia Corp. said it will invest $5 billion in Intel Corp. The deal gives it a stake."
+    (cand,) = extract(en, index, "en")
+    assert cand.evidence == "Nvidia Corp. said it will invest $5 billion in Intel Corp."
+
+
+@pytest.mark.parametrize("text, lang, amount, currency, qualifier", [
+    ("LS일렉트릭이 메타에 변압기를 공급한다. 계약 금액은 1062억원이다.", "ko", 106.2e9, "KRW", ""),
+    ("Corning will supply fiber to Meta. The contract is worth up to $6 billion, it said.", "en", 6e9, "USD", "up_to"),
+    # something contradicts: another company's figure, or no word that refers back to the deal
+    ("LS일렉트릭이 메타에 변압기를 공급한다. 코닝은 10조원을 투자한다. 계약 금액은 1062억원이다.", "ko", None, None, ""),
+    ("Corning will supply fiber to Meta. Corning's revenue was $13 billion.", "en", None, None, ""),
+    ("Corning will supply fiber to Meta. Shares rose after $2 billion of buybacks.", "en", None, None, ""),
+])
+def test_an_amount_in_the_next_sentence_belongs_to_the_deal(index, text, lang, amount, currency, qualifier):
+    got = {(c.source, c.target): c for c in extract(text, index, lang)}
+    supplier = "ls_electric" if lang == "ko" else "corning"
+    cand = got[(supplier, "meta")]
+    assert (cand.amount, cand.currency, cand.amount_qualifier) == (
+        pytest.approx(amount) if amount else None, currency, qualifier)
+    if amount:
+        assert "following sentence" in cand.rule and " … " in cand.evidence   # the reviewer sees both
+
+
 # --- quality on the labelled set -------------------------------------------------------------------
 def test_precision_and_recall_on_the_labelled_articles(cli):
     files = sorted(ARTICLES.glob("*.txt"))
