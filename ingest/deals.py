@@ -162,6 +162,8 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["not_names"] = set(rules["not_names"])
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
+    out["roles"] = {lang: [(set(r["categories"]), _compile_terms(r[lang], lang))
+                           for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     return out
 
@@ -316,9 +318,32 @@ def _pick_amount(amounts: list[Money], kw: Keyword, a: Mention, b: Mention) -> M
     return min(pool, key=lambda x: abs(x.start - kw.start))
 
 
+def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Mention],
+                     recent: list[Mention], m: dict[str, Any]) -> list[Mention]:
+    """"The chipmaker", "the utility": the last company named in earlier sentences whose
+    categories include the role's, as a mention where the role noun stands (never a company the
+    sentence names itself, never one no earlier sentence named)."""
+    out: list[Mention] = []
+    named = {x.entity for x in mentions}
+    for cats, rx in m["roles"][lang]:
+        for hit in rx.finditer(text):
+            if any(x.start < hit.end() and hit.start() < x.stop for x in mentions + out):
+                continue
+            ref = next((x for x in reversed(recent) if not x.new and cats & set(idx.categories(x.entity))), None)
+            if ref is None or ref.entity in named:
+                continue
+            particle = ""
+            if lang == "ko":
+                tail = re.match(r"[\uac00-\ud7a3]+", text[hit.end():])
+                particle = tail.group(0) if tail and _PARTICLE.fullmatch(tail.group(0)) else ""
+            out.append(Mention(ref.entity, hit.start(), hit.end(), hit.group(0), particle, False))
+            named.add(ref.entity)
+    return out
+
+
 class _Sentence:
     def __init__(self, text: str, lang: str, idx: EntityIndex, path: str | None,
-                 prev_subject: Mention | None):
+                 prev_subject: Mention | None, recent: list[Mention] | None = None):
         self.text, self.lang, self.idx, self.path = text, lang, idx, path
         m = _matchers(path)
         found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"]
@@ -337,6 +362,7 @@ class _Sentence:
                 self.mentions.insert(0, Mention(prev_subject.entity, c.start(), end, c.group(0)[:end - c.start()],
                                                 particle, prev_subject.new))
                 self.coref = True
+        self.mentions += _role_references(text, lang, idx, self.mentions, recent or [], m)
         self.mentions.sort(key=lambda x: x.start)
         self.groups = _groups(text, self.mentions)
         self.keywords = find_keywords(text, lang, path)
@@ -689,7 +715,7 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
     read: list[_Sentence] = []
     found_in: dict[tuple, int] = {}            # candidate key -> the sentence its evidence is from
     for sent in sentences(text, lang):
-        s = _Sentence(sent, lang, idx, path, prev_subject)
+        s = _Sentence(sent, lang, idx, path, prev_subject, [x for r in read[-3:] for x in r.mentions])
         read.append(s)
         if s.keywords and propose_new:
             unknown = propose_unknown(sent, lang, idx, s.mentions, path)

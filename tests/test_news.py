@@ -133,6 +133,20 @@ def test_an_amount_in_the_next_sentence_belongs_to_the_deal(index, text, lang, a
         assert "following sentence" in cand.rule and " … " in cand.evidence   # the reviewer sees both
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a role noun resolves to the last company named before whose category fits the role
+    ("Nvidia and Meta shares rose. Microsoft will buy GPUs from the chipmaker for $10 billion.",
+     ("nvidia", "supplies", "microsoft")),
+    ("Talen Energy shares rose. Amazon signed a power purchase agreement with the utility.",
+     ("talen", "power_supply", "amazon")),
+    # no earlier company of that role: nothing is guessed
+    ("Meta shares rose. Microsoft will buy GPUs from the chipmaker.", None),
+])
+def test_a_role_noun_refers_back_to_the_last_company_of_its_role(index, text, expected):
+    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    assert got == ({expected} if expected else set())
+
+
 # --- quality on the labelled set -------------------------------------------------------------------
 def test_precision_and_recall_on_the_labelled_articles(cli):
     files = sorted(ARTICLES.glob("*.txt"))
