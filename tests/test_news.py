@@ -161,12 +161,25 @@ def test_precision_and_recall_on_the_labelled_articles(cli):
         assert float(rows[lang][6]) >= 0.75 and float(rows[lang][7]) >= 0.75, r.out
 
 
-def test_every_labelled_article_records_publisher_date_and_url():
-    for p in sorted(ARTICLES.glob("*.txt")):
+@pytest.mark.parametrize("folder", [EVAL, EVAL / "held_aside"], ids=["development", "held-aside"])
+def test_every_labelled_article_records_publisher_date_and_url(folder):
+    files = sorted((folder / "articles").glob("*.txt"))
+    for p in files:
         head = dict(line.split(": ", 1) for line in p.read_text(encoding="utf-8").splitlines()[:5])
-        assert head["Publisher"] and head["URL"] and head["Date"][:2] == "20", p.name
-    labels = read_csv(EVAL / "labels.csv")
-    assert {lab["article"] for lab in labels} <= {p.stem for p in ARTICLES.glob("*.txt")}
+        assert head["Publisher"] and head["URL"].startswith(("http", "file:")) and head["Date"][:2] == "20", p.name
+        assert head["Language"] in ("ko", "en") and p.name.startswith(head["Language"] + "-"), p.name
+    labels = read_csv(folder / "labels.csv")
+    assert {lab["article"] for lab in labels} <= {p.stem for p in files}
+    urls = [p.read_text(encoding="utf-8").splitlines()[2] for p in files]
+    assert len(set(urls)) == len(urls)
+
+
+def test_the_held_aside_set_shares_no_article_with_the_development_set():
+    url = lambda p: p.read_text(encoding="utf-8").splitlines()[2]  # noqa: E731
+    held = {url(p) for p in (EVAL / "held_aside" / "articles").glob("*.txt")}
+    langs = [p.name[:2] for p in (EVAL / "held_aside" / "articles").glob("*.txt")]
+    assert len(held) >= 15 and langs.count("ko") >= 5 and langs.count("en") >= 5
+    assert not held & {url(p) for p in ARTICLES.glob("*.txt")}
 
 
 # --- accept ----------------------------------------------------------------------------------------
