@@ -18,7 +18,6 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from scipy import stats
 
 from capexgraph.ingest.events import INDEX_BY_EXCHANGE, INDEX_BY_SUFFIX, Event
 
@@ -32,6 +31,7 @@ def rank_agreement(score: list[float], outcome: list[float]) -> dict[str, float 
     """Spearman and Kendall between a score and an outcome; None where either is constant."""
     if len(score) < 2 or np.ptp(score) == 0 or np.ptp(outcome) == 0:
         return {"spearman": None, "kendall": None}
+    from scipy import stats   # here, not at the top: scipy.stats costs every other command 0.5 s to import
     rho = stats.spearmanr(score, outcome).statistic
     tau = stats.kendalltau(score, outcome).statistic
     return {"spearman": round(float(rho), 4), "kendall": round(float(tau), 4)}
