@@ -81,6 +81,13 @@ class Candidate:
     status: str = "announced"
     new_entities: dict[str, str] = field(default_factory=dict)   # proposed id -> name as written
 
+    def take_amount(self, money: Money, reported: bool) -> None:
+        """The deal's amount as written; a media report's amount without its own qualifier is
+        marked `reported`."""
+        self.amount, self.currency, self.amount_qualifier = money.value, money.currency, money.qualifier
+        if reported and not self.amount_qualifier:
+            self.amount_qualifier = "reported"
+
     @property
     def key(self) -> tuple:
         ends = tuple(sorted((self.source, self.target))) if self.type == "partners_with" else (self.source, self.target)
@@ -578,13 +585,11 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
                                                             "partners_with") else None,
                      product_class=_product_class(s, rtype, src.entity, new))
     if money is not None:
-        cand.amount, cand.currency, cand.amount_qualifier = money.value, money.currency, money.qualifier
+        cand.take_amount(money, s.reported)
         cand.confidence += 0.05
     if s.reported:
         cand.status = "reported_not_confirmed"
         cand.confidence -= 0.1
-        if money is not None and not cand.amount_qualifier:
-            cand.amount_qualifier = "reported"
     if s.terminated:
         cand.status = "terminated"
     if s.coref and (agent is s.mentions[0] or patient is s.mentions[0]):
@@ -698,9 +703,7 @@ def _amounts_nearby(best: dict[tuple, Candidate], found_in: dict[tuple, int], re
             if ref is None or not usable:
                 continue
             money = min(usable, key=lambda a: abs(a.start - ref.start()))
-            cand.amount, cand.currency, cand.amount_qualifier = money.value, money.currency, money.qualifier
-            if s.reported and not cand.amount_qualifier:
-                cand.amount_qualifier = "reported"
+            cand.take_amount(money, s.reported)
             cand.evidence = f"{cand.evidence} … {s.text}"
             cand.rule += " + amount from a following sentence"
             break
