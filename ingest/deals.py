@@ -31,6 +31,7 @@ from .yamlio import safe_load as _yaml_load
 
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
+from .ko_names import name_spans
 from .sentences import split as split_sentences
 
 ROLE_OF_PARTICLE = {
@@ -46,6 +47,8 @@ EN_PREPOSITIONS = {"in": "IN", "into": "IN", "with": "WITH", "to": "TO", "from":
                    "by": "BY", "for": "FOR", "between": "BETWEEN", "and": "AND"}
 LIST_GLUE = re.compile(r"^\s*(?:[·,/、]|및|and|&|or|또는|그리고)\s*$", re.IGNORECASE)
 MAX_SPAN = 160   # characters between a name and its deal word
+#: Keyword classes that move money one way: a contract word beside one of them names the same deal.
+MONEY_FRAMES = ("invest", "raise", "acquire", "lend", "commit")
 JOINT_VERB = re.compile(
     r"^(?:\s*\([^)]*\))?(?:,?\s*(?:Inc|Corp|Corporation|Co|Ltd|Group|Platforms|Holdings)\.?)?"
     r"\s*(?:\([^)]*\)\s*)?(?:have |has |will |also |officially |jointly |today |on \w+ )*"
@@ -79,6 +82,7 @@ class Candidate:
     currency: str | None = None
     amount_qualifier: str = ""
     status: str = "announced"
+    keyword_class: str = ""        # the deal word's class in data/news_rules.yaml (invest, contract ...)
     new_entities: dict[str, str] = field(default_factory=dict)   # proposed id -> name as written
 
     def take_amount(self, money: Money, reported: bool) -> None:
@@ -154,19 +158,20 @@ def _compile_terms(terms: list[str], lang: str) -> re.Pattern:
 def _matchers(path: str | None) -> dict[str, Any]:
     rules = load_rules(path)
     out: dict[str, Any] = {"keywords": {}, "not_deal": {}, "reported": {}, "terminated": {}, "deal_reference": {},
-                           "products": {}, "coref": {}, "exploratory": {}}
+                           "products": {}, "coref": {}, "exploratory": {}, "debt": {}}
     for lang in ("en", "ko"):
         out["keywords"][lang] = [(cls, _compile_terms(spec.get(lang) or [], lang))
                                  for cls, spec in rules["keywords"].items() if spec.get(lang)]
         for key, name in (("not_deal", "not_deal"), ("reported", "reported"), ("terminated", "terminated"),
                           ("coref", "coreference"), ("exploratory", "exploratory"),
-                          ("deal_reference", "deal_reference")):
+                          ("deal_reference", "deal_reference"), ("debt", "debt")):
             out[key][lang] = _compile_terms(rules[name][lang], lang)
         out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang))
                                  for p in rules["products"] if p.get(lang)]
         out.setdefault("product_class", {})[lang] = [
             (p.get("class"), _compile_terms(p.get(lang) or [], lang)) for p in rules["products"] if p.get(lang)]
     out["not_names"] = set(rules["not_names"])
+    out["not_names_ko"] = set(rules.get("not_names_ko") or [])
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
     out["roles"] = {lang: [(set(r["categories"]), _compile_terms(r[lang], lang))
@@ -233,9 +238,13 @@ def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
             return "TO"
         return ROLE_OF_PARTICLE.get(m.particle, "NONE")
     tail = sentence[m.end:m.end + 30]
-    etc = re.match(r"\s*등(과의|와의|과|와|에게|에|의|을|를|이|가|은|는)(?![\uac00-\ud7a3])", tail)
+    # "인텔 측과" (Intel's side), "JP모건 등이" (JPMorgan and others): the particle after the noun
+    etc = re.match(r"\s*(?:등|측)(과의|와의|과|와|에게|에|의|을|를|이|가|은|는|으로부터|로부터)(?![\uac00-\ud7a3])",
+                   tail)
     if etc:
         return ROLE_OF_PARTICLE.get(etc.group(1), "NONE")
+    if re.match(r"\s*(?:보통주|우선주|주식|지분|신주)\s*(?:[\d.,]+\s*%\s*)?(?:을|를|의)?(?![\uac00-\ud7a3])", tail):
+        return "STAKE"         # "인텔 주식을 취득", "인텔 지분 2%": the company whose shares are bought
     if re.match(r"\s*(?:[\uac00-\ud7a3A-Za-z]+\s)?(?:최고경영자|최고재무책임자|CEO|CFO|대표|회장|사장|부사장)"
                 r"(?:\([A-Z]+\))?(?:는|은|가|이)\s", tail):
         return "SUBJ"          # "코닝 최고경영자(CEO)는 ...": the company speaks through its chief
@@ -413,13 +422,16 @@ def _frame_pairs(s: _Sentence, kw: Keyword, cls: str) -> list[tuple[Mention, Men
 
     def pick(cands: list[Mention], wanted: tuple[str, ...], nearest_to: int) -> Mention | None:
         hits = [m for m in cands if roles[id(m)] in wanted and
-                not (m.new and roles[id(m)] in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and cls != "acquire")
+                not (m.new and roles[id(m)] in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and cls != "acquire"
+                     and not (s.lang == "ko" and roles[id(m)] == "SUBJ"))   # Kiwi's opening subject
                 and not (roles[id(m)] == "AND" and m.start > kw.start)]
         return min(hits, key=lambda m: abs(m.start - nearest_to)) if hits else None
 
     if s.lang == "ko":
         agent_roles = ("SUBJ", "POSS")
-        if cls in ("invest", "lend"):
+        if cls == "invest":
+            patient_roles = ("TO", "STAKE")
+        elif cls == "lend":
             patient_roles = ("TO",)
         elif cls == "acquire":
             patient_roles = ("OBJ",)
@@ -471,7 +483,8 @@ def _frame_pairs(s: _Sentence, kw: Keyword, cls: str) -> list[tuple[Mention, Men
         investee = pick(before, ("SUBJ", "POSS"), kw.start)
         investor = pick([m for m in near if m is not investee], ("FROM", "BY"), kw.end)
         if investee is not None and investor is not None:
-            out.append((investor, investee, 0.8, f"en: Y {kw.text} ... from/by X"))
+            # (agent, patient) as the Korean frame: the subject raises, the frame reverses it
+            out.append((investee, investor, 0.8, f"en: Y {kw.text} ... from/by X"))
     elif cls == "acquire":
         passive = re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", s.text[:kw.start])
         if passive:
@@ -494,8 +507,11 @@ def _frame_pairs(s: _Sentence, kw: Keyword, cls: str) -> list[tuple[Mention, Men
         if deploy:
             wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
         patient = pick([m for m in own_after if m is not agent], wanted, kw.end)
-        if deploy and patient is not None and not _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]:
-            patient = None                     # "deploy OpenAI's models" is not a purchase
+        if deploy and patient is not None and not (
+                _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]
+                or roles[id(patient)] == "FROM" and _product(s.text[kw.end:patient.start], "en", s.path)[0]):
+            patient = None                     # "deploy OpenAI's models" is not a purchase; "deploy
+            #                                    50,000 graphics processors from AMD" is
         if agent is not None and patient is not None:
             sym = roles[id(patient)] in ("WITH",) or (cls == "buy" and roles[id(patient)] == "OBJ")
             out.append((agent, patient, 0.65 if sym else 0.85,
@@ -570,6 +586,8 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
             rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
         else:
             rtype = rtype or product_type or "supplies"
+    elif kw.cls == "raise" and m["debt"][s.lang].search(s.text[max(0, kw.start - 40):kw.end + 40]):
+        rtype = "lends"                  # "a debt raise led by X": X lends
     elif rtype == "supplies" and product_type in ("cloud_capacity", "power_supply", "lease"):
         rtype = product_type
     if rtype == "supplies" and kw.cls in ("supply", "buy", "contract"):
@@ -580,7 +598,7 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
         return None
     money = _pick_amount(s.amounts, kw, agent, patient)
     cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
-                     confidence=conf, rule=f"{kw.cls}: {rule}",
+                     confidence=conf, rule=f"{kw.cls}: {rule}", keyword_class=kw.cls,
                      product=product_label if rtype not in ("invests_in", "acquires", "lends",
                                                             "partners_with") else None,
                      product_class=_product_class(s, rtype, src.entity, new))
@@ -674,7 +692,26 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             if not HANGUL.search(word) and not word[0].isupper():
                 continue
             out.append(Mention(slug(word), start, end, word, m.group(2), True))
+        out.extend(_ko_opening_subject(sentence, known, taken + [(x.start, x.stop) for x in out],
+                                       _matchers(path)["not_names_ko"]))
     return out
+
+
+def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[int, int]],
+                        not_names: set[str]) -> list[Mention]:
+    """The sentence's opening word when Kiwi tags it a proper noun with a subject particle and a
+    known company follows as the other party ("카카오가 오픈AI와 전략적 제휴", "KT가 ... MS와 동맹"):
+    the subject of a deal sentence is its first party."""
+    spans = name_spans(sentence)
+    if not spans or spans[0].start != 0 or ROLE_OF_PARTICLE.get(spans[0].particle) != "SUBJ":
+        return []
+    first = spans[0]
+    if any(a < first.end and first.start < b for a, b in taken) or _KO_GENERIC.search(first.text) \
+            or len(first.text) < 2 or first.text in not_names:
+        return []
+    if not any(k.start > first.end and ko_role(sentence, k, known) in ("WITH", "TO", "FROM") for k in known):
+        return []
+    return [Mention(slug(first.text), first.start, first.end, first.text, first.particle, True)]
 
 
 # --- frames across sentences ------------------------------------------------------------------------
@@ -726,19 +763,22 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                 s.mentions = sorted(s.mentions + unknown, key=lambda x: x.start)
                 s.groups = _groups(sent, s.mentions)
         new = {m.entity for m in s.mentions if m.new}
-        for kw in s.keywords:
-            for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls):
-                cand = _decide(s, kw, agent, patient, base, rule, new)
-                if cand is None:
-                    continue
-                old = best.get(cand.key)
-                if old is None or (cand.confidence, cand.amount is not None) > (old.confidence, old.amount is not None):
-                    if old is not None and cand.amount is None and old.amount is not None:
-                        cand.amount, cand.currency, cand.amount_qualifier = old.amount, old.currency, old.amount_qualifier
-                    best[cand.key] = cand
-                    found_in[cand.key] = len(read) - 1
-                elif old.amount is None and cand.amount is not None:
-                    old.amount, old.currency, old.amount_qualifier = cand.amount, cand.currency, cand.amount_qualifier
+        found = [c for kw in s.keywords for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls)
+                 if (c := _decide(s, kw, agent, patient, base, rule, new)) is not None]
+        # "invests $2B in Intel under a contract signed with Intel": the contract IS the investment
+        money_pairs = {frozenset((c.source, c.target)) for c in found if c.keyword_class in MONEY_FRAMES}
+        for cand in found:
+            if cand.keyword_class in ("contract", "partner") and \
+                    frozenset((cand.source, cand.target)) in money_pairs:
+                continue
+            old = best.get(cand.key)
+            if old is None or (cand.confidence, cand.amount is not None) > (old.confidence, old.amount is not None):
+                if old is not None and cand.amount is None and old.amount is not None:
+                    cand.amount, cand.currency, cand.amount_qualifier = old.amount, old.currency, old.amount_qualifier
+                best[cand.key] = cand
+                found_in[cand.key] = len(read) - 1
+            elif old.amount is None and cand.amount is not None:
+                old.amount, old.currency, old.amount_qualifier = cand.amount, cand.currency, cand.amount_qualifier
         subj = s.subject()
         if subj is not None:
             prev_subject = subj

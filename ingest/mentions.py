@@ -7,6 +7,9 @@ and tickers; Korean particles after a name are kept as the name's grammatical ro
 [('nvidia', '가'), ('nvidia', '')]
 >>> idx.find("엔비디아버스")   # a longer Korean word is not the name
 []
+>>> dell = EntityIndex([{"id": "dell", "name": "Dell", "name_ko": "델", "aliases": [], "kind": "company"}])
+>>> [(m.entity, m.particle) for m in dell.find("아이렌은 델에서 서버를 샀다. 모델에서 델 ")]
+[('dell', '에서')]
 """
 from __future__ import annotations
 
@@ -92,7 +95,7 @@ class EntityIndex:
                 names.append(ticker)
             for n in names:
                 n = (n or "").strip()
-                if len(n) < 2 or n in self.ambiguous:
+                if (len(n) < 2 and not HANGUL.fullmatch(n)) or n in self.ambiguous:
                     continue
                 self.surface.setdefault(n, e["id"])
                 if not HANGUL.search(n) and len(n) > EXACT_CASE_MAX:
@@ -112,8 +115,8 @@ class EntityIndex:
     def _resolve(self, found: str) -> str | None:
         if found in self.surface:
             return self.surface[found]
-        if HANGUL.search(found) or len(found) <= EXACT_CASE_MAX:
-            return None
+        if HANGUL.search(found) or len(found) <= EXACT_CASE_MAX or found.islower():
+            return None      # "aligned" in lower case is a word, not Aligned Data Centers
         return self.folded.get(found.casefold())
 
     def find(self, text: str) -> list[Mention]:
@@ -162,4 +165,6 @@ class EntityIndex:
                 return None          # 메타버스 is not 메타; a Latin name may run into Hangul (TSMC공장)
         elif latin_end and (after.isascii() and after.isalnum()):
             return None
+        if len(found) == 1 and not particle:
+            return None              # a one-syllable name (델 = Dell) only with its particle: "델에서"
         return Mention(eid, start, end, found, particle)

@@ -3,7 +3,8 @@
 A labels file has one row per relationship a careful reader takes from an article:
 `article,source,target,type,amount,currency,qualifier,optional,note`. `source`/`target` are
 dataset ids, or `new:NAME` for a company the dataset lacks (matched by the name the extractor
-proposes, or by a dataset entity of that name). Rows marked `optional` are readings a careful
+proposes, or by a dataset entity of that name; `new:Kakao|카카오` accepts either way of writing it,
+since a Korean article names a new company in Hangul). Rows marked `optional` are readings a careful
 reader may or may not make: proposing them is neither rewarded nor punished. A `partners_with`
 label matches in either direction. Articles with no label rows are negatives: anything proposed
 there is a false positive.
@@ -81,10 +82,10 @@ def read_labels(path: Path) -> list[Label]:
 def _end_matches(label_end: str, cand_end: str, cand: Candidate, names: dict[str, set[str]]) -> bool:
     if not label_end.startswith("new:"):
         return label_end == cand_end
-    wanted = label_end[4:].casefold()
+    wanted = {w.strip().casefold() for w in label_end[4:].split("|")}
     if cand_end in cand.new_entities:
-        return cand.new_entities[cand_end].casefold() == wanted
-    return wanted in names.get(cand_end, set())
+        return cand.new_entities[cand_end].casefold() in wanted
+    return bool(wanted & names.get(cand_end, set()))
 
 
 def _matches(label: Label, c: Candidate, names: dict[str, set[str]]) -> bool:
