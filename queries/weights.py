@@ -576,7 +576,15 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     # 1) disclosed named shares
     for c, rows in customers.items():
         f = facts.customer.get((c, supplier))
-        if f is not None:
+        if f is not None and f.get("qualifier") == "reported":
+            # a media or broker estimate of the share, not the company's disclosure: it weighs as
+            # a relationship reported from unnamed sources does
+            factor = status_factor.get("reported_not_confirmed", 1.0)
+            parts[c] = Part(f["value"] * factor, "reported share",
+                            f"reported (not disclosed): {_pct(f['value'])} of {supplier}'s revenue from {c} "
+                            f"({f['period']}; {_cite(f)}) x status {factor:g} (reported_not_confirmed)",
+                            [k for k, _ in rows] or [f"fact:{supplier}"], None, factor, [_cite(f)])
+        elif f is not None:
             parts[c] = Part(f["value"], "disclosed", f"disclosed: {_pct(f['value'])} of {supplier}'s "
                             f"revenue from {c} ({f['period']}; {_cite(f)})", [k for k, _ in rows] or
                             [f"fact:{supplier}"], None, 1.0, [_cite(f)])
@@ -626,7 +634,7 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
 
 #: Parts whose size a rule estimated, not a published figure per customer (a contract's amount is
 #: published and may exceed what the supplier earns today, so it is not bounded by a disclosure).
-_ESTIMATED_SHARES = ("group share", "data-center share", "default")
+_ESTIMATED_SHARES = ("group share", "data-center share", "default", "reported share")
 
 
 def _cap_by_disclosure(supplier: str, parts: dict[str, Part], disclosure: list[dict],

@@ -316,6 +316,33 @@ def test_a_disclosed_customer_list_bounds_the_customers_it_does_not_name():
     assert [demand[(n, "s")].w for n in "abc"] == pytest.approx([0.4, 0.3, 0.15])
 
 
+def test_a_reported_customer_share_weighs_as_a_reported_relationship():
+    """Known answer on two nodes: a broker estimates (a media report, qualifier `reported`) that one
+    customer pays half of a supplier's revenue. It is not the supplier's disclosure: the demand
+    weight is the estimate times the status factor of a reported relationship, labelled so."""
+    import datetime as dt
+
+    import networkx as nx
+
+    src = {"publisher": "China Times", "date": dt.date(2025, 11, 11)}
+    g = nx.MultiDiGraph()
+    g.add_node("odm", kind="company", country="TW", name="ODM", category=["server_odm"], facts=[
+        dict(metric="revenue_share_customer", value=0.5, unit="fraction", period="Q3 2025",
+             qualifier="reported", counterparty="cloud", segment=None, source=src)])
+    g.add_node("cloud", kind="company", country="US", name="Cloud", category=["hyperscaler"], facts=[])
+    g.add_edge("odm", "cloud", key="r", type="supplies", status="active", product_class="servers",
+               date=dt.date(2025, 1, 1), sources=[], amount_usd=None, term=None)
+    part = derive_weights(g, Schema.load()).edges["demand"][("cloud", "odm")].parts[0]
+    factor = load_config()["status_factor"]["reported_not_confirmed"]
+    assert factor < 1
+    assert part.w == pytest.approx(0.5 * factor)
+    assert part.basis == "reported share" and part.estimated and "not disclosed" in part.rule
+    # the same figure disclosed by the company is used as published
+    g.nodes["odm"]["facts"][0]["qualifier"] = None
+    part = derive_weights(g, Schema.load()).edges["demand"][("cloud", "odm")].parts[0]
+    assert part.w == pytest.approx(0.5) and part.basis == "disclosed"
+
+
 def test_a_buyer_that_makes_most_of_a_class_itself_leaves_its_supplier_the_rest():
     """Known answer on two nodes: a cloud whose own chips are 78% of its accelerators (a
     published input share with itself as counterparty) depends on its only outside GPU vendor
