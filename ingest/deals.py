@@ -32,7 +32,7 @@ from .yamlio import safe_load as _yaml_load
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
 from .ko_names import name_spans
-from .sentences import split as split_sentences
+from .sentences import pieces, split as split_sentences
 
 ROLE_OF_PARTICLE = {
     "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
@@ -108,20 +108,7 @@ MAX_SENTENCE = 1200
 def _windows(sentence: str) -> list[str]:
     """Overlapping pieces of at most MAX_SENTENCE characters, cut at spaces; each overlap is wide
     enough (2 x MAX_SPAN) that a deal word and both its names fall inside one piece."""
-    if len(sentence) <= MAX_SENTENCE:
-        return [sentence]
-    out, start, step = [], 0, MAX_SENTENCE - 2 * MAX_SPAN
-    while start < len(sentence):
-        end = min(len(sentence), start + MAX_SENTENCE)
-        if end < len(sentence):
-            cut = sentence.rfind(" ", start + step, end)
-            end = cut if cut > start else end
-        out.append(sentence[start:end].strip())
-        if end >= len(sentence):
-            break
-        nxt = sentence.find(" ", max(start + 1, end - 2 * MAX_SPAN))
-        start = nxt + 1 if 0 <= nxt < end else end
-    return [w for w in out if w]
+    return pieces(sentence, MAX_SENTENCE, 2 * MAX_SPAN)
 
 
 def sentences(text: str, lang: str) -> list[str]:

@@ -20,8 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 #: A line longer than this goes to the splitter in pieces cut at spaces (a flattened table, a list
-#: of names): the splitters' cost then stays linear in the text.
+#: of names): the splitters' cost then stays linear in the text. The pieces overlap by LINE_OVERLAP
+#: characters, so a sentence the cut runs through is still whole in one of them.
 MAX_LINE = 4000
+LINE_OVERLAP = 400
 
 
 @lru_cache(maxsize=1)
@@ -41,18 +43,32 @@ def _pysbd() -> Any:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def pieces(text: str, size: int, overlap: int) -> list[str]:
+    """`text` in pieces of at most `size` characters cut at spaces, each starting about `overlap`
+    characters before the previous one ended, so whatever spans less than `overlap` lies whole in
+    one piece.
+
+    >>> pieces("aa bb cc dd ee ff gg", 9, 4)
+    ['aa bb cc', 'cc dd ee', 'ee ff gg']
+    """
+    if len(text) <= size:
+        return [text] if text.strip() else []
+    out, start, step = [], 0, size - overlap
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind(" ", start + step, end)
+            end = cut if cut > start else end
+        out.append(text[start:end].strip())
+        if end >= len(text):
+            break
+        nxt = text.find(" ", max(start + 1, end - overlap))
+        start = nxt + 1 if 0 <= nxt < end else end
+    return [w for w in out if w]
+
+
 def _lines(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        while len(line) > MAX_LINE:
-            cut = line.rfind(" ", 0, MAX_LINE)
-            cut = cut if cut > 0 else MAX_LINE
-            out.append(line[:cut])
-            line = line[cut:].strip()
-        if line:
-            out.append(line)
-    return out
+    return [p for line in text.splitlines() for p in pieces(" ".join(line.split()), MAX_LINE, LINE_OVERLAP)]
 
 
 def split(text: str, lang: str) -> list[str]:

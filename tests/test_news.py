@@ -166,6 +166,18 @@ def test_general_deal_rules(index, text, lang, expected):
     assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
 
 
+def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
+    """A flattened page arrives as one line; it reaches the splitter in overlapping pieces, so the
+    sentence that a cut at MAX_LINE characters runs through is read whole in one of them."""
+    from capexgraph.ingest.sentences import MAX_LINE
+    deal = "Nvidia will invest $5 billion in Intel. "
+    filler = "The market was quiet that day. " * ((MAX_LINE - len(deal) // 2) // 31)
+    text = filler + deal + filler
+    assert len(text) > MAX_LINE and text.index(deal) < MAX_LINE < text.index(deal) + len(deal)
+    got = {(c.source, c.type, c.target, c.amount) for c in extract(text, index, "en")}
+    assert got == {("nvidia", "invests_in", "intel", 5e9)}
+
+
 def test_a_korean_company_the_dataset_lacks_is_proposed_when_it_opens_the_deal(index):
     got = [c for c in extract("카카오가 오픈AI와 전략적 제휴를 맺었다고 밝혔다.", index, "ko")]
     assert [(c.new_entities.get(c.source), c.type, c.target) for c in got] == [("카카오", "partners_with", "openai")]
