@@ -401,137 +401,176 @@ class _Sentence:
         return self.mentions[0] if self.mentions else None
 
 
-def _frame_pairs(s: _Sentence, kw: Keyword, cls: str) -> list[tuple[Mention, Mention, float, str]]:
-    """(agent, patient, base confidence, rule) for one keyword, from the roles around it."""
-    near = [m for m in s.mentions if abs(m.start - kw.start) <= MAX_SPAN]
-    if len(near) < 2:
-        return []
-    roles = {id(m): s.role(m, kw) for m in near}
-    group = {id(m): g for m, g in zip(s.mentions, s.groups)}
-    before = [m for m in near if m.start < kw.start]
-    after = [m for m in near if m.start > kw.end]
-    # names after this keyword but before the next one belong to this keyword ("a contract with X,
-    # money that Y says will fund an agreement with Z": Z is the agreement's, not the contract's)
-    later = [k.start for k in s.keywords if k.start > kw.end]
-    own_after = [m for m in after if not later or m.start < min(later)]
-    out: list[tuple[Mention, Mention, float, str]] = []
+Pair = tuple[Mention, Mention, float, str]
 
-    def pick(cands: list[Mention], wanted: tuple[str, ...], nearest_to: int) -> Mention | None:
-        hits = [m for m in cands if roles[id(m)] in wanted and
-                not (m.new and roles[id(m)] in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and cls != "acquire"
-                     and not (roles[id(m)] == "SUBJ" and (s.lang == "ko" or NEW_SUBJECT_VERB.match(s.text[m.end:]))))
-                and not (roles[id(m)] == "AND" and m.start > kw.start)]
+
+class _Frame:
+    """The names around one deal word, with their roles: what every frame rule reads."""
+
+    def __init__(self, s: "_Sentence", kw: Keyword, cls: str):
+        self.s, self.kw, self.cls = s, kw, cls
+        self.near = [m for m in s.mentions if abs(m.start - kw.start) <= MAX_SPAN]
+        self.roles = {id(m): s.role(m, kw) for m in self.near} if len(self.near) >= 2 else {}
+        self.group = {id(m): g for m, g in zip(s.mentions, s.groups)}
+        self.before = [m for m in self.near if m.start < kw.start]
+        self.after = [m for m in self.near if m.start > kw.end]
+        # names after this keyword but before the next one belong to this keyword ("a contract with X,
+        # money that Y says will fund an agreement with Z": Z is the agreement's, not the contract's)
+        later = [k.start for k in s.keywords if k.start > kw.end]
+        self.own_after = [m for m in self.after if not later or m.start < min(later)]
+
+    def role(self, m: Mention) -> str:
+        return self.roles[id(m)]
+
+    def pick(self, cands: list[Mention], wanted: tuple[str, ...], nearest_to: int) -> Mention | None:
+        """The candidate in one of the `wanted` roles nearest to a position. A name the dataset
+        lacks takes a grammatical role only as a clause's subject (Kiwi's tagged opening subject
+        in Korean, a name its verb follows in English) or as what is acquired."""
+        s, kw = self.s, self.kw
+
+        def usable(m: Mention) -> bool:
+            r = self.roles[id(m)]
+            if r not in wanted or (r == "AND" and m.start > kw.start):
+                return False
+            if m.new and r in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and self.cls != "acquire":
+                return r == "SUBJ" and (s.lang == "ko" or bool(NEW_SUBJECT_VERB.match(s.text[m.end:])))
+            return True
+        hits = [m for m in cands if usable(m)]
         return min(hits, key=lambda m: abs(m.start - nearest_to)) if hits else None
 
-    if s.lang == "ko":
-        agent_roles = ("SUBJ", "POSS")
-        if cls == "invest":
-            patient_roles = ("TO", "STAKE")
-        elif cls == "lend":
-            patient_roles = ("TO",)
-        elif cls == "acquire":
-            patient_roles = ("OBJ",)
-        elif cls == "supply":
-            patient_roles = ("TO", "WITH", "FROM")
-        elif cls == "buy":
-            patient_roles = ("FROM", "WITH", "POSS")
-        elif cls == "raise":
-            patient_roles = ("FROM",)
-        else:  # contract, partner, lease
-            patient_roles = ("WITH",)
-        pool = before if before else near
-        agent = pick(pool, agent_roles, 0) if pool else None
-        if agent is None and cls in ("contract", "partner", "lease", "supply"):
-            # "메타와 코닝은 ... 계약": the joint subject is a WITH name followed by a SUBJ name
-            for i, m in enumerate(pool[:-1]):
-                nxt = pool[i + 1]
-                if roles[id(m)] == "WITH" and roles[id(nxt)] == "SUBJ" and not s.text[m.stop:nxt.start].strip():
-                    out.append((nxt, m, 0.75, "ko: X와 Y는 ... (joint subject)"))
-                    return out
-            return out
-        if agent is None:
-            return out
-        rest = [m for m in pool if m is not agent and group[id(m)] != group[id(agent)]]
-        if cls == "buy" and roles[id(agent)] == "SUBJ":
-            rest = [m for m in rest if roles[id(m)] in patient_roles and
-                    (roles[id(m)] != "POSS" or m.start > agent.start)]
-        patient = pick(rest, patient_roles, kw.start)
-        if patient is None and cls in ("invest", "acquire") and roles[id(agent)] == "POSS":
-            # "엔비디아의 CoreWeave 20억달러 투자": the bare name right after the owner
-            patient = next((m for m in rest if m.start > agent.start and roles[id(m)] == "BARE"
-                            and not s.text[agent.stop:m.start].strip()), None)
-        if patient is None:
-            return out
-        if cls == "supply" and roles[id(patient)] == "WITH":
-            out.append((agent, patient, 0.65, f"ko: {agent.particle} ... {patient.particle} {kw.text} (tiers)"))
-        else:
-            out.append((agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}"))
-        return out
 
-    # English
-    if cls in ("invest", "lend"):
-        agent = pick(before, ("SUBJ", "POSS"), kw.start) or pick(near, ("BY", "FROM"), kw.start)
-        patient = pick([m for m in own_after if m is not agent], ("IN", "TO", "FOR", "OBJ"), kw.end)
-        if agent is not None and patient is not None and (roles[id(patient)] != "OBJ" or
-                                                          kw.text.lower() in ("backs", "backed", "backing")):
-            out.append((agent, patient, 0.85, f"en: X {kw.text} {roles[id(patient)].lower()} Y"))
-    elif cls == "raise":
-        investee = pick(before, ("SUBJ", "POSS"), kw.start)
-        investor = pick([m for m in near if m is not investee], ("FROM", "BY"), kw.end)
-        if investee is not None and investor is not None:
-            # (agent, patient) as the Korean frame: the subject raises, the frame reverses it
-            out.append((investee, investor, 0.8, f"en: Y {kw.text} ... from/by X"))
-    elif cls == "acquire":
-        passive = re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", s.text[:kw.start])
-        if passive:
-            target = pick(before, ("SUBJ",), kw.start)
-            acquirer = pick(after, ("BY",), kw.end)
-        else:
-            acquirer = pick(before, ("SUBJ", "POSS"), kw.start) or pick(after, ("BY",), kw.end)
-            target = pick([m for m in after if m is not acquirer], ("OBJ", "OF"), kw.end)
-        if acquirer is not None and target is not None:
-            out.append((acquirer, target, 0.85, f"en: X {kw.text} Y"))
-    elif cls == "commit":
-        agent = pick(before, ("SUBJ", "POSS"), kw.start)
-        patient = pick(own_after, ("TO",), kw.end)
-        if agent is not None and patient is not None:
-            out.append((agent, patient, 0.75, f"en: X {kw.text} ... to Y"))
-    elif cls == "license":
-        agent = pick(before, ("SUBJ", "POSS"), kw.start)
-        patient = pick([m for m in own_after if m is not agent], ("TO", "FROM"), kw.end)
-        if agent is not None and patient is not None:
-            if roles[id(patient)] == "FROM":           # the licensee is the subject
-                agent, patient = patient, agent
-            out.append((agent, patient, 0.8, f"en: X {kw.text} ... to Y"))
-    elif cls in ("supply", "buy"):
-        agent = pick(before, ("SUBJ", "POSS"), kw.start)
-        wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ")
-        deploy = cls == "buy" and kw.text.lower().startswith("deploy")
-        if deploy:
-            wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
-        patient = pick([m for m in own_after if m is not agent], wanted, kw.end)
-        if deploy and patient is not None and not (
-                _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]
-                or roles[id(patient)] == "FROM" and _product(s.text[kw.end:patient.start], "en", s.path)[0]):
-            patient = None                     # "deploy OpenAI's models" is not a purchase; "deploy
-            #                                    50,000 graphics processors from AMD" is
-        if agent is not None and patient is not None:
-            sym = roles[id(patient)] in ("WITH",) or (cls == "buy" and roles[id(patient)] == "OBJ")
-            out.append((agent, patient, 0.65 if sym else 0.85,
-                        f"en: X {kw.text} {roles[id(patient)].lower()} Y{' (tiers)' if sym else ''}"))
-    else:  # contract, partner, lease: two parties
-        joint = _joint_subject(s, [m for m in before if not m.new])
-        if joint is not None:
-            agent, patient = joint
-        else:
-            agent = pick(before, ("SUBJ", "POSS"), kw.start)
-            other = [m for m in own_after + [m for m in before if m is not agent]
-                     if m is not agent and (agent is None or group[id(m)] != group[id(agent)])]
-            wanted = ("WITH", "BETWEEN", "FOR") if cls == "partner" else ("WITH", "BETWEEN")
-            patient = pick([m for m in other if m.start > kw.start or roles[id(m)] == "WITH"], wanted, kw.start)
-        if agent is not None and patient is not None and agent.entity != patient.entity:
-            out.append((agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)"))
-    return out
+def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
+    """(agent, patient, base confidence, rule) for one keyword, from the roles around it."""
+    f = _Frame(s, kw, cls)
+    if len(f.near) < 2:
+        return []
+    if s.lang == "ko":
+        return _ko_pairs(f)
+    return _EN_FRAMES.get(cls, _en_agreement)(f)
+
+
+#: Korean: the particle roles a deal's second party takes, by keyword class.
+_KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
+               "buy": ("FROM", "WITH", "POSS"), "raise": ("FROM",)}
+
+
+def _ko_pairs(f: _Frame) -> list[Pair]:
+    s, kw, cls = f.s, f.kw, f.cls
+    patient_roles = _KO_PATIENT.get(cls, ("WITH",))     # contract, partner, lease: the other party
+    pool = f.before if f.before else f.near
+    agent = f.pick(pool, ("SUBJ", "POSS"), 0) if pool else None
+    if agent is None:
+        if cls in ("contract", "partner", "lease", "supply"):
+            # "메타와 코닝은 ... 계약": the joint subject is a WITH name followed by a SUBJ name
+            for m, nxt in zip(pool, pool[1:]):
+                if f.role(m) == "WITH" and f.role(nxt) == "SUBJ" and not s.text[m.stop:nxt.start].strip():
+                    return [(nxt, m, 0.75, "ko: X와 Y는 ... (joint subject)")]
+        return []
+    rest = [m for m in pool if m is not agent and f.group[id(m)] != f.group[id(agent)]]
+    if cls == "buy" and f.role(agent) == "SUBJ":
+        rest = [m for m in rest if f.role(m) in patient_roles and (f.role(m) != "POSS" or m.start > agent.start)]
+    patient = f.pick(rest, patient_roles, kw.start)
+    if patient is None and cls in ("invest", "acquire") and f.role(agent) == "POSS":
+        # "엔비디아의 CoreWeave 20억달러 투자": the bare name right after the owner
+        patient = next((m for m in rest if m.start > agent.start and f.role(m) == "BARE"
+                        and not s.text[agent.stop:m.start].strip()), None)
+    if patient is None:
+        return []
+    if cls == "supply" and f.role(patient) == "WITH":
+        return [(agent, patient, 0.65, f"ko: {agent.particle} ... {patient.particle} {kw.text} (tiers)")]
+    return [(agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}")]
+
+
+def _en_invest(f: _Frame) -> list[Pair]:
+    kw = f.kw
+    agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start) or f.pick(f.near, ("BY", "FROM"), kw.start)
+    patient = f.pick([m for m in f.own_after if m is not agent], ("IN", "TO", "FOR", "OBJ"), kw.end)
+    if agent is None or patient is None or (f.role(patient) == "OBJ" and
+                                            kw.text.lower() not in ("backs", "backed", "backing")):
+        return []
+    return [(agent, patient, 0.85, f"en: X {kw.text} {f.role(patient).lower()} Y")]
+
+
+def _subject_and(f: _Frame, cands: list[Mention], wanted: tuple[str, ...]) -> tuple[Mention, Mention] | None:
+    """The clause's subject before the deal word and the nearest other name in a `wanted` role."""
+    agent = f.pick(f.before, ("SUBJ", "POSS"), f.kw.start)
+    patient = f.pick([m for m in cands if m is not agent], wanted, f.kw.end)
+    return (agent, patient) if agent is not None and patient is not None else None
+
+
+def _en_raise(f: _Frame) -> list[Pair]:
+    found = _subject_and(f, f.near, ("FROM", "BY"))      # "Y raised $N from X", "a round led by X"
+    # (agent, patient) as the Korean frame: the subject raises, the frame reverses it
+    return [(*found, 0.8, f"en: Y {f.kw.text} ... from/by X")] if found else []
+
+
+def _en_acquire(f: _Frame) -> list[Pair]:
+    kw = f.kw
+    if re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", f.s.text[:kw.start]):   # passive
+        target = f.pick(f.before, ("SUBJ",), kw.start)
+        acquirer = f.pick(f.after, ("BY",), kw.end)
+    else:
+        acquirer = f.pick(f.before, ("SUBJ", "POSS"), kw.start) or f.pick(f.after, ("BY",), kw.end)
+        target = f.pick([m for m in f.after if m is not acquirer], ("OBJ", "OF"), kw.end)
+    if acquirer is None or target is None:
+        return []
+    return [(acquirer, target, 0.85, f"en: X {kw.text} Y")]
+
+
+def _en_commit(f: _Frame) -> list[Pair]:
+    found = _subject_and(f, f.own_after, ("TO",))
+    return [(*found, 0.75, f"en: X {f.kw.text} ... to Y")] if found else []
+
+
+def _en_license(f: _Frame) -> list[Pair]:
+    found = _subject_and(f, f.own_after, ("TO", "FROM"))
+    if not found:
+        return []
+    agent, patient = found
+    if f.role(patient) == "FROM":           # "Y licensed technology from X": the licensee is the subject
+        agent, patient = patient, agent
+    return [(agent, patient, 0.8, f"en: X {f.kw.text} ... to Y")]
+
+
+def _en_trade(f: _Frame) -> list[Pair]:
+    """supply ("X supplies Y", "to Y") and buy ("Y buys from X"; "deploy 1 GW of AMD GPUs")."""
+    s, kw, cls = f.s, f.kw, f.cls
+    agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
+    wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ")
+    deploy = cls == "buy" and kw.text.lower().startswith("deploy")
+    if deploy:
+        wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
+    patient = f.pick([m for m in f.own_after if m is not agent], wanted, kw.end)
+    if deploy and patient is not None and not (
+            _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]
+            or f.role(patient) == "FROM" and _product(s.text[kw.end:patient.start], "en", s.path)[0]):
+        patient = None    # "deploy OpenAI's models" is not a purchase; "deploy 50,000 GPUs from AMD" is
+    if agent is None or patient is None:
+        return []
+    sym = f.role(patient) == "WITH" or (cls == "buy" and f.role(patient) == "OBJ")
+    return [(agent, patient, 0.65 if sym else 0.85,
+             f"en: X {kw.text} {f.role(patient).lower()} Y{' (tiers)' if sym else ''}")]
+
+
+def _en_agreement(f: _Frame) -> list[Pair]:
+    """contract, partner, lease: two parties, the direction left to products and tiers."""
+    kw = f.kw
+    joint = _joint_subject(f.s, [m for m in f.before if not m.new])
+    if joint is not None:
+        agent, patient = joint
+    else:
+        agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
+        other = [m for m in f.own_after + [m for m in f.before if m is not agent]
+                 if m is not agent and (agent is None or f.group[id(m)] != f.group[id(agent)])]
+        wanted = ("WITH", "BETWEEN", "FOR") if f.cls == "partner" else ("WITH", "BETWEEN")
+        patient = f.pick([m for m in other if m.start > kw.start or f.role(m) == "WITH"], wanted, kw.start)
+    if agent is None or patient is None or agent.entity == patient.entity:
+        return []
+    return [(agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)")]
+
+
+_EN_FRAMES = {"invest": _en_invest, "lend": _en_invest, "raise": _en_raise, "acquire": _en_acquire,
+              "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade}
 
 
 def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Mention] | None:
