@@ -584,50 +584,59 @@ def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Ment
     return None
 
 
+def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype: str | None,
+              product_type: str | None, new: set[str]) -> tuple[Mention, Mention, str, float]:
+    """An agreement's seller, buyer and type (and a confidence penalty) from the two parties'
+    places in the chain (`tiers` in data/news_rules.yaml) and what the sentence says is sold."""
+    tiers = _matchers(s.path)["tiers"]
+    ta, sa = _tier(s.idx, agent.entity, tiers, new)
+    tb, sb = _tier(s.idx, patient.entity, tiers, new)
+    src, dst, penalty = agent, patient, 0.0
+    if ta is not None and tb is not None and ta != tb:
+        src, dst = (agent, patient) if ta > tb else (patient, agent)
+        seller_sells = sa if ta > tb else sb
+    elif (ta is None) != (tb is None) and (ta if ta is not None else tb) not in (2, 3):
+        # one side unknown: a known buyer (a lab, a hyperscaler) faces a seller, and a known
+        # upstream maker (a foundry, a fiber maker) faces a buyer
+        known_tier = ta if ta is not None else tb
+        known, unknown = (agent, patient) if ta is not None else (patient, agent)
+        src, dst = (unknown, known) if known_tier <= 1 else (known, unknown)
+        seller_sells = None if known_tier <= 1 else (sa if ta is not None else sb)
+        penalty = 0.05
+    else:
+        seller_sells = sa if ta is not None else None
+        penalty = 0.1 if ta == tb and ta is not None else 0.05
+    if kw.cls == "lease":
+        rtype = "lease"
+    elif kw.cls == "partner":
+        differ = ta is not None and tb is not None and ta != tb
+        # a collaboration "to co-develop and deploy custom accelerators" sells a product; "a
+        # compute partner" or "a cloud partnership" alone does not say who buys what
+        rtype = product_type if (product_type == "supplies" and differ and not s.exploratory) else "partners_with"
+    elif kw.cls == "contract" and s.exploratory and s.amounts == []:
+        rtype = "partners_with"      # "agreed to explore", a memorandum: not yet a sale
+    elif kw.cls == "contract":
+        rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
+    else:
+        rtype = rtype or product_type or "supplies"
+    return src, dst, rtype, penalty
+
+
 def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: float, rule: str,
             new: set[str]) -> Candidate | None:
+    """The candidate one frame gives: its type and direction, amount, status and confidence."""
     m = _matchers(s.path)
     spec = m["frames"][kw.cls]
     frame, rtype = spec["frame"], spec["type"]
-    src, dst = agent, patient
+    src, dst = (patient, agent) if frame == "reversed" else (agent, patient)
     conf = base
     product_type, product_label, _ = _product(s.text, s.lang, s.path)
-    if frame == "reversed":
-        src, dst = patient, agent
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type
     if kw.cls in ("contract", "lease", "partner") or "(tiers)" in rule:
-        ta, sa = _tier(s.idx, agent.entity, m["tiers"], new)
-        tb, sb = _tier(s.idx, patient.entity, m["tiers"], new)
-        if ta is not None and tb is not None and ta != tb:
-            src, dst = (agent, patient) if ta > tb else (patient, agent)
-            seller_sells = sa if ta > tb else sb
-        elif (ta is None) != (tb is None) and (ta if ta is not None else tb) not in (2, 3):
-            # one side unknown: a known buyer (a lab, a hyperscaler) faces a seller, and a known
-            # upstream maker (a foundry, a fiber maker) faces a buyer
-            known_tier = ta if ta is not None else tb
-            known, unknown = (agent, patient) if ta is not None else (patient, agent)
-            src, dst = (unknown, known) if known_tier <= 1 else (known, unknown)
-            seller_sells = None if known_tier <= 1 else (sa if ta is not None else sb)
-            conf -= 0.05
-        else:
-            seller_sells = sa if ta is not None else None
-            conf -= 0.1 if ta == tb and ta is not None else 0.05
-        if kw.cls == "lease":
-            rtype = "lease"
-        elif kw.cls == "partner":
-            differ = ta is not None and tb is not None and ta != tb
-            # a collaboration "to co-develop and deploy custom accelerators" sells a product; "a
-            # compute partner" or "a cloud partnership" alone does not say who buys what
-            rtype = product_type if (product_type == "supplies" and differ and not s.exploratory) \
-                else "partners_with"
-        elif kw.cls == "contract" and s.exploratory and s.amounts == []:
-            rtype = "partners_with"      # "agreed to explore", a memorandum: not yet a sale
-        elif kw.cls == "contract":
-            rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
-        else:
-            rtype = rtype or product_type or "supplies"
+        src, dst, rtype, penalty = _by_tiers(s, kw, agent, patient, rtype, product_type, new)
+        conf -= penalty
     elif kw.cls == "raise" and m["debt"][s.lang].search(s.text[max(0, kw.start - 40):kw.end + 40]):
         rtype = "lends"                  # "a debt raise led by X": X lends
     elif rtype == "supplies" and product_type in ("cloud_capacity", "power_supply", "lease"):
@@ -638,12 +647,21 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
             rtype = sells
     if src.entity == dst.entity:
         return None
-    money = _pick_amount(s.amounts, kw, agent, patient)
     cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
                      confidence=conf, rule=f"{kw.cls}: {rule}", keyword_class=kw.cls,
                      product=product_label if rtype not in ("invests_in", "acquires", "lends",
                                                             "partners_with") else None,
                      product_class=_product_class(s, rtype, src.entity, new))
+    _qualify(cand, s, kw, agent, patient, (src, dst))
+    return cand
+
+
+def _qualify(cand: Candidate, s: _Sentence, kw: Keyword, agent: Mention, patient: Mention,
+             ends: tuple[Mention, Mention]) -> None:
+    """Amount, status and the confidence a reviewer should give the candidate: a stated amount
+    raises it; a media report, a company named only by reference, a new name, or names far from
+    the deal word lower it."""
+    money = _pick_amount(s.amounts, kw, agent, patient)
     if money is not None:
         cand.take_amount(money, s.reported)
         cand.confidence += 0.05
@@ -655,14 +673,13 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     if s.coref and (agent is s.mentions[0] or patient is s.mentions[0]):
         cand.confidence -= 0.15
         cand.rule += " (the company = the previous sentence's subject)"
-    for x in (src, dst):
+    for x in ends:
         if x.new:
             cand.new_entities[x.entity] = x.text
             cand.confidence -= 0.1
     if max(abs(agent.start - kw.start), abs(patient.start - kw.start)) > 100:
         cand.confidence -= 0.1
     cand.confidence = round(min(0.95, max(0.05, cand.confidence)), 2)
-    return cand
 
 
 # --- unknown companies ----------------------------------------------------------------------------
