@@ -139,12 +139,15 @@ class Keyword:
     text: str
 
 
-def _compile_terms(terms: list[str], lang: str) -> re.Pattern:
+def _compile_terms(terms: list[str], lang: str, word_start: bool = False) -> re.Pattern:
+    """One pattern for a word list; English words match whole; Korean ones anywhere (particles and
+    endings follow them), or with `word_start` only where a word begins ("클라우드 계약", not the
+    company name "네이버클라우드")."""
     parts = sorted({str(t) for t in terms}, key=len, reverse=True)
     body = "|".join(re.escape(p) for p in parts)
     if lang == "en":
         return re.compile(r"(?<![A-Za-z])(?:" + body + r")(?![A-Za-z])", re.IGNORECASE)
-    return re.compile("(?:" + body + ")")
+    return re.compile(("(?<![\uac00-\ud7a3])" if word_start else "") + "(?:" + body + ")")
 
 
 @lru_cache(maxsize=4)
@@ -159,10 +162,10 @@ def _matchers(path: str | None) -> dict[str, Any]:
                           ("coref", "coreference"), ("exploratory", "exploratory"),
                           ("deal_reference", "deal_reference"), ("debt", "debt")):
             out[key][lang] = _compile_terms(rules[name][lang], lang)
-        out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang))
+        out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang, True))
                                  for p in rules["products"] if p.get(lang)]
         out.setdefault("product_class", {})[lang] = [
-            (p.get("class"), _compile_terms(p.get(lang) or [], lang)) for p in rules["products"] if p.get(lang)]
+            (p.get("class"), _compile_terms(p.get(lang) or [], lang, True)) for p in rules["products"] if p.get(lang)]
     out["not_names"] = set(rules["not_names"])
     out["not_names_ko"] = set(rules.get("not_names_ko") or [])
     out["tiers"] = rules["tiers"]
@@ -308,7 +311,7 @@ def _product_class(s, rtype: str, seller: str, new: set[str]) -> str | None:
     if rtype != "supplies":
         return None
     m = _matchers(s.path)
-    named = _named_class(s.text, s.lang, s.path)
+    named = _named_class(s.plain, s.lang, s.path)
     if named:
         return named
     if seller in new:
@@ -377,6 +380,12 @@ class _Sentence:
         self.mentions += _role_references(text, lang, idx, self.mentions, recent or [], m)
         self.mentions.sort(key=lambda x: x.start)
         self.groups = _groups(text, self.mentions)
+        # the text with company names blanked: "네이버클라우드" or "Google Cloud" names a company, not
+        # the cloud capacity a deal sells (same length, so positions still match)
+        plain = list(text)
+        for x in found:
+            plain[x.start:x.end] = " " * (x.end - x.start)
+        self.plain = "".join(plain)
         self.keywords = find_keywords(text, lang, path)
         self.amounts = find_amounts(text)
         self.reported = bool(m["reported"][lang].search(text))
@@ -474,6 +483,11 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
         # "엔비디아의 CoreWeave 20억달러 투자": the bare name right after the owner
         patient = next((m for m in rest if m.start > agent.start and f.role(m) == "BARE"
                         and not s.text[agent.stop:m.start].strip()), None)
+    if patient is None and cls == "buy" and f.role(agent) == "SUBJ":
+        # "삼성전자가 엔비디아 최신 GPU를 공급받아": the maker's name before what is bought
+        patient = next((m for m in pool if agent.start < m.start < kw.start and f.role(m) == "BARE"
+                        and f.group[id(m)] != f.group[id(agent)]
+                        and _product(s.plain[m.end:m.end + 20], "ko", s.path)[0]), None)
     if patient is None:
         return []
     if cls == "supply" and f.role(patient) == "WITH":
@@ -542,8 +556,8 @@ def _en_trade(f: _Frame) -> list[Pair]:
         wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
     patient = f.pick([m for m in f.own_after if m is not agent], wanted, kw.end)
     if deploy and patient is not None and not (
-            _product(s.text[patient.end:patient.end + 40], "en", s.path)[0]
-            or f.role(patient) == "FROM" and _product(s.text[kw.end:patient.start], "en", s.path)[0]):
+            _product(s.plain[patient.end:patient.end + 40], "en", s.path)[0]
+            or f.role(patient) == "FROM" and _product(s.plain[kw.end:patient.start], "en", s.path)[0]):
         patient = None    # "deploy OpenAI's models" is not a purchase; "deploy 50,000 GPUs from AMD" is
     if agent is None or patient is None:
         return []
@@ -630,7 +644,7 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     frame, rtype = spec["frame"], spec["type"]
     src, dst = (patient, agent) if frame == "reversed" else (agent, patient)
     conf = base
-    product_type, product_label, _ = _product(s.text, s.lang, s.path)
+    product_type, product_label, _ = _product(s.plain, s.lang, s.path)
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type

@@ -153,6 +153,10 @@ def test_a_role_noun_refers_back_to_the_last_company_of_its_role(index, text, ex
      {("softbank", "invests_in", "intel")}),
     # a one-syllable name counts with its particle; 조달 of equipment is a purchase
     ("아이렌은 델에서 약 58억달러 규모의 GPU 장비를 조달했다.", "ko", {("dell", "supplies", "iren")}),
+    # the buyer receives supply ("공급받"): the maker named before what is bought supplies it, and
+    # "클라우드" inside a company's name (네이버클라우드) is not the cloud capacity the deal sells
+    ("삼성전자, 네이버클라우드 등이 엔비디아 최신 GPU를 공급받아 AI팩토리를 조성한다.", "ko",
+     {("nvidia", "supplies", "samsung")}),
     # money raised comes from the investor; raised as debt, it is a loan
     ("CoreWeave raised $1 billion from Nvidia.", "en", {("nvidia", "invests_in", "coreweave")}),
     ("CoreWeave closed a $2 billion debt raise led by Blackstone.", "en", {("blackstone", "lends", "coreweave")}),
