@@ -9,6 +9,7 @@ aggregators, mirrors, blogs, or a host nobody has classified yet. An analyst edi
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,9 +44,14 @@ def load_publishers(root: Path | str) -> dict[str, str]:
     return out
 
 
+#: the host of a plain http(s) URL, read without urlparse (every source is classified on every run)
+_HOST = re.compile(r"^https?://(?:[^@/?#]*@)?([^:/?#\[\]]+)", re.IGNORECASE)
+
+
 def tier_of(url: str, table: dict[str, str]) -> str:
     """The tier of the most specific listed host the URL's host equals or belongs to."""
-    host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    m = _HOST.match(url)
+    host = (m.group(1) if m else (urlparse(url).hostname or "")).lower().removeprefix("www.")
     parts = host.split(".")
     for i in range(len(parts) - 1):
         hit = table.get(".".join(parts[i:]))
