@@ -151,7 +151,12 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
                 c.add("relationships", row, "target",
                       f"a {row['type']} relationship must point at a {' or '.join(allowed)}, "
                       f"not a {kinds[row['target']]}")
-        if row["amount"]:
+        no_money = not err and schema.relationship_types[row["type"]].get("amount") is False
+        if row["amount"] and no_money:
+            c.add("relationships", row, "amount",
+                  f"a {row['type']} row records a place, not money: put the investment in facts.csv as a "
+                  f"site_investment fact (counterparty: the place) with the same source")
+        elif row["amount"]:
             try:
                 parse_amount(row["amount"])
             except ValueError as exc:

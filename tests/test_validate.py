@@ -70,6 +70,16 @@ def test_each_error_names_file_row_and_field(cli, mini, table, index, field, val
     assert any(words in h for h in hits), r.err
 
 
+def test_a_place_row_carrying_money_is_refused(cli, mini):
+    """A located_in row records where a company produces; an investment in the sites is a fact
+    (site_investment), so the exposure model never reads it as money flowing to a country."""
+    line = edit(mini, "relationships", 0, "type", "located_in")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert (f"{mini / 'relationships.csv'}:{line}: field 'amount': a located_in row records a place, "
+            "not money: put the investment in facts.csv as a site_investment fact") in r.err, r.err
+
+
 def test_a_company_nothing_cites_is_refused(cli, mini):
     """Corning's only relationship is re-pointed at Microsoft: Corning is now cited nowhere."""
     edit(mini, "relationships", 0, "source", "microsoft")
