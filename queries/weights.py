@@ -457,10 +457,13 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
     home = [p for p in rest if kind == "jurisdiction"
             and g.nodes[p].get("country") == g.nodes[company].get("country")]
     abroad = [p for p in rest if p not in home]
-    if home and abroad and not published:
+    if home and abroad:
+        # the capacity no published figure places (all of it, or what a published share for
+        # another country leaves) is split the same way: most at home, the rest abroad
         hs = sup.get("home_share", 0.7)
         hq = "" if here[home[0]] else " (its headquarters; no site there is recorded)"
-        part(home[0], room * hs, "place rule", f"home country of {company}{hq}: share {hs:g} "
+        of = f" of the {room / budget:.0%} not placed by a published share" if published else ""
+        part(home[0], room * hs, "place rule", f"home country of {company}{hq}: share {hs:g}{of} "
              f"(data/exposure.yaml, no published split), operates in {len(live)} places")
         for p in abroad:
             part(p, room * (1 - hs) / len(abroad), "place rule",

@@ -426,6 +426,31 @@ def test_a_company_with_sites_only_abroad_still_operates_at_home():
     assert ("jur_nl", "b") not in w and w[("jur_kr", "b")].w == pytest.approx(1.0)
 
 
+def test_a_published_share_abroad_leaves_the_rest_to_the_home_rule():
+    """Known answer on four nodes: a Taiwanese ODM publishes that half its capacity is in China and
+    operates in Taiwan and Mexico too. China takes its published 50%; the other half splits as any
+    unpublished capacity does: 0.7 of it at home (0.35), 0.3 abroad (0.15), not 25% each."""
+    import datetime as dt
+
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for j, c in (("jur_tw", "TW"), ("jur_cn", "CN"), ("jur_mx", "MX")):
+        g.add_node(j, kind="jurisdiction", country=c, name=j, category=[], facts=[])
+    share = dict(metric="capacity_share", value=0.5, unit="fraction", period="2022", qualifier=None,
+                 counterparty="jur_cn", segment="total production capacity", source={"publisher": "X",
+                                                                                     "date": dt.date(2022, 6, 1)})
+    g.add_node("odm", kind="company", country="TW", name="ODM", category=["server_odm"], facts=[share])
+    for j in ("jur_tw", "jur_cn", "jur_mx"):
+        g.add_edge("odm", j, key=f"odm-{j}", type="located_in", status="active", product_class="assembly_plant",
+                   date=dt.date(2024, 1, 1), sources=[])
+    w = derive_weights(g, Schema.load()).edges["supply"]
+    assert w[("jur_cn", "odm")].w == pytest.approx(0.5)
+    assert w[("jur_tw", "odm")].w == pytest.approx(0.35)
+    assert w[("jur_mx", "odm")].w == pytest.approx(0.15)
+    assert "of the 50% not placed by a published share" in w[("jur_tw", "odm")].parts[0].rule
+
+
 def test_the_shipped_foreign_sites_do_not_relocate_a_company(weights):
     sup = weights.edges["supply"]
     assert sup[("jur_nl", "asml")].w > sup[("jur_kr", "asml")].w      # ASML is Dutch, not Korean
