@@ -333,11 +333,16 @@ def test_import_rdf_errors(capsys, mini_graph, tmp_path, args, message):
 
 
 # --- the SPARQL library -----------------------------------------------------------------------
+#: Two-step chain queries that take 7-9 s each with rdflib on the shipped graph (README says so):
+#: they run on the fixture graph below, which checks their header and columns the same way.
+SLOW_ON_SHIPPED = {"circular_financing_loops", "dependence_on_korean_memory"}
+
+
 @pytest.fixture(scope="module")
 def shipped_answers(shipped_rdf):
-    """Every library query run once on the shipped data with its default parameters (rdflib
-    takes ~35 s for all of them: the tests below share these answers)."""
-    return {name: run(q, shipped_rdf) for name, q in load_library().items()}
+    """Every other library query run once on the shipped data with its default parameters (the
+    tests below share these answers)."""
+    return {name: run(q, shipped_rdf) for name, q in load_library().items() if name not in SLOW_ON_SHIPPED}
 
 
 def test_every_library_query_has_a_header_and_runs(shipped_answers, mini_rdf):
@@ -348,7 +353,8 @@ def test_every_library_query_has_a_header_and_runs(shipped_answers, mini_rdf):
         assert q.description, name
         for p in q.params.values():
             assert p.doc and p.default is not None, (name, p.name)
-        for columns, rows in (shipped_answers[name], run(q, mini_rdf)):
+        answers = [run(q, mini_rdf)] + ([shipped_answers[name]] if name not in SLOW_ON_SHIPPED else [])
+        for columns, rows in answers:
             assert columns, name
     for required in ("suppliers_of", "customers_of", "largest_contracts", "who_funds_whom",
                      "circular_financing", "dependence_on_jurisdiction", "announced_between",
