@@ -98,6 +98,10 @@ class Candidate:
         if reported and not self.amount_qualifier:
             self.amount_qualifier = "reported"
 
+    def take_amount_of(self, other: "Candidate") -> None:
+        """Another reading's amount of the same deal (its qualifier with it)."""
+        self.amount, self.currency, self.amount_qualifier = other.amount, other.currency, other.amount_qualifier
+
     @property
     def key(self) -> tuple:
         ends = tuple(sorted((self.source, self.target))) if self.type == "partners_with" else (self.source, self.target)
@@ -777,6 +781,11 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     """The sentence's opening word when Kiwi tags it a proper noun with a subject particle and a
     known company follows as the other party ("카카오가 오픈AI와 전략적 제휴", "KT가 ... MS와 동맹"):
     the subject of a deal sentence is its first party."""
+    # the cheap tests first: Kiwi tags the sentence only when a known party could follow the
+    # opening word and no name already stands at the start
+    if any(a == 0 for a, _ in taken) or not any(
+            k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM") for k in known):
+        return []
     spans = name_spans(sentence)
     if not spans or spans[0].start != 0 or ROLE_OF_PARTICLE.get(spans[0].particle) != "SUBJ":
         return []
@@ -849,11 +858,11 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
             old = best.get(cand.key)
             if old is None or (cand.confidence, cand.amount is not None) > (old.confidence, old.amount is not None):
                 if old is not None and cand.amount is None and old.amount is not None:
-                    cand.amount, cand.currency, cand.amount_qualifier = old.amount, old.currency, old.amount_qualifier
+                    cand.take_amount_of(old)
                 best[cand.key] = cand
                 found_in[cand.key] = len(read) - 1
             elif old.amount is None and cand.amount is not None:
-                old.amount, old.currency, old.amount_qualifier = cand.amount, cand.currency, cand.amount_qualifier
+                old.take_amount_of(cand)
         subj = s.subject()
         if subj is not None:
             prev_subject = subj

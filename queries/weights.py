@@ -579,18 +579,16 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     # 1) disclosed named shares
     for c, rows in customers.items():
         f = facts.customer.get((c, supplier))
-        if f is not None and f.get("qualifier") == "reported":
-            # a media or broker estimate of the share, not the company's disclosure: it weighs as
+        if f is not None:
+            # a media or broker estimate of the share is not the company's disclosure: it weighs as
             # a relationship reported from unnamed sources does
-            factor = status_factor.get("reported_not_confirmed", 1.0)
-            parts[c] = Part(f["value"] * factor, "reported share",
-                            f"reported (not disclosed): {_pct(f['value'])} of {supplier}'s revenue from {c} "
-                            f"({f['period']}; {_cite(f)}) x status {factor:g} (reported_not_confirmed)",
+            reported = f.get("qualifier") == "reported"
+            factor = status_factor.get("reported_not_confirmed", 1.0) if reported else 1.0
+            parts[c] = Part(f["value"] * factor, "reported share" if reported else "disclosed",
+                            f"{'reported (not disclosed)' if reported else 'disclosed'}: {_pct(f['value'])} of "
+                            f"{supplier}'s revenue from {c} ({f['period']}; {_cite(f)})"
+                            + (f" x status {factor:g} (reported_not_confirmed)" if reported else ""),
                             [k for k, _ in rows] or [f"fact:{supplier}"], None, factor, [_cite(f)])
-        elif f is not None:
-            parts[c] = Part(f["value"], "disclosed", f"disclosed: {_pct(f['value'])} of {supplier}'s "
-                            f"revenue from {c} ({f['period']}; {_cite(f)})", [k for k, _ in rows] or
-                            [f"fact:{supplier}"], None, 1.0, [_cite(f)])
     # 2) a disclosed share of a customer group, less its disclosed members, split over the rest
     for gf in facts.group.get(supplier, []):
         cat = gf["segment"]
