@@ -325,20 +325,20 @@ def test_load_neo4j_refuses_a_bad_batch_size_and_an_http_uri(cli):
 
 
 def test_a_server_that_drops_mid_load_gets_one_line(cli, monkeypatch):
+    """The connection dies when the load starts writing. Only the command's own `connect` is
+    replaced (a driver whose sessions fail), never the shared loader class: the session's Neo4j
+    server warms up with that class on a background thread while this test runs."""
     import capexgraph.cli.neo4j_cmd as cmd
     from neo4j.exceptions import ServiceUnavailable
 
-    from capexgraph.queries import neo4j_load
-
     class Driver:
+        def session(self, **kwargs):
+            raise ServiceUnavailable("Failed to read from defunct connection")
+
         def close(self):
             pass
 
-    def drop(self, *a, **k):
-        raise ServiceUnavailable("Failed to read from defunct connection")
-
     monkeypatch.setattr(cmd, "connect", lambda args: Driver())
-    monkeypatch.setattr(neo4j_load.Neo4jLoader, "load", drop)
     refused(cli("load-neo4j", "--no-auth"), "lost the connection to bolt://localhost:7687 during the load",
             "run the same command again", code=2)
 
