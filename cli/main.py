@@ -31,6 +31,7 @@ examples:
   capexgraph export --format csv --out out/csv/                 (nodes.csv + edges.csv)
   capexgraph export --format neo4j-admin --out out/neo4j/       (neo4j-admin import, LOAD CSV)
   capexgraph load-neo4j --uri bolt://localhost:7687 --user neo4j --with-exposure
+  capexgraph neo4j-exposure --shock export_controls          (the same scenario, computed by Neo4j)
   capexgraph cypher list
   capexgraph export --format ttl --out out/capexgraph.ttl      (RDF: also jsonld, nt)
   capexgraph import-rdf out/capexgraph.ttl --out back.json

@@ -5,6 +5,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from capexgraph.graph import build_graph
@@ -184,6 +185,82 @@ def cmd_cypher(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPOSURE_EPILOG = """\
+examples:
+  capexgraph load-neo4j --with-exposure                 first: the graph and its exposure weights
+  capexgraph neo4j-exposure --shock export_controls     the scenario computed by Neo4j, top 15
+  capexgraph neo4j-exposure --shock taiwan_strait --top 30 --format json
+  capexgraph neo4j-exposure --scenario my_shock.yaml
+The fixed points run as Cypher in the database (one aggregation query per iteration), the same model
+as `exposure`, to 1e-12; the scores are written to the nodes as exposure_<name> (gain_<name> and
+net_<name> when the scenario names gainers), so a Browser query can rank by them:
+  MATCH (c:Company) RETURN c.name, c.exposure_export_controls ORDER BY c.exposure_export_controls DESC
+"""
+
+
+def cmd_exposure(args: argparse.Namespace) -> int:
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+    from capexgraph.queries.neo4j_exposure import run_in_database
+    from capexgraph.queries.neo4j_load import Neo4jLoader
+    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+    from capexgraph.queries.weights import derive_weights
+
+    from .exposure import choose_scenarios
+
+    chosen = choose_scenarios(args, scenario_library())
+    if len(chosen) != 1:
+        raise UsageError("name one scenario: --shock NAME or --scenario FILE.yaml")
+    sc = chosen[0]
+    records = load_records(args.data)
+    g = build_graph(records, as_of=args.as_of)
+    weights = derive_weights(g, records.schema)
+    try:
+        seeds = resolve_seeds(sc, g, 1.0, weights)
+    except KeyError as exc:
+        raise UsageError(f"scenario '{sc.name}': seed {exc} is not a node of the graph") from None
+    driver = connect(args)
+    try:
+        loader = Neo4jLoader(driver, args.database)
+        print(f"running {sc.name} in {args.uri} ...", file=sys.stderr)
+        res = run_in_database(loader.run, weights, sc.name, seeds, sc.channels, sc.cap)
+        names = {r["id"]: r["name"] for r in loader.run(
+            "MATCH (n:CapexGraph) WHERE n.id IN $ids RETURN n.id AS id, n.name AS name",
+            ids=sorted(set(res.loss) | set(res.gain)))}
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        raise lost_connection(args.uri, exc, "exposure run") from None
+    finally:
+        driver.close()
+    losers = res.ranked("loss", args.top, weights.places)
+    gainers = res.ranked("gain", args.top, weights.places)
+    row = lambda i, n: {"rank": i, "id": n, "company": names.get(n, n), "net": round(res.net(n), 6),  # noqa: E731
+                        "loss": round(res.loss.get(n, 0.0), 6), "gain": round(res.gain.get(n, 0.0), 6)}
+    its = {side: sum(v.values()) for side, v in res.iterations.items()}
+    if args.format == "json":
+        import json
+
+        print(json.dumps({"scenario": sc.name, "computed_in": "neo4j", "seconds": round(res.seconds, 3),
+                          "iterations": res.iterations,
+                          "losers": [row(i, n) for i, n in enumerate(losers, 1)],
+                          "gainers": [row(i, n) for i, n in enumerate(gainers, 1)]}, indent=2))
+        return 0
+    print(f"{sc.title}  [{sc.name}, computed in Neo4j]")
+    for title, chosen_rows in (("Most exposed (net losers)", losers), ("Who gains (net gainers)", gainers)):
+        if chosen_rows:
+            print(f"\n{title}\n")
+            rows = [row(i, n) for i, n in enumerate(chosen_rows, 1)]
+            print_rows(list(rows[0]), [{**r, "net": f"{r['net']:+.3f}", "loss": f"{r['loss']:.3f}",
+                                        "gain": f"{r['gain']:.3f}"} for r in rows], args.format)
+    print(f"\n{res.seconds:.2f}s in the database, {its.get('loss', 0)} iterations for losses"
+          + (f", {its['gain']} for gains" if its.get("gain") else "")
+          + f"; written to the nodes as exposure_{sc.name}. Paths and --explain: exposure --shock {sc.name}")
+    return 0
+
+
 def register(sub) -> None:
     from capexgraph.queries.neo4j_load import Neo4jLoader
 
@@ -201,6 +278,18 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=_positive, default=Neo4jLoader.DEFAULT_BATCH_SIZE,
                    help=f"rows per transaction (default {Neo4jLoader.DEFAULT_BATCH_SIZE:,})")
     p.set_defaults(func=cmd_load)
+
+    e = sub.add_parser("neo4j-exposure", help="run a scenario's exposure inside Neo4j (for graphs too large for Python)",
+                       description="Compute a scenario's exposure in Neo4j with Cypher, over the weights "
+                                   "`load-neo4j --with-exposure` wrote, and rank the result.",
+                       epilog=EXPOSURE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("--shock", action="append", metavar="NAME", help="a library scenario (exposure --list-shocks)")
+    e.add_argument("--scenario", type=Path, action="append", metavar="FILE.yaml", help="a scenario file")
+    e.add_argument("--top", type=_positive, default=15, help="rows per table (default 15)")
+    e.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    _connection_options(e)
+    add_dataset_options(e)
+    e.set_defaults(func=cmd_exposure)
 
     c = sub.add_parser("cypher", help="list, show or run the named Cypher queries",
                        description="The Cypher query library (queries/cypher/*.cypher). Each file runs "

@@ -20,6 +20,11 @@ BASE_LABEL = "CapexGraph"
 KIND_LABELS = {"company": "Company", "jurisdiction": "Jurisdiction", "grid_region": "GridRegion"}
 #: Relationships derived from the exposure model's weights, one type per channel.
 EXPOSURE_TYPES = {"supply": "SUPPLY_EXPOSURE", "demand": "DEMAND_EXPOSURE", "financial": "FINANCIAL_EXPOSURE"}
+#: The supply channel's (company, output class) states and their two kinds of relationship: a state
+#: feeding a state of its customer that needs it (STATE_FEEDS) and a company's own exposure
+#: (STATE_INTO); in-database exposure (queries/neo4j_exposure.py) iterates over them.
+STATE_LABEL = "ExposureState"
+STATE_TYPES = {"feeds": "STATE_FEEDS", "into": "STATE_INTO"}
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -46,7 +51,7 @@ def allowed_labels(schema: Schema) -> set[str]:
 
 
 def allowed_rel_types(schema: Schema) -> set[str]:
-    return {*(rel_type(t) for t in schema.relationship_types), *EXPOSURE_TYPES.values()}
+    return {*(rel_type(t) for t in schema.relationship_types), *EXPOSURE_TYPES.values(), *STATE_TYPES.values()}
 
 
 def node_labels(data: dict[str, Any], schema: Schema, allowed: set[str] | None = None) -> list[str]:

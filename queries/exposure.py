@@ -124,8 +124,9 @@ class Side:
         return np.maximum(np.maximum.reduce([self.psi[c] for c in CHANNELS]) - self.discount, 0.0)
 
 
-def _psi(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool
-         ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def seed_vectors(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool
+                 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Direct hits per channel (psi) and the own hit of seeds that only transmit (discount)."""
     n = len(weights.nodes)
     psi = {c: np.zeros(n) for c in CHANNELS}
     discount = np.zeros(n)
@@ -143,9 +144,9 @@ def _psi(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: b
     return psi, discount
 
 
-def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLayer, dict[int, set[str]]]:
-    """The supply layer for these seeds: a place seeded with `reaches` passes its shock only to
-    those kinds of site; a company seeded with `reaches` only through those product classes."""
+def seed_reach(weights: ChannelWeights, seeds: list[Seed]) -> tuple[dict[str, set[str]], dict[int, set[str]]]:
+    """Where seeds reach only some of what a node makes: places whose shock reaches only those
+    kinds of site (place -> kinds), and companies seeded through some product classes only."""
     place_reach: dict[str, set[str] | None] = {}
     company_reach: dict[int, set[str]] = {}
     for s in seeds:
@@ -156,7 +157,13 @@ def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLay
                 place_reach[s.node] = (place_reach.get(s.node) or set()) | set(s.reaches)
         elif s.reaches is not None and s.channel == "supply":
             company_reach.setdefault(weights.index[s.node], set()).update(s.reaches)
-    masked = {p: r for p, r in place_reach.items() if r is not None}
+    return {p: r for p, r in place_reach.items() if r is not None}, company_reach
+
+
+def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLayer, dict[int, set[str]]]:
+    """The supply layer for these seeds: a place seeded with `reaches` passes its shock only to
+    those kinds of site; a company seeded with `reaches` only through those product classes."""
+    masked, company_reach = seed_reach(weights, seeds)
     if not masked:
         return weights.supply_layer(), company_reach
     drop = lambda e, p: e.u in masked and not set(p.sites) & masked[e.u]  # noqa: E731
@@ -164,7 +171,7 @@ def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLay
 
 
 def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool) -> Side:
-    psi, discount = _psi(weights, seeds, channels, cap)
+    psi, discount = seed_vectors(weights, seeds, channels, cap)
     layer, reach = _supply_layer(weights, seeds)
     wt = {c: weights.matrix_t(c) for c in CHANNELS}
     sol, x = solve({**wt, "supply": layer}, psi, channels, cap, reach)
@@ -425,7 +432,7 @@ def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bo
             if any(s.reaches is not None or s.node in weights.places for s in mine):
                 out[gain][:, j] = _side(weights, mine, channels, cap).scores
                 continue
-            psi, discount = _psi(weights, mine, channels, cap)   # kept sparse: a few seeds each
+            psi, discount = seed_vectors(weights, mine, channels, cap)   # kept sparse: a few seeds each
             groups.setdefault((gain, tuple(channels), cap), []).append(
                 (j, {c: _nonzero(v) for c, v in psi.items()}, _nonzero(discount)))
     for (gain, channels, cap), members in groups.items():

@@ -47,6 +47,35 @@ def _input_kinds(p: Part) -> tuple[str, ...]:
     return (p.product_class,) if p.product_class else (ANY,)
 
 
+def supply_entries(weights: ChannelWeights, needs: dict[str, set[str]], drop=None
+                   ) -> tuple[dict[tuple[int, str], int], list[tuple[int, int | None, int, float, Weight, Part]]]:
+    """The supply layer as data: its (node, output class) states, and one entry per part and
+    target, `(source state, target state, target node, w, edge, part)`: a target state for the
+    matrix M (the output that needs this input), None for C (the node's own exposure). The engine
+    sums them into sparse matrices; the Neo4j writer stores each as a relationship."""
+    idx = weights.index
+    parts = [(e, p) for e in weights.edges.get("supply", {}).values() for p in e.parts
+             if p.w > 0 and not (drop and drop(e, p))]
+    out_class = lambda p: ANY if p.sites else (p.product_class or ANY)  # noqa: E731
+    states: dict[tuple[int, str], int] = {}
+    for e, p in parts:
+        states.setdefault((idx[e.u], out_class(p)), len(states))
+    by_node: dict[int, list[tuple[int, str]]] = {}
+    for (i, cls), s in states.items():
+        by_node.setdefault(i, []).append((s, cls))
+    entries: list[tuple[int, int | None, int, float, Weight, Part]] = []
+    for e, p in parts:
+        src = states[(idx[e.u], out_class(p))]
+        v = idx[e.v]
+        entries.append((src, None, v, p.w, e, p))
+        kinds = set(_input_kinds(p))
+        for t, cls in by_node.get(v, []):
+            need = needs.get(cls)
+            if need is None or ANY in kinds or kinds & need:
+                entries.append((src, t, v, p.w, e, p))
+    return states, entries
+
+
 class SupplyLayer:
     """The (node, output class) states of the supply channel and their two matrices."""
 
@@ -62,26 +91,15 @@ class SupplyLayer:
             self.WT = weights.matrix_t("supply")
             self.states = [(i, ANY) for i in range(n)]
             return
-        parts = [(e, p) for e in edges.values() for p in e.parts if p.w > 0 and not (drop and drop(e, p))]
-        out_class = lambda p: ANY if p.sites else (p.product_class or ANY)  # noqa: E731
-        states: dict[tuple[int, str], int] = {}
-        for e, p in parts:
-            states.setdefault((idx[e.u], out_class(p)), len(states))
+        states, entries = supply_entries(weights, self.needs, drop)
         self.states = list(states)
         self.state_index = states
-        by_node: dict[int, list[tuple[int, str]]] = {}
-        for (i, cls), s in states.items():
-            by_node.setdefault(i, []).append((s, cls))
         m_rows, m_cols, m_data, c_rows, c_cols, c_data = [], [], [], [], [], []
-        for e, p in parts:
-            src = states[(idx[e.u], out_class(p))]
-            v = idx[e.v]
-            c_rows.append(src); c_cols.append(v); c_data.append(p.w)
-            kinds = set(_input_kinds(p))
-            for t, cls in by_node.get(v, []):
-                need = self.needs.get(cls)
-                if need is None or ANY in kinds or kinds & need:
-                    m_rows.append(src); m_cols.append(t); m_data.append(p.w)
+        for src, t, v, w, _, _ in entries:
+            if t is None:
+                c_rows.append(src); c_cols.append(v); c_data.append(w)
+            else:
+                m_rows.append(src); m_cols.append(t); m_data.append(w)
         s = len(states)
         M = sp.csr_matrix((m_data, (m_rows, m_cols)), shape=(s, s))
         C = sp.csr_matrix((c_data, (c_rows, c_cols)), shape=(s, n))

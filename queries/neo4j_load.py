@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from capexgraph.graph.neo4j_model import (BASE_LABEL, EXPOSURE_TYPES, allowed_labels,
-                                          allowed_rel_types, node_rows, relationship_rows)
+from capexgraph.graph.neo4j_model import (BASE_LABEL, EXPOSURE_TYPES, STATE_LABEL, STATE_TYPES,
+                                          allowed_labels, allowed_rel_types, node_rows, relationship_rows)
 from capexgraph.ingest import Schema
 
 Progress = Callable[[str, int, int], None]
@@ -143,32 +143,85 @@ class Neo4jLoader:
         return counters.relationships_created
 
     def _load_weights(self, weights, types_ok: set[str]) -> int:
-        """The exposure model's edge weights as `*_EXPOSURE` relationships (u transmits to v)."""
+        """The exposure model's edge weights as `*_EXPOSURE` relationships (u transmits to v), with
+        the rule behind each; a network brought as an edge list has no rules, only its weights.
+        The supply channel's output states go in too, for exposure run inside the database."""
         count = 0
         for channel, rtype in EXPOSURE_TYPES.items():
-            rows = [{"id": f"{channel}:{u}->{v}", "source": u, "target": v,
-                     "props": {"id": f"{channel}:{u}->{v}", "channel": channel, "w": e.w,
-                               "estimated": e.estimated, "rule": e.rule, "relationships": e.rels,
-                               "product_classes": sorted({p.product_class for p in e.parts if p.product_class})}}
-                    for (u, v), e in weights.edges[channel].items() if e.w > 0]
+            if weights.edges.get(channel):
+                rows = [{"id": f"{channel}:{u}->{v}", "source": u, "target": v,
+                         "props": {"id": f"{channel}:{u}->{v}", "channel": channel, "w": e.w,
+                                   "estimated": e.estimated, "rule": e.rule, "relationships": e.rels,
+                                   "product_classes": sorted({p.product_class for p in e.parts if p.product_class})}}
+                        for (u, v), e in weights.edges[channel].items() if e.w > 0]
+            else:
+                W = weights.matrix(channel).tocoo()
+                nodes = weights.nodes
+                rows = [{"id": f"{channel}:{nodes[i]}->{nodes[j]}", "source": nodes[i], "target": nodes[j],
+                         "props": {"id": f"{channel}:{nodes[i]}->{nodes[j]}", "channel": channel, "w": float(w)}}
+                        for i, j, w in zip(W.row.tolist(), W.col.tolist(), W.data.tolist()) if w > 0]
+            total = len(rows)
             for batch in _batches(rows, self.batch_size):
                 self._merge_relationships(rtype, batch, types_ok)
                 count += len(batch)
+                self.progress(f"{channel} weights", count, total)
+        if weights.edges.get("supply"):
+            count += self._load_states(weights)
         return count
 
-    def wipe(self) -> int:
-        """Delete every node this tool loaded (and their relationships); nothing else.
+    def load_network(self, weights) -> int:
+        """A network brought as an edge list (`exposure --graph`'s `source,target,channel,weight`):
+        a node per id and its weights, so its exposure can run in the database. Idempotent."""
+        self.ensure_constraints()
+        for batch in _batches(weights.nodes, self.batch_size):
+            self.write(f"UNWIND $ids AS id MERGE (:{BASE_LABEL} {{id: id}})", ids=batch)
+        return self._load_weights(weights, set(EXPOSURE_TYPES.values()))
 
-        A batch per transaction, so a large graph never has to fit in one transaction's memory.
-        """
+    def _load_states(self, weights) -> int:
+        """Replace the supply output states (derived data, rewritten whole on each load)."""
+        from .layers import supply_entries
+
+        self._delete_label(STATE_LABEL)
+        self.run(f"CREATE CONSTRAINT capexgraph_state_id IF NOT EXISTS FOR (s:{STATE_LABEL}) REQUIRE s.id IS UNIQUE")
+        states, entries = supply_entries(weights, weights.needs or {})
+        nodes = weights.nodes
+        sid = [f"{nodes[i]}|{cls}" for (i, cls) in states]
+        for batch in _batches([{"id": sid[s], "node": nodes[i], "cls": cls} for (i, cls), s in states.items()],
+                              self.batch_size):
+            self.write(f"UNWIND $rows AS row CREATE (s:{STATE_LABEL}) SET s = row", rows=batch)
+        feeds, into = [], []
+        for src, t, v, w, e, p in entries:
+            row = {"source": sid[src], "w": w,
+                   "place": e.u if e.u in weights.places else None, "sites": list(p.sites)}
+            if t is None:
+                into.append({**row, "target": nodes[v]})
+            else:
+                feeds.append({**row, "target": sid[t]})
+        target = {"feeds": f"(b:{STATE_LABEL} {{id: row.target}})", "into": f"(b:{BASE_LABEL} {{id: row.target}})"}
+        for kind, rows in (("feeds", feeds), ("into", into)):
+            for batch in _batches(rows, self.batch_size):
+                self.write(f"UNWIND $rows AS row MATCH (a:{STATE_LABEL} {{id: row.source}}) MATCH {target[kind]} "
+                           f"CREATE (a)-[r:{STATE_TYPES[kind]}]->(b) SET r.w = row.w, r.place = row.place, "
+                           f"r.sites = row.sites", rows=batch)
+        return len(feeds) + len(into)
+
+    def _delete_label(self, label: str) -> int:
+        """Delete every node of one of this tool's labels, a batch per transaction."""
         total = 0
         while True:
-            rows = self.run(f"MATCH (n:{BASE_LABEL}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS c",
+            rows = self.run(f"MATCH (n:{label}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS c",
                             batch=self.batch_size)
             deleted = int(rows[0]["c"]) if rows else 0
             total += deleted
             if deleted < self.batch_size:
                 return total
+
+    def wipe(self) -> int:
+        """Delete every node this tool loaded (and their relationships), and the exposure states
+        derived from them; nothing else. A batch per transaction, so a large graph never has to
+        fit in one transaction's memory."""
+        self._delete_label(STATE_LABEL)
+        return self._delete_label(BASE_LABEL)
 
     def counts(self) -> dict[str, int]:
         nodes = self.run(f"MATCH (n:{BASE_LABEL}) RETURN count(n) AS c")[0]["c"]

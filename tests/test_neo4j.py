@@ -319,3 +319,29 @@ def test_cypher_is_valid_neo4j_cypher(tmp_path):
     errors = {f: [d for d in diags if d["severity"] == 1] for f, diags in json.loads(out.stdout).items()}
     assert not {f: e for f, e in errors.items() if e}
     assert len(files) >= 15
+
+
+def test_in_database_exposure_on_an_edge_list_network(loader):
+    """A user's edge list (no product classes): the supply channel is the plain fixed point, here
+    a chain with a cycle whose answer is known by hand, and the financial channel takes the
+    operational exposure on. Before any weights are loaded the run says what to do."""
+    import pandas as pd
+
+    from capexgraph.queries.exposure import run_exposure, weights_from_frame
+    from capexgraph.queries.neo4j_exposure import run_in_database
+    from capexgraph.queries.scenarios import Seed
+
+    frame = pd.DataFrame({"source": ["a", "b", "c", "b"], "target": ["b", "c", "b", "d"],
+                          "channel": ["supply", "supply", "supply", "financial"],
+                          "weight": [0.5, 0.4, 0.5, 0.5]})
+    weights = weights_from_frame(frame)
+    seeds = [Seed("a", "supply", 0.8, "test")]
+    with pytest.raises(LookupError, match="with-exposure"):
+        run_in_database(loader.run, weights, "chain", seeds, ["supply", "financial"])
+    loader.load_network(weights)
+    res = run_in_database(loader.run, weights, "chain", seeds, ["supply", "financial"])
+    # b = 0.4 + 0.5 c, c = 0.4 b  ->  b = 0.5, c = 0.2; d takes half of b on the financial channel
+    assert res.loss == pytest.approx({"a": 0.8, "b": 0.5, "c": 0.2, "d": 0.25}, abs=1e-9)
+    ex = run_exposure(weights, seeds, ["supply", "financial"])
+    assert [res.loss.get(n, 0.0) for n in ex.nodes] == pytest.approx(ex.scores.tolist(), abs=1e-12)
+    assert loader.run("MATCH (n:CapexGraph {id: 'd'}) RETURN n.exposure_chain AS s") == [{"s": pytest.approx(0.25)}]

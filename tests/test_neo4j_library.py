@@ -179,3 +179,41 @@ def test_neo4j_browser_runs_a_pasted_library_query_and_takes_the_style(loaded, n
         assert errors == [], errors   # with every request outside the test server's HTTP refused
     finally:
         page.close()
+
+
+def test_in_database_exposure_matches_the_engine_for_every_shipped_scenario(loaded, graph, engine):
+    """The fixed points run as Cypher in Neo4j give the Python engine's losses, gains and nets
+    (to 1e-6; they agree to about 1e-16) for every library scenario, places and reach included."""
+    from capexgraph.queries.neo4j_exposure import run_in_database
+    from capexgraph.queries.scenarios import resolve_seeds, scenario_library
+
+    weights, expected = engine["weights"], engine["properties"]
+    for name, sc in scenario_library().items():
+        seeds = resolve_seeds(sc, graph, 1.0, weights)
+        res = run_in_database(loaded.run, weights, name, seeds, sc.channels, sc.cap)
+        want = expected[f"exposure_{name}"]
+        assert any(v > 0.05 for v in want.values()), name
+        for node in graph:
+            assert res.loss.get(node, 0.0) == pytest.approx(want.get(node, 0.0), abs=1e-6), (name, node)
+            if f"gain_{name}" in expected:
+                assert res.gain.get(node, 0.0) == pytest.approx(expected[f"gain_{name}"][node], abs=1e-6)
+        stored = {r["id"]: r["s"] for r in loaded.run(
+            f"MATCH (n:CapexGraph) RETURN n.id AS id, n.exposure_{name} AS s")}
+        assert all(stored[n] == pytest.approx(want.get(n, 0.0), abs=1e-6) for n in graph)
+        assert not loaded.run("MATCH (n) WHERE n.cg_a IS NOT NULL OR n.cg_psi_supply IS NOT NULL "
+                              "RETURN n.id LIMIT 1"), "working properties left behind"
+
+
+def test_cli_neo4j_exposure_ranks_what_exposure_ranks(loaded, graph, engine, neo4j_instance, cli, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_instance.password)
+    r = cli("neo4j-exposure", "--shock", "export_controls", "--top", "10", "--format", "json",
+            "--uri", neo4j_instance.bolt, "--user", neo4j_instance.user)
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    net = engine["properties"]["net_export_controls"]
+    places = engine["weights"].places
+    want = sorted((n for n, v in net.items() if v > 5e-4 and n not in places), key=lambda n: (-net[n], n))[:10]
+    assert [row["id"] for row in out["losers"]] == want
+    assert out["gainers"][0]["net"] < 0 and out["computed_in"] == "neo4j"
+    bad = cli("neo4j-exposure", "--shock", "no_such", "--uri", neo4j_instance.bolt, "--user", neo4j_instance.user)
+    assert bad.code != 0 and "unknown shock" in bad.err and "Traceback" not in bad.err
