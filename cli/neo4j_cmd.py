@@ -227,9 +227,7 @@ def cmd_exposure(args: argparse.Namespace) -> int:
         names = {r["id"]: r["name"] for r in loader.run(
             "MATCH (n:CapexGraph) WHERE n.id IN $ids RETURN n.id AS id, n.name AS name",
             ids=sorted(set(res.loss) | set(res.gain)))}
-    except LookupError as exc:
-        raise UsageError(str(exc)) from None
-    except ValueError as exc:
+    except (LookupError, ValueError) as exc:   # no weights loaded; a scenario name unfit for a property
         raise UsageError(str(exc)) from None
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         raise lost_connection(args.uri, exc, "exposure run") from None

@@ -84,7 +84,6 @@ class SupplyLayer:
         self.weights = weights
         self.needs = needs or {}
         n = len(weights.nodes)
-        idx = weights.index
         edges = weights.edges.get("supply", {})
         self.plain = not edges
         if self.plain:  # a user's edge list: one state per node, every output needs every input

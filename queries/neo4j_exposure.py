@@ -20,9 +20,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from capexgraph.graph.neo4j_model import BASE_LABEL, EXPOSURE_TYPES, STATE_LABEL, STATE_TYPES
 
-from .exposure import seed_reach, seed_vectors
+from .exposure import Exposure, seed_reach, seed_vectors
 from .layers import ANY
 from .scenarios import Seed
 from .weights import CHANNELS, ChannelWeights
@@ -48,13 +50,14 @@ def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], c
     """The seeds as the rows the database needs (only nodes with a hit) and the place masks."""
     psi, discount = seed_vectors(weights, seeds, channels, cap)
     masked, company_reach = seed_reach(weights, seeds)
+    hit = discount != 0
+    for c in CHANNELS:
+        hit |= psi[c] != 0
     rows = []
-    for i, node in enumerate(weights.nodes):
-        vals = {c: float(psi[c][i]) for c in CHANNELS}
-        if any(vals.values()) or discount[i]:
-            reach = company_reach.get(i)
-            rows.append({"id": node, **vals, "discount": float(discount[i]),
-                         "reach": sorted(reach) if reach is not None else None})
+    for i in np.flatnonzero(hit).tolist():   # a few seeds, not every node of a large graph
+        reach = company_reach.get(i)
+        rows.append({"id": weights.nodes[i], **{c: float(psi[c][i]) for c in CHANNELS},
+                     "discount": float(discount[i]), "reach": sorted(reach) if reach is not None else None})
     return rows, {p: sorted(k) for p, k in masked.items()}
 
 
@@ -153,7 +156,7 @@ class DatabaseExposure:
         return self.loss.get(node, 0.0) - self.gain.get(node, 0.0)
 
     def ranked(self, side: str = "loss", top: int = 0, exclude: frozenset[str] = frozenset(),
-               min_score: float = 5e-4) -> list[str]:
+               min_score: float = Exposure.SHOWN) -> list[str]:
         """Net losers (or gainers, side="gain") largest first, ties by id, as `exposure` ranks
         them; `exclude` the places, which are conduits, not results."""
         sign = 1.0 if side == "loss" else -1.0
