@@ -167,6 +167,15 @@ class ChannelWeights:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+def _counted(d: dict, amount_factor: dict) -> tuple[float, str]:
+    """The USD amount a weight counts and the words for it: a ceiling ("up to $6.5B") is not a
+    value, so it counts at its qualifier's factor (data/exposure.yaml `amount_factor`)."""
+    q = d.get("amount_qualifier") or ""
+    f = float(amount_factor.get(q, 1.0))
+    amount = (d["amount_usd"] or 0.0) * f
+    return amount, "" if f == 1 else f" x {f:g} ({q.replace('_', ' ')} a ceiling)"
+
+
 def _cite(fact: dict) -> str:
     s = fact["source"]
     return f"{s['publisher']}, {s['date']}"
@@ -353,6 +362,7 @@ def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> float:
 def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     sup = cfg["supply"]
     status_factor = cfg["status_factor"]
+    amount_factor = cfg.get("amount_factor") or {}
     groups: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
     sells: dict[str, set[str]] = defaultdict(set)   # the product classes each company supplies
     for u, v, k, d in live:
@@ -383,7 +393,7 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             by_u[u].append((k, d))
         factor = {u: _status_of(rows, status_factor) for u, rows in by_u.items()}
         suppliers = [u for u in by_u if factor[u] > 0]
-        amounts = {u: sum((d["amount_usd"] or 0.0) * status_factor.get(d["status"], 1.0)
+        amounts = {u: sum(_counted(d, amount_factor)[0] * status_factor.get(d["status"], 1.0)
                           for _, d in by_u[u]) for u in suppliers}
         shares = _supplier_shares(v, cls, suppliers, amounts, facts)
         for u in by_u:
@@ -478,8 +488,10 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
 
 # --- demand --------------------------------------------------------------------------------------
 def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
-    dem = cfg["demand"]
+    # the demand rules read amounts as the other channels do: one amount_factor for all
+    dem = {**cfg["demand"], "amount_factor": cfg.get("amount_factor") or {}}
     status_factor = cfg["status_factor"]
+    market = _market_spending(g)
     # supplier -> customer -> rows
     links: dict[str, dict[str, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
     for u, v, k, d in live:
@@ -489,7 +501,7 @@ def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         if customer in g and supplier in g:
             links[supplier].setdefault(customer, [])
     for supplier, customers in links.items():
-        _demand_for(g, supplier, customers, dem, status_factor, facts, edges)
+        _demand_for(g, supplier, customers, dem, status_factor, facts, edges, market)
     for supplier, dcf in facts.datacenter.items():   # data-center revenue with no recorded buyer
         edges.unrecorded.setdefault(supplier, (dcf["value"], 0.0, dcf))
 
@@ -502,37 +514,56 @@ def _contract_part(g, supplier: str, rows: list[tuple[str, dict]], dem: dict, st
     if not revenue or not priced:
         return None
     w, assumed, bits = 0.0, False, []
+    ceiling = False
     for _, d in priced:
         stated = contract_years(d["term"], d["date"])
         assumed = assumed or stated is None
         years = min(stated or float(dem["default_years"]), dem["max_years"])
         f = status_factor.get(d["status"], 1.0)
-        w += d["amount_usd"] / years / revenue * f
+        amount, counted = _counted(d, dem.get("amount_factor") or {})
+        ceiling = ceiling or bool(counted)
+        w += amount / years / revenue * f
         status = "" if f == 1 else f" x status {f:g} ({d['status']})"
-        bits.append(f"${d['amount_usd'] / 1e9:,.2f}B over {years:g} years"
+        bits.append(f"${d['amount_usd'] / 1e9:,.2f}B{counted} over {years:g} years"
                     f"{' (assumed term)' if stated is None else ''}{status}")
     rule = (f"{' + '.join(bits)} / {supplier} revenue ${revenue / 1e9:,.1f}B "
             f"({g.nodes[supplier].get('revenue_usd_period')})")
     factor = _status_of(priced, status_factor)
-    return w, "contract (assumed term)" if assumed else "contract", rule, factor
+    basis = "contract (ceiling)" if ceiling else "contract (assumed term)" if assumed else "contract"
+    return w, basis, rule, factor
 
 
 def _capex(g, node: str) -> float | None:
-    """A buyer's yearly capital spending: the latest actual figure, else its latest guidance."""
+    """A buyer's yearly capital spending: the latest actual figure, else its latest guidance, a
+    plan over several years ("2026-2030", "next 8 years") taken per year."""
     if g.nodes[node].get("capex_usd"):
         return g.nodes[node]["capex_usd"]
     f = latest_fact(g.nodes[node].get("facts", []), "capex_guidance")
-    return f["value"] if f else None
+    if f is None:
+        return None
+    return f["value"] / (contract_years(f["period"], None) or 1.0)
+
+
+def _market_spending(g) -> dict[str, float]:
+    """Yearly capital spending of every data-center buyer in the graph (a buyer with no figure
+    counted as the smallest spender): the market a data-center revenue share is earned in."""
+    buyers = [n for n, d in g.nodes(data=True) if set(d.get("category") or []) & DATACENTER_BUYERS]
+    capex = {n: _capex(g, n) for n in buyers}
+    known = [v for v in capex.values() if v]
+    low = min(known) if known else 1.0
+    return {n: v or low for n, v in capex.items()}
 
 
 def _group_split(g, supplier: str, members: list[str], customers, dem, status_factor,
-                 by_size: bool = True) -> tuple[dict[str, float], str]:
+                 market: dict[str, float] | None = None) -> tuple[dict[str, float], str]:
     """How a published total (a customer group's or the data-center business's share of revenue)
     divides among its recorded members: by their contracts with the supplier when every one has a
     priced contract, else by their capital spending (a buyer's size), a member with no capex
-    figure counted as the smallest spender, else equally. (A data-center total is not split by
-    capex, `by_size` False: its recorded members include server makers and labs whose capital
-    spending says nothing about what they buy from this supplier.) The caller discounts each member's part
+    figure counted as the smallest spender, else equally. With `market` (a data-center total)
+    each member's capital spending is taken as a share of the whole data-center market's,
+    not of theirs alone: the data records some of a supplier's data-center buyers, not all, so a
+    sole recorded buyer does not take the whole total; what it leaves is revenue from the market
+    at large (`unrecorded`). The caller discounts each member's part
     by its relationship status, as every weight read from a relationship row is: a rumoured
     customer does not hold a published total at full weight, and what the discount leaves stays
     with the customers the data does not record."""
@@ -541,9 +572,15 @@ def _group_split(g, supplier: str, members: list[str], customers, dem, status_fa
         total = sum(p[0] for p in priced.values())
         if total > 0:
             return {c: priced[c][0] / total for c in members}, "by contract amounts"
+    if market:
+        total = sum(market.values())
+        return ({c: market.get(c, 0.0) / total for c in members},
+                f"by each one's share of the capital spending of the {len(market)} data-center buyers "
+                f"in the data (${total / 1e9:,.0f}B a year; a buyer with no capex figure counted as the "
+                f"smallest spender)")
     capex = {c: _capex(g, c) for c in members}
     known = [v for v in capex.values() if v]
-    if len(members) > 1 and known and by_size:
+    if len(members) > 1 and known:
         low = min(known)
         sizes = {c: capex[c] or low for c in members}
         total = sum(sizes.values())
@@ -554,16 +591,21 @@ def _group_split(g, supplier: str, members: list[str], customers, dem, status_fa
     return {c: 1 / len(members) for c in members}, "equally"
 
 
-def _split_total(g, supplier, fact, members, parts, customers, dem, status_factor, basis, what):
+def _split_total(g, supplier, fact, members, parts, customers, dem, status_factor, basis, what,
+                 market: dict[str, float] | None = None):
     """Rules 2 and 2b: what a published total leaves after the disclosed members, split over the
     recorded rest and discounted by each one's status."""
     known = sum(parts[c].w for c in members if c in parts)
     rest = [c for c in members if c not in parts and _status_of(customers[c], status_factor) > 0]
+    if market:
+        # a member with a priced contract is weighed by it (rule 3), which leaves the rest less
+        priced = {c: _contract_part(g, supplier, customers[c], dem, status_factor) for c in rest}
+        known += sum(min(1.0, p[0]) for p in priced.values() if p is not None)
+        rest = [c for c in rest if priced[c] is None]
     room = max(0.0, fact["value"] - known)
     if not rest or room <= 0:
         return
-    split, how = _group_split(g, supplier, rest, customers, dem, status_factor,
-                              by_size=basis != "data-center share")
+    split, how = _group_split(g, supplier, rest, customers, dem, status_factor, market)
     for c in rest:
         factor = _status_of(customers[c], status_factor)
         st = "" if factor == 1 else f", x status {factor:g}"
@@ -574,7 +616,8 @@ def _split_total(g, supplier, fact, members, parts, customers, dem, status_facto
                         [k for k, _ in customers[c]], None, factor, [_cite(fact)])
 
 
-def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges: _Edges) -> None:
+def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges: _Edges,
+                market: dict[str, float]) -> None:
     parts: dict[str, Part] = {}
     # 1) disclosed named shares
     for c, rows in customers.items():
@@ -601,7 +644,7 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
     if dcf is not None:
         members = [c for c in customers if set(g.nodes[c].get("category") or []) & DATACENTER_BUYERS]
         _split_total(g, supplier, dcf, members, parts, customers, dem, status_factor, "data-center share",
-                     dcf.get("segment") or "data center")
+                     dcf.get("segment") or "data center", market)
     # 3) contracts, 4) default
     for c, rows in customers.items():
         if c in parts:
@@ -634,8 +677,9 @@ def _demand_for(g, supplier, customers, dem, status_factor, facts: _Facts, edges
 
 
 #: Parts whose size a rule estimated, not a published figure per customer (a contract's amount is
-#: published and may exceed what the supplier earns today, so it is not bounded by a disclosure).
-_ESTIMATED_SHARES = ("group share", "data-center share", "default", "reported share")
+#: published and may exceed what the supplier earns today, so it is not bounded by a disclosure;
+#: a ceiling, "up to", is not a figure of what is bought, so it is).
+_ESTIMATED_SHARES = ("group share", "data-center share", "default", "reported share", "contract (ceiling)")
 
 
 def _cap_by_disclosure(supplier: str, parts: dict[str, Part], disclosure: list[dict],
@@ -700,6 +744,7 @@ def _fit_into_one(parts: dict[str, Part]) -> None:
 def _financial(g, schema, live, cfg, facts: "_Facts", edges: _Edges) -> None:
     fin = cfg["financial"]
     status_factor = cfg["status_factor"]
+    amount_factor = cfg.get("amount_factor") or {}
     for u, v, k, d in live:
         if schema.channels(d["type"]).get("financial") != "backward":
             continue
@@ -711,12 +756,14 @@ def _financial(g, schema, live, cfg, facts: "_Facts", edges: _Edges) -> None:
         if f == 0:
             part = Part(0.0, "terminated", "terminated, carries none", [k], None, 0.0)
         elif d["amount_usd"] and cap:
-            part = Part(min(1.0, d["amount_usd"] / cap["value"]) * f, "stake",
-                        f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} market value "
+            amount, counted = _counted(d, amount_factor)
+            part = Part(min(1.0, amount / cap["value"]) * f, "stake (ceiling)" if counted else "stake",
+                        f"stake ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} market value "
                         f"${cap['value'] / 1e9:,.0f}B ({cap['period']}; {_cite(cap)}){st}", [k], None, f, [_cite(cap)])
         elif d["amount_usd"] and size:
-            part = Part(min(1.0, d["amount_usd"] / size) * f, "stake on revenue",
-                        f"stake ${d['amount_usd'] / 1e9:,.2f}B / {investor} revenue ${size / 1e9:,.1f}B "
+            amount, counted = _counted(d, amount_factor)
+            part = Part(min(1.0, amount / size) * f, "stake on revenue",
+                        f"stake ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} revenue ${size / 1e9:,.1f}B "
                         f"(no market value in the data: revenue as size proxy overstates a highly valued "
                         f"investor's exposure){st}", [k], None, f)
         else:
