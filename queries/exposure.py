@@ -114,6 +114,7 @@ class Side:
     index: dict[str, int]
     x: np.ndarray | None = None         # loss carried by each supply output state
     x0: np.ndarray | None = None        # its direct part
+    paths: Any = None                   # a path graph being built while the side is solved
 
     @property
     def scores(self) -> np.ndarray:
@@ -170,13 +171,27 @@ def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLay
     return SupplyLayer(weights, weights.needs, drop), company_reach
 
 
-def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool) -> Side:
+def _paths_ahead(side: Side, channels: list[str], n: int) -> PathGraph:
+    pg = PathGraph(side, channels, n)
+    if pg.arcs > LARGE:
+        pg.search_ahead()
+    return pg
+
+
+def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool,
+          ahead: ThreadPoolExecutor | None = None) -> Side:
     psi, discount = seed_vectors(weights, seeds, channels, cap)
     layer, reach = _supply_layer(weights, seeds)
     wt = {c: weights.matrix_t(c) for c in CHANNELS}
-    sol, x = solve({**wt, "supply": layer}, psi, channels, cap, reach)
     x0 = None if layer.plain else layer.seed_states(psi["supply"], reach)
-    return Side(seeds, psi, wt, layer, sol, discount, weights.index, x, x0)
+    side = Side(seeds, psi, wt, layer, None, discount, weights.index, None, x0)   # type: ignore[arg-type]
+    if ahead is not None and seeds:
+        # the path graph and its first search need no scores: on a large graph they are built on
+        # the core the fixed points leave idle (the supply and demand solves end at different
+        # times, the financial one runs alone), so explaining the shown rows costs little more
+        side.paths = ahead.submit(_paths_ahead, side, channels, len(weights.nodes))
+    side.sol, side.x = solve({**wt, "supply": layer}, psi, channels, cap, reach)
+    return side
 
 
 @dataclass
@@ -311,7 +326,9 @@ class Exposure:
         """The layered path graph of one side (built once per side and reused)."""
         cache = self.__dict__.setdefault("_path_graphs", {})
         if side not in cache:
-            cache[side] = PathGraph(self.side(side), self.channels, len(self.nodes))
+            sd = self.side(side)
+            cache[side] = (sd.paths.result() if sd.paths is not None
+                           else PathGraph(sd, self.channels, len(self.nodes)))
         return cache[side]
 
     def top_paths(self, node: str, k: int = 3, pg: PathGraph | None = None,
@@ -348,8 +365,15 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
                  cap: bool = True) -> Exposure:
     """Propagate the loss seeds and the gain seeds on each channel and combine them."""
     channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
-    loss = _side(weights, [s for s in seeds if not s.gain], channels, cap)
-    gain = _side(weights, [s for s in seeds if s.gain], channels, cap)
+    if len(weights.nodes) < PARALLEL or (os.cpu_count() or 1) < 2:
+        return Exposure(weights, seeds, channels, _side(weights, [s for s in seeds if not s.gain], channels, cap),
+                        _side(weights, [s for s in seeds if s.gain], channels, cap), cap)
+    ahead = ThreadPoolExecutor(1)
+    try:
+        loss = _side(weights, [s for s in seeds if not s.gain], channels, cap, ahead)
+        gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead)
+    finally:
+        ahead.shutdown(wait=False)
     return Exposure(weights, seeds, channels, loss, gain, cap)
 
 
@@ -466,8 +490,14 @@ def weights_from_frame(frame) -> ChannelWeights:
     n = len(nodes)
     weight = frame["weight"].to_numpy(dtype=float)
     matrices, transposed = {}, {}
+    channel = frame["channel"]
+    if isinstance(channel.dtype, pd.CategoricalDtype):   # read_edgelist's codes: one pass, no strings
+        codes, names = channel.cat.codes.to_numpy(), list(channel.cat.categories)
+        masks = {c: codes == (names.index(c) if c in names else -2) for c in CHANNELS}
+    else:
+        masks = {c: (channel == c).to_numpy(dtype=bool) for c in CHANNELS}   # compared in Arrow
     for c in CHANNELS:
-        mask = (frame["channel"] == c).to_numpy(dtype=bool)   # compared in Arrow, not per object
+        mask = masks[c]
         wt = sp.csr_matrix((weight[mask], (dst[mask], src[mask])), shape=(n, n))
         wt.sum_duplicates()
         transposed[c], matrices[c] = wt, wt.T

@@ -38,6 +38,9 @@ class PathGraph:
         self.base = base
         self.source = S + 4 * n
         pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        # free arcs between one node's own layers, as (tail layer, head layer) offsets: they join
+        # no two nodes, so a search needs them only at nodes some other arc reaches
+        self._structural: list[tuple[int, int]] = []
 
         def add(r, c, w):   # the channel an arc carries is its head's layer (channel_into)
             w = np.asarray(w, dtype=float)
@@ -47,32 +50,32 @@ class PathGraph:
             else:
                 pieces.append((np.asarray(r)[keep], np.asarray(c)[keep], w[keep]))
 
-        ar = np.arange(n)
+        free = self._structural.append
         if "supply" in channels:
             if layer.plain:
                 m = layer.WT.T.tocoo()
                 off = m.row != m.col
                 add(m.row[off], m.col[off], m.data[off])
-                add(ar, base["s"] + ar, np.ones(n))        # state = node: arrival is free
+                free((0, base["s"]))                       # state = node: arrival is free
             else:
                 m = layer.M.tocoo()
                 off = self.node_of[m.row] != self.node_of[m.col]
                 add(m.row[off], m.col[off], m.data[off])
                 c = layer.C.tocoo()
                 add(c.row, base["s"] + c.col, c.data)
-            add(base["s"] + ar, base["f"] + ar, np.ones(n))  # operational -> financial layer
-            add(base["s"] + ar, base["t"] + ar, np.ones(n))
+            free((base["s"], base["f"]))                   # operational -> financial layer
+            free((base["s"], base["t"]))
         if "demand" in channels:
             d = side.wt["demand"].T.tocoo()
             off = d.row != d.col
             add(base["d"] + d.row[off], base["d"] + d.col[off], d.data[off])
-            add(base["d"] + ar, base["f"] + ar, np.ones(n))
-            add(base["d"] + ar, base["t"] + ar, np.ones(n))
+            free((base["d"], base["f"]))
+            free((base["d"], base["t"]))
         if "financial" in channels:
             f = side.wt["financial"].T.tocoo()
             off = f.row != f.col
             add(base["f"] + f.row[off], base["f"] + f.col[off], f.data[off])
-        add(base["f"] + ar, base["t"] + ar, np.ones(n))
+        free((base["f"], base["t"]))
         # seeds: the direct hit itself, and the output states it leaves through
         top = max([s.magnitude for s in side.seeds if s.magnitude > 0], default=1.0)
         self.top = top
@@ -98,6 +101,7 @@ class PathGraph:
         self._nx: nx.DiGraph | None = None
         self._dijkstra = None
         self._bounded = False   # the last search stopped at a cost bound
+        self._first: tuple[float, np.ndarray, np.ndarray] | None = None   # search_ahead's pass
 
     @property
     def A(self) -> sp.csr_matrix:
@@ -108,16 +112,31 @@ class PathGraph:
 
     @property
     def arcs(self) -> int:
-        return sum(len(r) for r, _, _ in self._pieces)
+        return sum(len(r) for r, _, _ in self._pieces) + self.n * len(self._structural)
+
+    def _nodes_of(self, vertices: np.ndarray) -> np.ndarray:
+        """Vectorised `node`: the node of each vertex below `source`."""
+        out = (vertices - self.S) % self.n
+        low = vertices < self.S
+        out[low] = self.node_of[vertices[low]]
+        return out
 
     def _matrix(self, limit: float | None) -> sp.csr_matrix:
         """The arcs costing at most `limit` (all with None): no path within the limit uses another.
-        An arc costs -log(w), so the bound is a weight floor, applied before anything is joined."""
+        An arc costs -log(w), so the bound is a weight floor, applied before anything is joined;
+        a node's free arcs between its own layers enter only where another kept arc arrives."""
         if limit is None:
-            parts = self._pieces
+            parts = list(self._pieces)
+            nodes = np.arange(self.n)
         else:
             floor = math.exp(EPS - limit)
             parts = [(r[k], c[k], w[k]) for r, c, w in self._pieces for k in [w >= floor]]
+            heads = np.concatenate([p[1] for p in parts])
+            reached = np.zeros(self.n, dtype=bool)
+            reached[self._nodes_of(heads[heads < self.source])] = True
+            nodes = np.flatnonzero(reached)
+        for tail, head in self._structural:
+            parts.append((tail + nodes, head + nodes, np.ones(len(nodes))))
         r = np.concatenate([p[0] for p in parts])
         c = np.concatenate([p[1] for p in parts])
         d = _cost(np.concatenate([p[2] for p in parts]))
@@ -208,18 +227,25 @@ class PathGraph:
         from scipy.sparse.csgraph import dijkstra
 
         targets = self.base["t"] + np.asarray(nodes, dtype=int)
-        limit = 2.0
-        while True:   # only the arcs that can lie on a path within the bound enter the search
+        limit, dist, pred = self._first if self._first is not None else self.search_ahead()
+        while not np.isfinite(dist[targets]).all() and limit <= 64:
+            limit *= 4   # only the arcs that can lie on a path within the bound enter the search
             dist, pred = dijkstra(self._matrix(limit), indices=self.source, return_predecessors=True,
                                   limit=limit)
-            if np.isfinite(dist[targets]).all() or limit > 64:
-                break
-            limit *= 4
         self._bounded = True
         if not np.isfinite(dist[targets]).all():
             dist, pred = dijkstra(self.A, indices=self.source, return_predecessors=True)
             self._bounded = False
         self._dijkstra = (dist, pred)
+
+    def search_ahead(self, limit: float = 2.0) -> tuple[float, np.ndarray, np.ndarray]:
+        """The first bounded pass of `prepare`, which needs no scores: a run may do it while its
+        fixed points are still being solved, before anyone knows which rows will be shown."""
+        from scipy.sparse.csgraph import dijkstra
+
+        dist, pred = dijkstra(self._matrix(limit), indices=self.source, return_predecessors=True, limit=limit)
+        self._first = (limit, dist, pred)
+        return self._first
 
     def k_best(self, v: int, k: int) -> list[dict[str, Any]]:
         """Up to k strongest paths to node v, distinct as node sequences."""
