@@ -364,6 +364,9 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
         for table, data in (("entities", entities), ("relationships", rels), ("sources", sources),
                             ("facts", _table_rows(tables.facts))):
             write_table(tmp / f"{table}.csv", table, data)
+        for table in ("fx_rates", "links"):   # unchanged, but the merged rows are checked against them
+            if getattr(tables, table):
+                write_table(tmp / f"{table}.csv", table, _table_rows(getattr(tables, table)))
         merged = validate_tables(read_tables(tmp), schema, today)
         if merged:
             raise DataError([Problem(str(cpath), 0, "", f"the merged dataset would not validate: {p}")

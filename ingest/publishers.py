@@ -20,18 +20,23 @@ TIERS = ("primary", "major", "trade", "other")
 RANK = {t: i for i, t in enumerate(TIERS)}
 
 
-def load_publishers(root: Path | str) -> dict[str, str]:
-    """host -> tier; an absent table classifies nothing (every source is `other`)."""
+def _table(root: Path | str):
     path = Path(root) / "publishers.csv"
     if not path.exists():
-        return {}
+        return path, []
     try:
-        table = read_csv(path, "the publishers table", ["host", "tier"], ["host", "tier", "note"])
+        table = read_csv(path, "the publishers table", ["host", "tier"], ["host", "publisher", "tier", "note"])
     except InputError as exc:
         raise DataError([exc.problem or Problem(str(path), 0, "", str(exc))]) from None
+    return path, table.rows
+
+
+def load_publishers(root: Path | str) -> dict[str, str]:
+    """host -> tier; an absent table classifies nothing (every source is `other`)."""
+    path, rows = _table(root)
     out: dict[str, str] = {}
     problems = []
-    for line, row in table.rows:
+    for line, row in rows:
         host = row["host"].lower().removeprefix("www.")
         if row["tier"] not in TIERS[:-1]:
             problems.append(Problem(str(path), line, "tier", f"'{row['tier']}' is not one of primary, major, trade"))
@@ -50,14 +55,54 @@ _HOST = re.compile(r"^https?://(?:[^@/?#]*@)?([^:/?#\[\]]+)", re.IGNORECASE)
 
 def tier_of(url: str, table: dict[str, str]) -> str:
     """The tier of the most specific listed host the URL's host equals or belongs to."""
-    m = _HOST.match(url)
-    host = (m.group(1) if m else (urlparse(url).hostname or "")).lower().removeprefix("www.")
-    parts = host.split(".")
+    parts = host_of(url).split(".")
     for i in range(len(parts) - 1):
         hit = table.get(".".join(parts[i:]))
         if hit:
             return hit
     return "other"
+
+
+def load_outlets(root: Path | str) -> dict[str, set[str]]:
+    """Outlet name -> the hosts it publishes on (the table's `publisher` column, where filled)."""
+    out: dict[str, set[str]] = {}
+    for _, row in _table(root)[1]:
+        if row.get("publisher"):
+            out.setdefault(row["publisher"], set()).add(row["host"].lower().removeprefix("www."))
+    return out
+
+
+def host_of(url: str) -> str:
+    m = _HOST.match(url)
+    return (m.group(1) if m else (urlparse(url).hostname or "")).lower().removeprefix("www.")
+
+
+def misnamed_outlet(publisher: str, url: str, outlets: dict[str, set[str]]) -> str | None:
+    """The outlet a source's publisher names first, when the page is not on that outlet's hosts
+    and the publisher does not say it republishes it ("Reuters, via CNA"): a page on a mirror or
+    a law firm's site is not Reuters' or PR Newswire's page, however its text reads.
+
+    >>> outlets = {"Reuters": {"reuters.com"}, "Bloomberg": {"bloomberg.com"}}
+    >>> misnamed_outlet("Reuters (mirror)", "http://3.127.128.221/x", outlets)
+    'Reuters'
+    >>> [misnamed_outlet(p, "https://www.channelnewsasia.com/a", outlets) for p in ("CNA (Reuters)", "Reuters, via CNA")]
+    [None, None]
+    >>> [misnamed_outlet(p, "https://secwatch.example/a", {"SEC": {"sec.gov"}}) for p in ("SEC Watch", "SEC (8-K)")]
+    [None, 'SEC']
+    >>> misnamed_outlet("Reuters", "https://jp.reuters.com/a", outlets) is None
+    True
+    """
+    if " via " in publisher:
+        return None
+    for name in sorted(outlets, key=len, reverse=True):
+        # "Reuters", "Reuters (mirror)", "Reuters: ..." name Reuters; "SEC Watch" is another outlet
+        if publisher == name or (publisher.startswith(name) and publisher[len(name)] in "(,:;-–" + "\u00a0"
+                                 or publisher.startswith(name + " (") or publisher.startswith(name + " -")):
+            host = host_of(url)
+            if any(host == h or host.endswith("." + h) for h in outlets[name]):
+                return None
+            return name
+    return None
 
 
 def best_tier(sources: list[dict]) -> str:

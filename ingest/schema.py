@@ -29,6 +29,7 @@ class Schema:
     site_classes: dict[str, dict[str, str]] = field(default_factory=dict)
     bases: dict[str, str] = field(default_factory=dict)
     date_bases: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Schema":
@@ -46,6 +47,7 @@ class Schema:
             site_classes=dict(raw.get("site_classes") or {}),
             bases=dict(raw.get("bases") or {}),
             date_bases={str(k or ""): v for k, v in (raw.get("date_bases") or {"": ""}).items()},
+            links=dict(raw.get("links") or {}),
         )
 
     def channels(self, rel_type: str) -> dict[str, str]:

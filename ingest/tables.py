@@ -18,9 +18,10 @@ COLUMNS: dict[str, list[str]] = {
     "facts": ["id", "entity", "metric", "value", "unit", "period", "qualifier", "counterparty",
               "segment", "basis", "source_id", "note"],
     "fx_rates": ["currency", "period", "units_per_usd", "kind", "source_id", "note"],
+    "links": ["row_id", "link", "other_id", "note"],
 }
 #: Tables a dataset may leave out (an empty one is assumed).
-OPTIONAL = {"fx_rates"}
+OPTIONAL = {"fx_rates", "links"}
 LINE = "_line"  # the column holding each record's line number in its file
 
 
@@ -42,6 +43,7 @@ class Tables:
     sources: list[dict[str, str]]
     facts: list[dict[str, str]]
     fx_rates: list[dict[str, str]] | None = None
+    links: list[dict[str, str]] | None = None
     #: what was wrong with the files themselves (encoding, header, ragged rows); validation adds
     #: these to its own list, so a user sees every problem at once
     read_problems: list[Problem] = field(default_factory=list)

@@ -7,6 +7,8 @@ import re
 from typing import Iterable
 
 from .parse import parse_amount, parse_date, split_list
+from .links import check_links
+from .publishers import host_of, load_outlets, misnamed_outlet
 from .problems import Problem, fold_consequences
 from .text_checks import xml_forbidden_fields
 from .schema import Schema
@@ -89,6 +91,7 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
     c.unique_ids("facts")
     kinds = {r["id"]: r["kind"] for r in _rows(tables.entities)}
 
+    outlets = load_outlets(tables.root)
     for row in _rows(tables.sources):
         for field in ("publisher", "title"):
             if not row[field]:
@@ -99,6 +102,11 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             c.add("sources", row, "url", f"'{row['url']}' is not an http(s) URL (or file:NAME for a "
                                          f"local article)")
         c.date("sources", row, "date")
+        outlet = misnamed_outlet(row["publisher"], row["url"], outlets) if row["url"] else None
+        if outlet:
+            c.add("sources", row, "publisher",
+                  f"'{row['publisher']}' names {outlet}, but the page is on {host_of(row['url'])}: the "
+                  f"publisher is whoever publishes that page ('{outlet}, via ...' for a copy)")
         err = _one_of(row["date_basis"], schema.date_bases, "date basis")
         if err:
             c.add("sources", row, "date_basis", err)
@@ -219,6 +227,7 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             _check_fact_fields(c, row, metric, schema, kinds)
         c.refs("facts", row, "source_id", source_ids, "source")
     _check_fx(c, tables, schema, source_ids)
+    check_links(c.add, tables.relationships, tables.links, schema.links, LINE)
     for table in ("entities", "relationships", "sources", "facts"):
         for row in _rows(getattr(tables, table)):   # what an XML export could not carry
             for field, message in xml_forbidden_fields(row):

@@ -785,7 +785,9 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
     """Weights for every channel of the design note, from a capexgraph graph."""
     cfg = cfg or load_config()
     nodes = list(g.nodes)
-    live = list(g.edges(keys=True, data=True))
+    # a row kept as history (replaced by a later one, data/links.csv) is not evidence of anything
+    history = {s for s, meta in schema.statuses.items() if meta.get("history")}
+    live = [e for e in g.edges(keys=True, data=True) if e[3].get("status") not in history]
     facts = _Facts(g)
     edges = _Edges()
     _supply(g, schema, live, cfg, facts, edges)

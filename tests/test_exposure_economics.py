@@ -176,10 +176,16 @@ def test_a_stated_term_is_used(weights):
     assert "over 6.33 years" in e.rule and "assumed" not in e.rule   # "through December 2031"
 
 
-def test_a_letter_of_intent_weighs_a_quarter_of_a_funded_stake(weights):
-    e = weights.edges["financial"][("openai", "nvidia")]
-    loi = [p for p in e.parts if "nvidia-invests-in-openai-202509" in p.rels]
+def test_a_letter_of_intent_weighs_a_quarter_and_a_replaced_one_nothing(weights):
+    """Nvidia's 10 GW supply letter of intent to OpenAI counts at 0.25; its up-to-$100B investment
+    letter, replaced by the $30B stake of February 2026 (data/links.csv), is history: only the
+    stake weighs on the financial edge."""
+    supply = weights.edges["supply"][("nvidia", "openai")]
+    loi = [p for p in supply.parts if "nvidia-supplies-openai-202509" in p.rels]
     assert loi and loi[0].status_factor == 0.25 and "letter_of_intent" in loi[0].rule
+    e = weights.edges["financial"][("openai", "nvidia")]
+    assert not [p for p in e.parts if "nvidia-invests-in-openai-202509" in p.rels]
+    assert [p for p in e.parts if "nvidia-invests-in-openai-202602" in p.rels and p.w > 0]
 
 
 def test_suppliers_share_an_input_only_within_its_product_class(weights):

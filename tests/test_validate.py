@@ -269,3 +269,88 @@ def test_source_tiers_come_from_the_publishers_table(cli, mini):
     r = cli("validate", "--data", mini)
     bad = cli("stats", "--data", mini)
     assert bad.code == 1 and "publishers.csv:2: field 'tier': 'best' is not one of primary, major, trade" in bad.err
+
+
+def _append(root: Path, table: str, rows: list[dict]) -> None:
+    path = root / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        old = list(csv.DictReader(fh))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS[table], lineterminator="\n")
+        w.writeheader()
+        w.writerows(old + [{c: r.get(c, "") for c in COLUMNS[table]} for r in rows])
+
+
+def _deal(rid: str, status: str, date: str, amount: str = "", product: str = "AI compute capacity") -> dict:
+    return {"id": rid, "source": "coreweave", "target": "openai", "type": "cloud_capacity",
+            "product": product, "product_class": "cloud_compute", "amount": amount,
+            "currency": "USD" if amount else "", "date": date, "status": status,
+            "source_ids": "src-reuters-cw-openai"}
+
+
+def test_a_possible_duplicate_must_be_folded_or_linked(cli, mini):
+    """Two rows of one pair, type and product a few months apart could be one deal counted twice:
+    validate names both; a 'separate' link with its reason, or folding, clears it."""
+    (mini / "links.csv").unlink()
+    r = cli("validate", "--data", mini)
+    assert r.code == 1
+    assert "relationships.csv:5: field 'id': possible duplicate of 'cw-openai-1' (line 4)" in r.err
+    (mini / "links.csv").write_text("row_id,link,other_id,note\ncw-openai-2,separate,cw-openai-1,\n"
+                                    "cw-openai-3,separate,cw-openai-1,adds to March\n"
+                                    "cw-openai-3,separate,cw-openai-2,adds to May\n", encoding="utf-8")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "links.csv:2: field 'note': say why the two rows are separate deals" in r.err
+    assert "possible duplicate" not in r.err
+
+
+def test_a_letter_of_intent_and_the_deal_that_replaced_it_are_linked(cli, mini):
+    """An LOI followed by the definitive deal between the same parties: validate asks which
+    replaced which; the replaced row becomes 'superseded' and carries no money in exposure."""
+    _append(mini, "relationships", [_deal("loi", "letter_of_intent", "2024-01", "50000000000", "framework"),
+                                    _deal("definitive", "announced", "2024-06", "20000000000", "GPU cloud")])
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "a definitive deal 5 months after the letter of intent 'loi'" in r.err
+    with open(mini / "links.csv", "a", encoding="utf-8") as fh:
+        fh.write("definitive,supersedes,loi,\n")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1 and "'loi' is replaced, so its status is superseded (now 'letter_of_intent')" in r.err
+    edit(mini, "relationships", 5, "status", "superseded")
+    r = cli("validate", "--data", mini)
+    assert r.code == 0, r.err
+    with open(mini / "links.csv", "w", encoding="utf-8") as fh:
+        fh.write("row_id,link,other_id,note\ncw-openai-2,separate,cw-openai-1,a\ncw-openai-3,separate,"
+                 "cw-openai-1,b\ncw-openai-3,separate,cw-openai-2,c\nloi,supersedes,nope,\n")
+    r = cli("validate", "--data", mini)
+    assert "field 'other_id': unknown relationship 'nope'" in r.err
+    assert "relationships.csv:7: field 'status': a superseded row needs the row that replaced it" in r.err
+
+
+def test_a_superseded_row_carries_no_weight(mini):
+    """The replaced letter of intent's $50B never reaches the exposure weights; the deal does."""
+    from capexgraph.ingest import load_records
+    from capexgraph.graph import build_graph
+    from capexgraph.queries.weights import derive_weights
+
+    _append(mini, "relationships", [_deal("loi", "superseded", "2024-01", "50000000000", "framework"),
+                                    _deal("definitive", "announced", "2024-06", "20000000000", "GPU cloud")])
+    with open(mini / "links.csv", "a", encoding="utf-8") as fh:
+        fh.write("definitive,supersedes,loi,\n")
+    records = load_records(mini)
+    weights = derive_weights(build_graph(records), records.schema)
+    parts = [p for ch in weights.edges.values() for e in ch.values() for p in e.parts]
+    assert not [p for p in parts if "loi" in p.rels]
+    assert [p for p in parts if "definitive" in p.rels and p.w > 0]
+
+
+def test_a_source_naming_an_outlet_it_is_not_published_by_is_refused(cli, mini):
+    """A 'Reuters' page on a mirror's IP address is not Reuters' page: the publisher is whoever
+    publishes the URL, and a copy says so ('Reuters, via ...')."""
+    (mini / "publishers.csv").write_text("host,publisher,tier,note\nreuters.com,Reuters,major,\n", encoding="utf-8")
+    line = edit(mini, "sources", 0, "publisher", "Reuters (mirror)")
+    edit(mini, "sources", 0, "url", "http://3.127.128.221/article")
+    r = cli("validate", "--data", mini)
+    assert r.code == 1
+    assert (f"sources.csv:{line}: field 'publisher': 'Reuters (mirror)' names Reuters, but the page is on "
+            f"3.127.128.221") in r.err
+    edit(mini, "sources", 0, "publisher", "Reuters, via an unidentified mirror")
+    assert cli("validate", "--data", mini).code == 0
