@@ -12,15 +12,14 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from capexgraph.graph import build_graph
-from capexgraph.ingest import load_records
 from capexgraph.queries.analysis import run_scenarios
+from capexgraph.queries.prepared import prepared
 from capexgraph.queries.exposure import (Exposure, order_nodes, place_mask, run_exposure, run_many,
                                          weights_from_frame)
 from capexgraph.queries.scenarios import (Scenario, ScenarioError, edge_list_seeds, load_scenario_file,
                                           resolve_seeds,
                                           scenario_library)
-from capexgraph.queries.weights import CHANNELS, derive_weights, published_mass
+from capexgraph.queries.weights import CHANNELS, published_mass
 
 from capexgraph.ingest.user_files import did_you_mean
 
@@ -64,6 +63,10 @@ them). Channel columns split the loss: supply (shock travels supplier -> custome
 (customer -> supplier) and financial (investee -> investor). Scores rank dependence; they are
 model scores, not loss forecasts. --explain shows every weight's rule, product class, status
 factor and source (rules: data/exposure.yaml, docs/EXPOSURE_MODEL.md).
+
+speed: the dataset is read, validated, built and weighed once and kept (~/.cache/capexgraph, or
+$CAPEXGRAPH_CACHE; CAPEXGRAPH_CACHE=off to turn it off) until a table, the model or the code
+changes; a dataset with problems is checked, and refused, on every run.
 """
 
 
@@ -555,9 +558,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         lib = _library(args)
         scenarios = choose_scenarios(args, lib)
-        records = load_records(args.data)
-        g = build_graph(records, as_of=args.as_of)
-        weights = derive_weights(g, records.schema)
+        records, g, weights = prepared(args.data, args.as_of)
         if args.each or (args.scenario and len(scenarios) > 1 and not args.shock):
             runs = [(resolve_seeds(sc, g, args.magnitude, weights), sc.channels, sc.cap) for sc in scenarios]
             return print_batch(run_many(weights, runs), weights, scenarios, View(g, args.lang, records.schema),

@@ -19,6 +19,9 @@ from graph_server import (neo4j_imported, neo4j_instance, pytest_collection_fini
                           pytest_runtest_makereport, pytest_sessionfinish)
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Tests check what a command computes, so each builds its dataset afresh (and writes nothing to
+# ~/.cache); the tests of the cache itself turn it on with their own folder.
+os.environ["CAPEXGRAPH_CACHE"] = "off"
 REPO = Path(__file__).resolve().parent.parent
 
 
