@@ -147,7 +147,7 @@ def test_what_is_where_matches_the_tree():
     section = readme.split("## What is where", 1)[1]
     block = re.search(r"```\n(.*?)```", section, re.S).group(1)
     listed = {m.group(1).rstrip("/") for m in re.finditer(r"^([A-Za-z0-9_.\-]+/?)\s", block, re.M)}
-    ignored = {"build", "dist", "capexgraph.egg-info"}
+    ignored = {"build", "dist", "capexgraph.egg-info", "__pycache__"}   # __pycache__: Python writes it
     tree = {p.name for p in ROOT.iterdir() if not p.name.startswith(".") and p.name not in ignored
             and not p.name.endswith(".egg-info")}
     assert listed <= tree, listed - tree
