@@ -495,8 +495,11 @@ def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     # supplier -> customer -> rows
     links: dict[str, dict[str, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
     for u, v, k, d in live:
-        if schema.channels(d["type"]).get("demand") == "backward":
+        way = schema.channels(d["type"]).get("demand")
+        if way == "backward":        # supplier -> customer: the customer's cut reaches the supplier
             links[u][v].append((k, d))
+        elif way == "forward":       # payer -> payee (a grant): the payer's cut reaches the payee
+            links[v][u].append((k, d))
     for (customer, supplier) in facts.customer:  # a disclosed share is itself evidence of the link
         if customer in g and supplier in g:
             links[supplier].setdefault(customer, [])
@@ -741,6 +744,10 @@ def _fit_into_one(parts: dict[str, Part]) -> None:
 
 
 # --- financial -----------------------------------------------------------------------------------
+#: what a financial row's amount is, in the rule text (every one weighs as money at risk)
+_HOLDING = {"lends": "loan", "guarantees": "guarantee"}
+
+
 def _financial(g, schema, live, cfg, facts: "_Facts", edges: _Edges) -> None:
     fin = cfg["financial"]
     status_factor = cfg["status_factor"]
@@ -758,12 +765,12 @@ def _financial(g, schema, live, cfg, facts: "_Facts", edges: _Edges) -> None:
         elif d["amount_usd"] and cap:
             amount, counted = _counted(d, amount_factor)
             part = Part(min(1.0, amount / cap["value"]) * f, "stake (ceiling)" if counted else "stake",
-                        f"stake ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} market value "
+                        f"{_HOLDING.get(d['type'], 'stake')} ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} market value "
                         f"${cap['value'] / 1e9:,.0f}B ({cap['period']}; {_cite(cap)}){st}", [k], None, f, [_cite(cap)])
         elif d["amount_usd"] and size:
             amount, counted = _counted(d, amount_factor)
             part = Part(min(1.0, amount / size) * f, "stake on revenue",
-                        f"stake ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} revenue ${size / 1e9:,.1f}B "
+                        f"{_HOLDING.get(d['type'], 'stake')} ${d['amount_usd'] / 1e9:,.2f}B{counted} / {investor} revenue ${size / 1e9:,.1f}B "
                         f"(no market value in the data: revenue as size proxy overstates a highly valued "
                         f"investor's exposure){st}", [k], None, f)
         else:

@@ -563,3 +563,15 @@ def test_data_center_revenue_no_recorded_customer_holds_is_hit_directly():
     # the scenario's own switch still holds for its other rules: no transmit_only key, no count
     del sc.seed_rules[0]["transmit_only"]
     assert [s.counts for s in resolve_seeds(sc, g, 1.0, weights)] == [False]
+
+
+def test_grants_and_guarantees_carry_money(weights):
+    """A CHIPS Act award reaches its recipient as a payer's cut reaches a supplier (demand, the
+    award per year over the recipient's revenue); Alphabet's backstops of Fluidstack's leases reach
+    Alphabet as a loan would (financial, the guaranteed amount over its market value)."""
+    grant = weights.edges["demand"][("us_government", "tsmc")].parts
+    assert [p for p in grant if "us-government-grants-tsmc-202411" in p.rels and "$6.60B" in p.rule and p.w > 0]
+    backstop = weights.edges["financial"][("fluidstack", "alphabet")].parts
+    assert {r for p in backstop for r in p.rels} == {"alphabet-guarantees-fluidstack-202508",
+                                                      "alphabet-guarantees-fluidstack-202509"}
+    assert all(p.rule.startswith("guarantee $") and p.w > 0 for p in backstop)
