@@ -60,6 +60,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_audit(records, top_ids: list[str], fmt: str) -> None:
+    from collections import Counter
+
+    from capexgraph.queries.stats import STALE_MONTHS, audit
+
+    a = audit(records, top_ids)
+    print()
+    print(f"statuses that may be stale ({len(a['stale'])}: a deal that closes still announced or a letter of "
+          f"intent, or an unconfirmed report, more than {STALE_MONTHS} months old; check the latest source):")
+    print(table(["relationship", "type", "status", "date", "sources"],
+                [[x["id"], x["type"], x["status"], x["date"], x["sources"]] for x in a["stale"]], fmt, right=[4]))
+    print()
+    by_type = Counter(x["type"] for x in a["aggregator_only"])
+    print(f"relationships of the {len(top_ids)} largest companies resting only on aggregators or unclassified "
+          f"hosts: {len(a['aggregator_only'])} (" + ", ".join(f"{t} {n}" for t, n in by_type.most_common()) + ")")
+    tiers = Counter(x["tier"] for x in a["figures"])
+    n = max(1, len(a["figures"]))
+    print(f"the latest figure of each kind the model reads for those companies ({len(a['figures'])}): "
+          + ", ".join(f"{t} {tiers[t]} ({tiers[t] / n:.0%})" for t in ("primary", "major", "trade", "other")))
+    print("(stats --audit --format json lists every row)")
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from capexgraph.queries.weights import derive_weights, published_mass
 
@@ -81,6 +103,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
             from capexgraph.queries.stats import source_tiers
 
             out["source_tiers"] = source_tiers(records)
+        if args.audit:
+            from capexgraph.queries.stats import audit
+
+            out["audit"] = audit(records, list(cov["id"]))
         print(json.dumps(out, ensure_ascii=False, indent=2, default=float))
         return 0
     fmt = args.format
@@ -120,6 +146,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
                     body, fmt, right=[1, 2, 3, 4, 5]))
         print()
         print("tiers by URL host (data/publishers.csv); a relationship or fact counts at its best source")
+    if args.audit:
+        _print_audit(records, list(cov["id"]), fmt)
     if args.coverage:
         print()
         body = [[i + 1, r["name"], money(r["revenue_usd"]), r["revenue_period"], r["geography"] or "-",
@@ -191,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sources", action="store_true",
                    help="how citable the data is: sources, relationships and facts by source tier "
                         "(primary filings and releases, major outlets, trade press, other)")
+    s.add_argument("--audit", action="store_true",
+                   help="what to check first: deals whose status may be stale, rows of the largest companies "
+                        "resting only on aggregators, and the source tier of each figure the model reads for them")
     s.set_defaults(func=cmd_stats)
 
     e = sub.add_parser("export", help="write the graph as JSON, GraphML, GEXF, CSV, RDF (ttl, jsonld, nt) or neo4j-admin files",

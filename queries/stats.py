@@ -120,3 +120,49 @@ def source_tiers(records) -> dict[str, dict[str, int]]:
     for f in records.facts:
         out["facts"][best_tier([f["source"]])] += 1
     return out
+
+
+#: deal types that close (an acquisition completes, an investment or loan is funded): one still
+#: `announced` or a letter of intent this long after its date has most likely moved on
+CLOSING_TYPES = ("acquires", "invests_in", "lends", "grants")
+STALE_MONTHS = 12
+
+
+def audit(records, top_ids: list[str], today=None) -> dict[str, list[dict]]:
+    """What a careful reader would check first: deals whose status may be stale, rows touching the
+    largest companies that rest only on aggregators, and the tier of the latest figure the model
+    reads for each of those companies.
+
+    `stale`: a closing-type deal still announced, a letter of intent, or a media report not
+    confirmed, dated more than STALE_MONTHS before today (a later row that supersedes it is
+    linked in data/links.csv and its status is `superseded`, so it is not listed)."""
+    import datetime as dt
+
+    from capexgraph.ingest.publishers import best_tier
+
+    today = today or dt.date.today()
+    cutoff = dt.date(today.year - STALE_MONTHS // 12, today.month, min(today.day, 28))
+    stale = [{"id": r["id"], "type": r["type"], "status": r["status"], "date": str(r["date"]),
+              "sources": len(r["sources"])}
+             for r in records.relationships
+             if r["date"] and r["date"] < cutoff and (
+                 (r["type"] in CLOSING_TYPES and r["status"] in ("announced", "letter_of_intent"))
+                 or r["status"] == "reported_not_confirmed")]
+    top = set(top_ids)
+    weak = [{"id": r["id"], "type": r["type"], "companies": ", ".join(c for c in (r["source"], r["target"]) if c in top),
+             "publisher": r["sources"][0]["publisher"] if r["sources"] else ""}
+            for r in records.relationships
+            if (r["source"] in top or r["target"] in top) and best_tier(r["sources"]) == "other"]
+    from capexgraph.graph.build import latest_fact
+
+    groups: dict[tuple, list[dict]] = {}
+    for f in records.facts:
+        if f["entity"] in top and f["metric"] != "market_cap":
+            groups.setdefault((f["entity"], f["metric"], f["counterparty"] or "", f["segment"] or ""), []).append(f)
+    figures = []
+    for (entity, metric, cp, seg), facts in sorted(groups.items()):
+        f = latest_fact(facts, metric, cp or None, seg or None, bounds=True)  # the one the model reads
+        if f:
+            figures.append({"entity": entity, "metric": metric, "of": cp or seg, "period": f["period"],
+                            "tier": f["source"].get("tier", "other"), "publisher": f["source"]["publisher"]})
+    return {"stale": sorted(stale, key=lambda x: x["date"]), "aggregator_only": weak, "figures": figures}

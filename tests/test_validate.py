@@ -354,3 +354,28 @@ def test_a_source_naming_an_outlet_it_is_not_published_by_is_refused(cli, mini):
             f"3.127.128.221") in r.err
     edit(mini, "sources", 0, "publisher", "Reuters, via an unidentified mirror")
     assert cli("validate", "--data", mini).code == 0
+
+
+def test_the_audit_lists_stale_statuses_and_weak_rows(cli, mini):
+    """`stats --audit`: an acquisition still 'announced' two years on is listed for a check, a
+    completed one is not; every relationship and the latest figure of each kind are counted by
+    the tier of their source."""
+    import datetime as dt
+    import json
+
+    old = (dt.date.today() - dt.timedelta(days=730)).isoformat()
+    _append(mini, "relationships", [
+        {"id": "old-deal", "source": "nvidia", "target": "coreweave", "type": "acquires", "product": "shares",
+         "date": old, "status": "announced", "source_ids": "src-reuters-cw-openai"},
+        {"id": "closed-deal", "source": "meta", "target": "corning", "type": "acquires", "product": "shares",
+         "date": old, "status": "completed", "source_ids": "src-reuters-cw-openai"}])
+    _append(mini, "facts", [{"id": "f2", "entity": "coreweave", "metric": "revenue", "value": "1915000000",
+                             "unit": "USD", "period": "FY2024", "source_id": "src-awarelab-cw"}])
+    r = cli("stats", "--data", mini, "--audit", "--format", "json")
+    assert r.code == 0, r.err
+    a = json.loads(r.out)["audit"]
+    assert [x["id"] for x in a["stale"]] == ["old-deal"]
+    assert {(x["entity"], x["metric"]) for x in a["figures"]} == {("coreweave", "revenue"),
+                                                                  ("coreweave", "revenue_share_customer")}
+    text = cli("stats", "--data", mini, "--audit")
+    assert "statuses that may be stale (1:" in text.out and "old-deal" in text.out
