@@ -29,5 +29,12 @@ def prepared(data: Path | str | None = None,
 
     if not root.is_dir():
         return build()   # load_records says what is wrong
-    key = [str(root.resolve()), str(as_of), today.isoformat(), *files_digest(files)]
+    import sys
+
+    import numpy as np
+    import scipy
+
+    # the libraries whose objects are pickled: a cache from other versions is not read
+    libs = f"python {sys.version}; networkx {nx.__version__}; numpy {np.__version__}; scipy {scipy.__version__}"
+    key = [str(root.resolve()), str(as_of), today.isoformat(), libs, *files_digest(files)]
     return cached("dataset", key, build)
