@@ -91,6 +91,20 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
     c.unique_ids("facts")
     kinds = {r["id"]: r["kind"] for r in _rows(tables.entities)}
 
+    _check_sources(c, tables, schema)
+    _check_entities(c, tables, schema, source_ids)
+    _check_relationships(c, tables, schema, entity_ids, source_ids, kinds)
+    _check_facts(c, tables, schema, entity_ids, kinds, source_ids)
+    _check_fx(c, tables, schema, source_ids)
+    for table in ("entities", "relationships", "sources", "facts"):
+        for row in _rows(getattr(tables, table)):   # what an XML export could not carry
+            for field, message in xml_forbidden_fields(row):
+                c.add(table, row, field, message)
+    return sorted(fold_consequences([*tables.read_problems, *c.problems]))
+
+
+def _check_sources(c: _Checker, tables: Tables, schema: Schema) -> None:
+    """A publisher, a title, a URL and a date; a publisher that names an outlet is that outlet's page."""
     outlets = load_outlets(tables.root)
     for row in _rows(tables.sources):
         for field in ("publisher", "title"):
@@ -111,12 +125,14 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
         if err:
             c.add("sources", row, "date_basis", err)
 
+
+def _check_entities(c: _Checker, tables: Tables, schema: Schema, source_ids: set[str]) -> None:
+    """Names, kinds, categories, countries, tickers; every company cited by something."""
     cited: set[str] = set()
     for row in _rows(tables.relationships):
         cited.update((row["source"], row["target"]))
     for row in _rows(tables.facts):
         cited.add(row["entity"])
-
     for row in _rows(tables.entities):
         if not row["name"]:
             c.add("entities", row, "name", "missing name")
@@ -140,6 +156,11 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
             c.add("entities", row, "source_ids",
                   f"company '{row['id']}' is cited nowhere: add a source id or a sourced relationship")
 
+
+def _check_relationships(c: _Checker, tables: Tables, schema: Schema, entity_ids: set[str],
+                         source_ids: set[str], kinds: dict[str, str]) -> None:
+    """Known ends and type, a target of the kind the type allows, money only where the type carries
+    it, a class, a date, sources; the same deal twice; look-alike rows linked (links.py)."""
     seen_deals: dict[tuple, int] = {}
     for row in _rows(tables.relationships):
         for end in ("source", "target"):
@@ -192,7 +213,12 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
                   f"same deal as line {seen_deals[key]} (same parties, type, date, amount and product)")
         else:
             seen_deals[key] = int(row[LINE])
+    check_links(c.add, tables.relationships, tables.links, schema.links, LINE)
 
+
+def _check_facts(c: _Checker, tables: Tables, schema: Schema, entity_ids: set[str],
+                 kinds: dict[str, str], source_ids: set[str]) -> None:
+    """A known entity and metric, a value in the metric's unit, a period, fields as the metric means them."""
     for row in _rows(tables.facts):
         if row["entity"] not in entity_ids:
             c.add("facts", row, "entity", f"unknown entity '{row['entity']}'{_hint(row['entity'], entity_ids)}")
@@ -226,13 +252,6 @@ def validate_tables(tables: Tables, schema: Schema, today: dt.date | None = None
         elif metric:
             _check_fact_fields(c, row, metric, schema, kinds)
         c.refs("facts", row, "source_id", source_ids, "source")
-    _check_fx(c, tables, schema, source_ids)
-    check_links(c.add, tables.relationships, tables.links, schema.links, LINE)
-    for table in ("entities", "relationships", "sources", "facts"):
-        for row in _rows(getattr(tables, table)):   # what an XML export could not carry
-            for field, message in xml_forbidden_fields(row):
-                c.add(table, row, field, message)
-    return sorted(fold_consequences([*tables.read_problems, *c.problems]))
 
 
 def _check_fx(c: _Checker, tables: Tables, schema: Schema, source_ids: set[str]) -> None:
