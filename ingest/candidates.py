@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .articles import Article
 from .deals import Candidate
@@ -209,6 +209,100 @@ def write_table(path: Path, table: str, rows: list[dict[str, str]]) -> None:
             w.writerow({c: r.get(c, "") for c in COLUMNS[table]})
 
 
+def _check_new_entity(row: dict, known: set[str], schema: Schema, bad: Callable[[dict, str, str], None]) -> None:
+    """A new company has a fresh valid id, a name, a known category and a country code."""
+    eid = row["source"]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", eid):
+        bad(row, "source", f"'{eid}' is not a valid id (lowercase letters, digits, '_' or '-')")
+    elif eid in known:
+        bad(row, "source", f"entity '{eid}' is already in the dataset; use that id in the "
+                           f"relationship rows and leave this row unaccepted")
+    if not row["source_name"]:
+        bad(row, "source_name", "a new company needs its name")
+    cats = split_list(row["categories"])
+    if not cats:
+        bad(row, "categories", f"a new company needs a category ({', '.join(schema.categories)})")
+    for c in cats:
+        if c not in schema.categories:
+            bad(row, "categories", f"unknown category '{c}'")
+    if not re.fullmatch(r"[A-Z]{2}", row["country"]):
+        bad(row, "country", f"'{row['country']}' is not a two-letter ISO country code (e.g. US, KR)")
+
+
+def _check_relationship_row(row: dict, known: set[str], schema: Schema, today: dt.date,
+                            bad: Callable[[dict, str, str], None]) -> None:
+    """An accepted relationship names known companies, a known type with its class, a parseable
+    amount, known qualifiers and status, dates not in the future, and its article's source."""
+    for end in ("source", "target"):
+        if row[end] not in known:
+            bad(row, end, f"unknown entity '{row[end]}': accept its entity row (with categories "
+                          f"and country) or write the id of a company already in the dataset")
+    if row["type"] not in schema.relationship_types:
+        bad(row, "type", f"unknown relationship type '{row['type']}'; valid: {', '.join(schema.relationship_types)}")
+    else:
+        classes = schema.classes_for(row["type"])
+        cls = row.get("product_class", "")
+        if classes and cls not in classes:
+            bad(row, "product_class", f"a {row['type']} row says what it supplies: write one of "
+                                      f"{', '.join(classes)}" + (f" (not '{cls}')" if cls else ""))
+        elif not classes and cls:
+            bad(row, "product_class", f"a {row['type']} row has no product class")
+    if row["amount"]:
+        try:
+            parse_amount(row["amount"])
+        except ValueError as exc:
+            bad(row, "amount", str(exc))
+        if row["currency"] not in schema.currencies:
+            bad(row, "currency", f"unknown currency '{row['currency']}'")
+    if row["amount_qualifier"] not in schema.amount_qualifiers:
+        bad(row, "amount_qualifier", f"unknown amount qualifier '{row['amount_qualifier']}'")
+    if row["status"] not in schema.statuses:
+        bad(row, "status", f"unknown status '{row['status']}'")
+    for field_ in ("date", "article_date"):
+        if not row[field_]:
+            bad(row, field_, "missing date: the article's date is not known; write it (YYYY-MM-DD)")
+            continue
+        try:
+            value, _ = parse_date(row[field_])
+            if value > today:
+                bad(row, field_, f"date {row[field_]} is in the future (today is {today})")
+        except ValueError as exc:
+            bad(row, field_, str(exc))
+    for field_ in ("publisher", "article_title"):
+        if not row[field_]:
+            bad(row, field_, f"missing {field_.replace('_', ' ')}: every source needs one")
+    url = row["url"] or (f"file:{Path(row['article']).name}" if row["article"] else "")
+    if not url:
+        bad(row, "url", "missing URL or article file")
+    row["_url"] = url
+
+
+def _validate_and_write(tables, entities: list[dict], rels: list[dict], sources: list[dict], schema: Schema,
+                        today: dt.date, cpath: Path, data_dir: Path | None) -> None:
+    """The merged dataset validates as a whole or nothing is written; then, unless `data_dir` is
+    None (a dry run, or nothing to change), the changed tables move into place together."""
+    # validate the merged dataset as a whole before anything is written
+    with tempfile.TemporaryDirectory(prefix="capexgraph-accept-") as tmp:
+        tmp = Path(tmp)
+        for table, data in (("entities", entities), ("relationships", rels), ("sources", sources),
+                            ("facts", _table_rows(tables.facts))):
+            write_table(tmp / f"{table}.csv", table, data)
+        for table in ("fx_rates", "links"):   # unchanged, but the merged rows are checked against them
+            if getattr(tables, table):
+                write_table(tmp / f"{table}.csv", table, _table_rows(getattr(tables, table)))
+        merged = validate_tables(read_tables(tmp), schema, today)
+        if merged:
+            raise DataError([Problem(str(cpath), 0, "", f"the merged dataset would not validate: {p}")
+                             for p in merged])
+        if data_dir is not None:
+            # every table is staged beside its target first and only then moved into place (with
+            # rollback), so a failure while writing changes nothing
+            with all_or_nothing():
+                for table in ("entities", "sources", "relationships"):
+                    with atomic_file(data_dir / f"{table}.csv") as staged:
+                        shutil.copyfile(tmp / f"{table}.csv", staged)
+
+
 def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | None = None,
                      today: dt.date | None = None, dry_run: bool = False) -> MergeReport:
     """Merge the accepted rows of a candidates file into the dataset in `data_dir`.
@@ -242,25 +336,9 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
             bad(row, "accept", f"'{row['accept']}' is neither yes nor no (write yes to merge the row, "
                                f"leave it empty to skip it)")
 
-    new_entities = []
-    for row in [r for r in accepted if r["kind"] == "entity"]:
-        eid = row["source"]
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", eid):
-            bad(row, "source", f"'{eid}' is not a valid id (lowercase letters, digits, '_' or '-')")
-        elif eid in known:
-            bad(row, "source", f"entity '{eid}' is already in the dataset; use that id in the "
-                               f"relationship rows and leave this row unaccepted")
-        if not row["source_name"]:
-            bad(row, "source_name", "a new company needs its name")
-        cats = split_list(row["categories"])
-        if not cats:
-            bad(row, "categories", f"a new company needs a category ({', '.join(schema.categories)})")
-        for c in cats:
-            if c not in schema.categories:
-                bad(row, "categories", f"unknown category '{c}'")
-        if not re.fullmatch(r"[A-Z]{2}", row["country"]):
-            bad(row, "country", f"'{row['country']}' is not a two-letter ISO country code (e.g. US, KR)")
-        new_entities.append(row)
+    new_entities = [r for r in accepted if r["kind"] == "entity"]
+    for row in new_entities:
+        _check_new_entity(row, known, schema, bad)
     known |= {r["source"] for r in new_entities}
 
     source_by_url = {s["url"]: s["id"] for s in sources}
@@ -270,48 +348,7 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
     added_sources: dict[str, str] = {}
 
     for row in [r for r in accepted if r["kind"] == "relationship"]:
-        for end in ("source", "target"):
-            if row[end] not in known:
-                bad(row, end, f"unknown entity '{row[end]}': accept its entity row (with categories "
-                              f"and country) or write the id of a company already in the dataset")
-        if row["type"] not in schema.relationship_types:
-            bad(row, "type", f"unknown relationship type '{row['type']}'; valid: {', '.join(schema.relationship_types)}")
-        else:
-            classes = schema.classes_for(row["type"])
-            cls = row.get("product_class", "")
-            if classes and cls not in classes:
-                bad(row, "product_class", f"a {row['type']} row says what it supplies: write one of "
-                                          f"{', '.join(classes)}" + (f" (not '{cls}')" if cls else ""))
-            elif not classes and cls:
-                bad(row, "product_class", f"a {row['type']} row has no product class")
-        if row["amount"]:
-            try:
-                parse_amount(row["amount"])
-            except ValueError as exc:
-                bad(row, "amount", str(exc))
-            if row["currency"] not in schema.currencies:
-                bad(row, "currency", f"unknown currency '{row['currency']}'")
-        if row["amount_qualifier"] not in schema.amount_qualifiers:
-            bad(row, "amount_qualifier", f"unknown amount qualifier '{row['amount_qualifier']}'")
-        if row["status"] not in schema.statuses:
-            bad(row, "status", f"unknown status '{row['status']}'")
-        for field_ in ("date", "article_date"):
-            if not row[field_]:
-                bad(row, field_, "missing date: the article's date is not known; write it (YYYY-MM-DD)")
-                continue
-            try:
-                value, _ = parse_date(row[field_])
-                if value > today:
-                    bad(row, field_, f"date {row[field_]} is in the future (today is {today})")
-            except ValueError as exc:
-                bad(row, field_, str(exc))
-        for field_ in ("publisher", "article_title"):
-            if not row[field_]:
-                bad(row, field_, f"missing {field_.replace('_', ' ')}: every source needs one")
-        url = row["url"] or (f"file:{Path(row['article']).name}" if row["article"] else "")
-        if not url:
-            bad(row, "url", "missing URL or article file")
-        row["_url"] = url
+        _check_relationship_row(row, known, schema, today, bad)
     if problems:
         raise DataError(problems)
 
@@ -358,25 +395,6 @@ def merge_candidates(candidates_path: Path, data_dir: Path, schema: Schema | Non
         })
         report.relationships_added.append(rid)
 
-    # validate the merged dataset as a whole before anything is written
-    with tempfile.TemporaryDirectory(prefix="capexgraph-accept-") as tmp:
-        tmp = Path(tmp)
-        for table, data in (("entities", entities), ("relationships", rels), ("sources", sources),
-                            ("facts", _table_rows(tables.facts))):
-            write_table(tmp / f"{table}.csv", table, data)
-        for table in ("fx_rates", "links"):   # unchanged, but the merged rows are checked against them
-            if getattr(tables, table):
-                write_table(tmp / f"{table}.csv", table, _table_rows(getattr(tables, table)))
-        merged = validate_tables(read_tables(tmp), schema, today)
-        if merged:
-            raise DataError([Problem(str(cpath), 0, "", f"the merged dataset would not validate: {p}")
-                             for p in merged])
-        if not dry_run and report.changed:
-            # every table is staged beside its target first and only then moved into place (with
-            # rollback), so a failure while writing changes nothing
-            data_dir = Path(data_dir)
-            with all_or_nothing():
-                for table in ("entities", "sources", "relationships"):
-                    with atomic_file(data_dir / f"{table}.csv") as staged:
-                        shutil.copyfile(tmp / f"{table}.csv", staged)
+    _validate_and_write(tables, entities, rels, sources, schema, today, cpath,
+                        None if dry_run or not report.changed else Path(data_dir))
     return report
