@@ -17,6 +17,8 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable
 
+from .parse import parse_date
+
 #: rows of one pair, type and product class this close in time, whose products share this much
 #: of their words, are one deal until links.csv says otherwise
 DUPLICATE_MONTHS = 12
@@ -43,8 +45,13 @@ def product_overlap(a: str, b: str) -> float:
 
 
 def _month(date: str) -> int | None:
-    m = re.match(r"(\d{4})(?:-(\d{2}))?", date or "")
-    return int(m.group(1)) * 12 + int(m.group(2) or 6) if m else None
+    """Months since year 0; a year alone counts as its middle, an unreadable date (validate reports
+    it) as unknown."""
+    try:
+        value, precision = parse_date(date or "")
+    except ValueError:
+        return None
+    return value.year * 12 + (6 if precision == "year" else value.month)
 
 
 def months_apart(a: str, b: str) -> int | None:
@@ -114,10 +121,13 @@ def _look_alikes(add: Add, rels: list[dict], linked: set[frozenset], line: str) 
                                                   f"same parties, type and product within {gap} months: {hint}")
     for rows in pairs.values():
         for loi in (r for r in rows if r["status"] == "letter_of_intent"):
+            start = _month(loi["date"])
             for deal in rows:
-                gap = months_apart(loi["date"], deal["date"])
-                later = (_month(deal["date"]) or 0) >= (_month(loi["date"]) or 0)
-                if (deal["status"] in DEFINITIVE and later and gap is not None and gap <= LOI_MONTHS
+                end = _month(deal["date"])
+                if start is None or end is None:
+                    continue
+                gap = end - start          # the deal on or after the letter, within the window
+                if (deal["status"] in DEFINITIVE and 0 <= gap <= LOI_MONTHS
                         and frozenset((loi["id"], deal["id"])) not in linked):
                     add("relationships", deal, "id", f"a definitive deal {gap} months after the letter of "
                                                      f"intent '{loi['id']}' (line {loi[line]}) between the "

@@ -21,6 +21,7 @@ RANK = {t: i for i, t in enumerate(TIERS)}
 
 
 def _table(root: Path | str):
+    """The table's path and its rows (line, row), each host written as URLs are read (host_of)."""
     path = Path(root) / "publishers.csv"
     if not path.exists():
         return path, []
@@ -28,7 +29,7 @@ def _table(root: Path | str):
         table = read_csv(path, "the publishers table", ["host", "tier"], ["host", "publisher", "tier", "note"])
     except InputError as exc:
         raise DataError([exc.problem or Problem(str(path), 0, "", str(exc))]) from None
-    return path, table.rows
+    return path, [(line, {**row, "host": row["host"].lower().removeprefix("www.")}) for line, row in table.rows]
 
 
 def load_publishers(root: Path | str) -> dict[str, str]:
@@ -37,7 +38,7 @@ def load_publishers(root: Path | str) -> dict[str, str]:
     out: dict[str, str] = {}
     problems = []
     for line, row in rows:
-        host = row["host"].lower().removeprefix("www.")
+        host = row["host"]
         if row["tier"] not in TIERS[:-1]:
             problems.append(Problem(str(path), line, "tier", f"'{row['tier']}' is not one of primary, major, trade"))
         elif host in out:
@@ -64,12 +65,13 @@ def tier_of(url: str, table: dict[str, str]) -> str:
 
 
 def load_outlets(root: Path | str) -> dict[str, set[str]]:
-    """Outlet name -> the hosts it publishes on (the table's `publisher` column, where filled)."""
+    """Outlet name -> the hosts it publishes on (the table's `publisher` column, where filled),
+    longest name first, so "Bloomberg Law" is matched before "Bloomberg"."""
     out: dict[str, set[str]] = {}
     for _, row in _table(root)[1]:
         if row.get("publisher"):
-            out.setdefault(row["publisher"], set()).add(row["host"].lower().removeprefix("www."))
-    return out
+            out.setdefault(row["publisher"], set()).add(row["host"])
+    return {name: out[name] for name in sorted(out, key=len, reverse=True)}
 
 
 def host_of(url: str) -> str:
@@ -94,14 +96,12 @@ def misnamed_outlet(publisher: str, url: str, outlets: dict[str, set[str]]) -> s
     """
     if " via " in publisher:
         return None
-    for name in sorted(outlets, key=len, reverse=True):
+    for name, hosts in outlets.items():   # longest first (load_outlets)
+        rest = publisher[len(name):] if publisher.startswith(name) else None
         # "Reuters", "Reuters (mirror)", "Reuters: ..." name Reuters; "SEC Watch" is another outlet
-        if publisher == name or (publisher.startswith(name) and publisher[len(name)] in "(,:;-–" + "\u00a0"
-                                 or publisher.startswith(name + " (") or publisher.startswith(name + " -")):
+        if rest is not None and (rest == "" or rest[0] in "(,:;-–\u00a0" or rest.startswith((" (", " -"))):
             host = host_of(url)
-            if any(host == h or host.endswith("." + h) for h in outlets[name]):
-                return None
-            return name
+            return None if any(host == h or host.endswith("." + h) for h in hosts) else name
     return None
 
 

@@ -138,10 +138,12 @@ def audit(records, top_ids: list[str], today=None) -> dict[str, list[dict]]:
     linked in data/links.csv and its status is `superseded`, so it is not listed)."""
     import datetime as dt
 
+    from capexgraph.graph.build import latest_fact
     from capexgraph.ingest.publishers import best_tier
 
     today = today or dt.date.today()
-    cutoff = dt.date(today.year - STALE_MONTHS // 12, today.month, min(today.day, 28))
+    back = today.year * 12 + today.month - 1 - STALE_MONTHS
+    cutoff = dt.date(back // 12, back % 12 + 1, min(today.day, 28))
     stale = [{"id": r["id"], "type": r["type"], "status": r["status"], "date": str(r["date"]),
               "sources": len(r["sources"])}
              for r in records.relationships
@@ -153,8 +155,6 @@ def audit(records, top_ids: list[str], today=None) -> dict[str, list[dict]]:
              "publisher": r["sources"][0]["publisher"] if r["sources"] else ""}
             for r in records.relationships
             if (r["source"] in top or r["target"] in top) and best_tier(r["sources"]) == "other"]
-    from capexgraph.graph.build import latest_fact
-
     groups: dict[tuple, list[dict]] = {}
     for f in records.facts:
         if f["entity"] in top and f["metric"] != "market_cap":
