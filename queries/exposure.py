@@ -365,15 +365,14 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
                  cap: bool = True) -> Exposure:
     """Propagate the loss seeds and the gain seeds on each channel and combine them."""
     channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
-    if len(weights.nodes) < PARALLEL or (os.cpu_count() or 1) < 2:
-        return Exposure(weights, seeds, channels, _side(weights, [s for s in seeds if not s.gain], channels, cap),
-                        _side(weights, [s for s in seeds if s.gain], channels, cap), cap)
-    ahead = ThreadPoolExecutor(1)
+    large = len(weights.nodes) >= PARALLEL and (os.cpu_count() or 1) > 1
+    ahead = ThreadPoolExecutor(1) if large else None   # path graphs built beside the solves
     try:
         loss = _side(weights, [s for s in seeds if not s.gain], channels, cap, ahead)
         gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead)
     finally:
-        ahead.shutdown(wait=False)
+        if ahead is not None:
+            ahead.shutdown(wait=False)
     return Exposure(weights, seeds, channels, loss, gain, cap)
 
 

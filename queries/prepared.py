@@ -3,9 +3,12 @@ between runs while its files, the model and the code are unchanged (graph.cache 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
+import scipy
 
 from ..graph import build_graph
 from ..graph.cache import cached, files_digest
@@ -29,11 +32,6 @@ def prepared(data: Path | str | None = None,
 
     if not root.is_dir():
         return build()   # load_records says what is wrong
-    import sys
-
-    import numpy as np
-    import scipy
-
     # the libraries whose objects are pickled: a cache from other versions is not read
     libs = f"python {sys.version}; networkx {nx.__version__}; numpy {np.__version__}; scipy {scipy.__version__}"
     key = [str(root.resolve()), str(as_of), today.isoformat(), libs, *files_digest(files)]

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+try:   # SciPy's CSR kernels, private: without them every product allocates its result
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec, csr_matvecs as _csr_matvecs
+except ImportError:   # pragma: no cover - a SciPy that moved them
+    _csr_matvec = _csr_matvecs = None
+
 
 @dataclass
 class Propagation:
@@ -70,19 +75,17 @@ def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: f
 def _product(WT: sp.csr_matrix, h: np.ndarray, out: np.ndarray) -> None:
     """out = WT @ h without allocating: SciPy's own CSR kernels (which add into `out`) when the
     arrays fit them, else the public product."""
-    try:
-        from scipy.sparse import _sparsetools
-        if not (isinstance(WT, sp.csr_matrix) and h.flags.c_contiguous and out.flags.c_contiguous
-                and WT.dtype == h.dtype == out.dtype == np.float64):
-            raise TypeError
-        out.fill(0.0)
-        n, m = WT.shape
-        if h.ndim == 1:
-            _sparsetools.csr_matvec(n, m, WT.indptr, WT.indices, WT.data, h, out)
-        else:
-            _sparsetools.csr_matvecs(n, m, h.shape[1], WT.indptr, WT.indices, WT.data, h.ravel(), out.ravel())
-    except (ImportError, AttributeError, TypeError, ValueError):
+    fits = (_csr_matvec is not None and isinstance(WT, sp.csr_matrix) and h.flags.c_contiguous
+            and out.flags.c_contiguous and WT.dtype == h.dtype == out.dtype == np.float64)
+    if not fits:
         out[...] = WT @ h
+        return
+    out.fill(0.0)
+    n, m = WT.shape
+    if h.ndim == 1:
+        _csr_matvec(n, m, WT.indptr, WT.indices, WT.data, h, out)
+    else:
+        _csr_matvecs(n, m, h.shape[1], WT.indptr, WT.indices, WT.data, h.ravel(), out.ravel())
 
 
 def leontief(W: sp.spmatrix, psi: np.ndarray) -> np.ndarray:
