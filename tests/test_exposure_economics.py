@@ -402,6 +402,24 @@ def test_an_input_outside_the_bill_of_materials_weighs_little(g, weights):
     assert cloud and not any("outside bill of materials" in p.rule for p in cloud)
 
 
+def test_an_ai_lab_runs_on_systems_not_on_the_chips_inside_them(g, weights, runs):
+    """OpenAI's reported TSMC wafers for its custom chip are the chip Broadcom delivers: counted at
+    full weight beside TSMC -> Broadcom -> OpenAI, the same wafers would hit it twice, so a Taiwan
+    stop reached OpenAI through TSMC's wafers more than through its accelerators. The accelerators
+    it buys, and every input of a lab that sells cloud capacity (xAI), keep full criticality."""
+    cfg = load_config()["supply"]
+    wafers = [p for p in weights.edges["supply"][("tsmc", "openai")].parts
+              if p.product_class == "foundry_wafers"][0]
+    assert "outside bill of materials" in wafers.rule
+    assert wafers.w <= cfg["criticality"]["foundry_wafers"] * cfg["outside_bom_scale"] + 1e-12
+    chips = [p for p in weights.edges["supply"][("broadcom", "openai")].parts
+             if p.product_class == "accelerators"][0]
+    assert "outside bill of materials" not in chips.rule
+    xai = [p for e in weights.edges["supply"].values() if e.v == "xai" for p in e.parts]
+    assert xai and not any("outside bill of materials" in p.rule for p in xai)
+    top = runs["taiwan_strait"].top_paths("openai", 1)[0]["nodes"]
+    assert top[:2] == ["jur_tw", "tsmc"] and top[2] in ("broadcom", "nvidia", "amd"), top
+
 def test_every_category_makes_product_classes_that_exist():
     schema = Schema.load()
     for cat, info in schema.categories.items():
