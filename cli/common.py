@@ -40,6 +40,17 @@ def magnitude(text: str) -> float:
     return value
 
 
+def tolerance(text: str) -> float:
+    """argparse type for --tol: a convergence threshold between 0 and 0.001 (exclusive of 0)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number (try 1e-9)") from None
+    if not 0 < value <= 1e-3:
+        raise argparse.ArgumentTypeError("tolerance must be above 0 and at most 0.001 (try 1e-9)")
+    return value
+
+
 def add_dataset_options(p: argparse.ArgumentParser, as_of: bool = True) -> None:
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="dataset folder with entities/relationships/sources/facts.csv "

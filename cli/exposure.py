@@ -24,7 +24,7 @@ from capexgraph.queries.weights import CHANNELS, published_mass
 from capexgraph.ingest.user_files import did_you_mean
 
 from .common import UsageError, add_dataset_options, run_guarded
-from .common import magnitude as magnitude_arg
+from .common import magnitude as magnitude_arg, tolerance
 from .render import table
 from .viz_cmd import add_exposure_outputs, write_exposure_outputs
 
@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", type=Path, metavar="EDGES.csv",
                    help="run on your own network: columns source,target,channel,weight")
     p.add_argument("--paths", type=int, default=3, metavar="K", help="paths per company in JSON/explain")
+    p.add_argument("--tol", type=tolerance, default=1e-12, metavar="EPS",
+                   help="stop each fixed point when no score moves by more than EPS in an iteration "
+                        "(default 1e-12, where batch and single runs agree to 1e-12; 1e-9, the plain "
+                        "script's threshold, saved a quarter of the iterations on a 1M-node --graph "
+                        "and moved no score by more than 1e-9 there)")
     p.add_argument("--winners", action="store_true", help="show only who gains (net gainers)")
     p.add_argument("--include-places", action="store_true",
                    help="also rank countries and grid regions (normally shown only as seeds and in paths)")
@@ -544,6 +549,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--graph needs --scenario FILE.yaml (seeds as node: magnitude, and channels)")
         scenarios = scenario_files(args.scenario)
         weights = weights_from_frame(read_edgelist(args.graph))
+        weights.tol = args.tol
         g = None
         if len(scenarios) > 1:
             return print_batch(run_many(weights, [(edge_list_seeds(sc, weights.index, args.magnitude), sc.channels, sc.cap)
@@ -559,6 +565,7 @@ def run(args: argparse.Namespace) -> int:
         lib = _library(args)
         scenarios = choose_scenarios(args, lib)
         records, g, weights = prepared(args.data, args.as_of)
+        weights.tol = args.tol
         if args.each or (args.scenario and len(scenarios) > 1 and not args.shock):
             runs = [(resolve_seeds(sc, g, args.magnitude, weights), sc.channels, sc.cap) for sc in scenarios]
             return print_batch(run_many(weights, runs), weights, scenarios, View(g, args.lang, records.schema),

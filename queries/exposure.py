@@ -42,8 +42,10 @@ PARALLEL = 200_000
 def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], cap: bool = True,
           reach: dict[int, set[str]] | None = None) -> tuple[Solution, np.ndarray | None]:
     """The channel combination, shared by single runs and batches: psi[c] is (n,) or (n, k);
-    ops["supply"] is a SupplyLayer, the other channels' W^T matrices. Returns the solution and
-    the supply output states' losses (single runs)."""
+    ops["supply"] is a SupplyLayer, the other channels' W^T matrices; every fixed point stops at
+    the layer's weights' `tol`. Returns the solution and the supply output states' losses (single
+    runs)."""
+    tol = ops["supply"].weights.tol
     h: dict[str, np.ndarray] = {}
     iterations: dict[str, int] = {}
     x = None
@@ -61,7 +63,7 @@ def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], 
         if "demand" not in channels:
             h["demand"] = psi["demand"].copy()
             return
-        res = fixed_point(None, psi["demand"], cap=cap, WT=ops["demand"])
+        res = fixed_point(None, psi["demand"], cap=cap, WT=ops["demand"], tol=tol)
         h["demand"], iterations["demand"] = res.h, res.iterations
 
     # supply and demand are independent fixed points: on a large graph they run side by side
@@ -77,7 +79,7 @@ def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], 
         demand()
     operational = np.maximum(np.maximum(h["supply"], h["demand"]), psi["financial"])
     if "financial" in channels:
-        res = fixed_point(None, operational, cap=cap, WT=ops["financial"])
+        res = fixed_point(None, operational, cap=cap, WT=ops["financial"], tol=tol)
         h["financial"], iterations["financial"] = res.h, res.iterations
     else:
         h["financial"] = operational.copy()

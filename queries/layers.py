@@ -123,10 +123,10 @@ class SupplyLayer:
             ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """(h per node, x per output state, iterations)."""
         if self.plain:
-            res = fixed_point(None, psi, cap=cap, WT=self.WT)
+            res = fixed_point(None, psi, cap=cap, WT=self.WT, tol=self.weights.tol)
             return res.h, None, res.iterations
         x0 = self.seed_states(psi, reach)
-        res = fixed_point(None, x0, cap=cap, WT=self.MT)
+        res = fixed_point(None, x0, cap=cap, WT=self.MT, tol=self.weights.tol)
         h = psi + self.CT @ res.h
         if cap:
             np.minimum(h, 1.0, out=h)
@@ -135,8 +135,8 @@ class SupplyLayer:
     def run_many(self, psi: np.ndarray, cap: bool = True) -> np.ndarray:
         """psi (n, k): the node exposure of k scenarios at once."""
         if self.plain:
-            return fixed_point(None, psi, cap=cap, WT=self.WT).h
-        x = fixed_point(None, psi[self.node_of], cap=cap, WT=self.MT).h
+            return fixed_point(None, psi, cap=cap, WT=self.WT, tol=self.weights.tol).h
+        x = fixed_point(None, psi[self.node_of], cap=cap, WT=self.MT, tol=self.weights.tol).h
         h = psi + self.CT @ x
         return np.minimum(h, 1.0) if cap else h
 

@@ -105,6 +105,9 @@ class ChannelWeights:
     #: fact): what no recorded customer carries is revenue from the data-center market at large,
     #: which a scenario may hit directly (`unrecorded: true` in a seed's magnitude)
     unrecorded: dict[str, tuple[float, float, dict]] = field(default_factory=dict)
+    #: every fixed point stops when an iteration changes no score by more than this; the default
+    #: leaves batch and single runs equal to 1e-12 (`exposure --tol` trades digits for speed)
+    tol: float = 1e-12
 
     def supply_layer(self):
         """The supply channel's (node, output class) layer (queries/layers.py), built once."""

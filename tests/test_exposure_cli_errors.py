@@ -88,3 +88,8 @@ def test_a_misspelled_scenario_key_gets_a_did_you_mean(cli, tmp_path):
 def test_the_same_shock_twice_is_refused(cli):
     check_error(exposure(cli, "--shock", "export_controls", "--shock", "export_controls"),
                 "shock 'export_controls' is named twice")
+
+
+@pytest.mark.parametrize("value, words", [("0", "above 0"), ("1", "at most 0.001"), ("tight", "not a number")])
+def test_a_tolerance_out_of_range_is_refused(cli, value, words):
+    check_error(exposure(cli, "--shock", "capex_cut", "--tol", value), "--tol", words)

@@ -232,3 +232,26 @@ def test_fixed_point_matches_the_plain_iteration(negative, cap):
         assert got.shape == psi.shape and np.allclose(got, nxt, atol=1e-10)
         public = sp.csr_array(W.T.tocsr())   # not the kernel's csr_matrix: the public product
         assert np.allclose(fixed_point(None, psi, cap=cap, WT=public).h, got, atol=1e-12)
+
+
+def test_a_looser_tolerance_stops_sooner_and_stays_within_it():
+    """`exposure --tol`: two suppliers feeding each other (a <-> b at 0.9) converge geometrically
+    to the closed form h_a = 0.5 / (1 - 0.81); the default reaches it to 1e-10, a looser threshold
+    in fewer iterations and still within what the geometric tail allows (tol x 0.9 / 0.1)."""
+    import pandas as pd
+
+    from capexgraph.queries.exposure import run_exposure, weights_from_frame
+    from capexgraph.queries.scenarios import Seed
+
+    frame = pd.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "channel": ["demand", "demand"],
+                          "weight": [0.9, 0.9]})
+    exact = 0.5 / (1 - 0.81)
+    runs = {}
+    for tol in (1e-12, 1e-4):
+        w = weights_from_frame(frame)
+        w.tol = tol
+        ex = run_exposure(w, [Seed("a", "demand", 0.5, "")], ["demand"], cap=False)
+        runs[tol] = (ex.loss.sol.iterations["demand"], ex.loss.sol.h["demand"][w.index["a"]])
+    assert abs(runs[1e-12][1] - exact) < 1e-10
+    assert runs[1e-4][0] < runs[1e-12][0]
+    assert abs(runs[1e-4][1] - exact) <= 1e-4 * 0.9 / 0.1 * max(1.0, exact)
