@@ -53,6 +53,7 @@ examples:
   exposure --shock export_controls --as-of 2025-06-30  the graph as known on that date
   exposure --shock export_controls --lang ko           Korean names and headings
   exposure --graph edges.csv --scenario shock.yaml     your own network (source,target,channel,weight)
+  exposure --graph edges.parquet --scenario shocks/ --tol 1e-9   many scenarios, fixed points stopped at 1e-9
   exposure --shock taiwan_strait --html taiwan.html --chart taiwan.png   slide-ready graph and chart
 
 how to read it: `loss` and `gain` are each in [0, 1], propagated separately; `score` is their net
