@@ -14,6 +14,7 @@ import numpy as np
 
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.prepared import prepared
+from capexgraph.queries.propagation import TOL
 from capexgraph.queries.exposure import (Exposure, order_nodes, place_mask, run_exposure, run_many,
                                          weights_from_frame)
 from capexgraph.queries.scenarios import (Scenario, ScenarioError, edge_list_seeds, load_scenario_file,
@@ -106,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", type=Path, metavar="EDGES.csv",
                    help="run on your own network: columns source,target,channel,weight")
     p.add_argument("--paths", type=int, default=3, metavar="K", help="paths per company in JSON/explain")
-    p.add_argument("--tol", type=tolerance, default=1e-12, metavar="EPS",
+    p.add_argument("--tol", type=tolerance, default=TOL, metavar="EPS",
                    help="stop each fixed point when no score moves by more than EPS in an iteration "
-                        "(default 1e-12, where batch and single runs agree to 1e-12; 1e-9, the plain "
+                        f"(default {TOL:g}, where batch and single runs agree to it; 1e-9, the plain "
                         "script's threshold, saved a quarter of the iterations on a 1M-node --graph "
                         "and moved no score by more than 1e-9 there)")
     p.add_argument("--winners", action="store_true", help="show only who gains (net gainers)")

@@ -26,6 +26,7 @@ from capexgraph.graph.neo4j_model import BASE_LABEL, EXPOSURE_TYPES, STATE_LABEL
 
 from .exposure import Exposure, seed_reach, seed_vectors
 from .layers import ANY
+from .propagation import TOL
 from .scenarios import Seed
 from .weights import CHANNELS, ChannelWeights
 
@@ -61,7 +62,7 @@ def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], c
     return rows, {p: sorted(k) for p, k in masked.items()}
 
 
-def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float = 1e-12,
+def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float = TOL,
                 max_iter: int = 10_000, where: str = "", params: dict | None = None) -> tuple[str, int]:
     """Iterate `x <- min(1, seed + sum(w x over incoming rel))` on every `label` node; the result
     lands in the returned property (cg_a or cg_b, alternating so each step reads the last)."""
@@ -93,7 +94,7 @@ def has_weights(run: Run) -> bool:
 
 
 def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]], channels: list[str],
-             cap: bool = True, tol: float = 1e-12, states: bool | None = None) -> SideRun:
+             cap: bool = True, tol: float = TOL, states: bool | None = None) -> SideRun:
     """One side's fixed points in the database; its scores by node id (only nonzero ones)."""
     out = SideRun({})
     if not rows:
@@ -166,7 +167,7 @@ class DatabaseExposure:
 
 
 def run_in_database(run: Run, weights: ChannelWeights, name: str, seeds: list[Seed], channels: list[str],
-                    cap: bool = True, tol: float = 1e-12, write: bool = True) -> DatabaseExposure:
+                    cap: bool = True, tol: float = TOL, write: bool = True) -> DatabaseExposure:
     """Run one scenario's loss and gain fixed points in Neo4j; with `write`, store the results as
     `exposure_<name>` (and `gain_<name>`, `net_<name>` when it names gainers), the properties
     `load-neo4j --with-exposure` writes from the Python engine."""

@@ -25,6 +25,11 @@ except ImportError:   # pragma: no cover - a SciPy that moved them
     _csr_matvec = _csr_matvecs = None
 
 
+#: where every fixed point stops by default: no score moves by more than this in an iteration
+#: (batch and single runs, the sparse engine and the Neo4j one, agree to it)
+TOL = 1e-12
+
+
 @dataclass
 class Propagation:
     h: np.ndarray          # final exposure, same shape as psi
@@ -32,7 +37,7 @@ class Propagation:
     converged: bool
 
 
-def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: float = 1e-12,
+def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: float = TOL,
                 max_iter: int = 100_000, WT: sp.csr_matrix | None = None) -> Propagation:
     """Iterate h <- min(1, psi + W^T h) from h = psi until the largest change is below `tol`.
 

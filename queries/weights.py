@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from capexgraph.graph.build import latest_fact
 from capexgraph.ingest.yamlio import safe_load as _yaml_load
 
+from .propagation import TOL
 from .terms import contract_years
 
 CHANNELS = ("supply", "demand", "financial")
@@ -105,9 +106,9 @@ class ChannelWeights:
     #: fact): what no recorded customer carries is revenue from the data-center market at large,
     #: which a scenario may hit directly (`unrecorded: true` in a seed's magnitude)
     unrecorded: dict[str, tuple[float, float, dict]] = field(default_factory=dict)
-    #: every fixed point stops when an iteration changes no score by more than this; the default
-    #: leaves batch and single runs equal to 1e-12 (`exposure --tol` trades digits for speed)
-    tol: float = 1e-12
+    #: every fixed point stops when an iteration changes no score by more than this (propagation.TOL
+    #: by default; `exposure --tol` trades digits for speed)
+    tol: float = TOL
 
     def supply_layer(self):
         """The supply channel's (node, output class) layer (queries/layers.py), built once."""
