@@ -309,7 +309,9 @@ class Exposure:
                     continue
                 src = self.nodes[u]
                 e = self.weights.weight(c, src, node)
-                rows.append({"from": src, "channel": c, "contribution": float(val), "weight": e.w,
+                # a supply input counts in the node's own score at its lines' share (Part.own)
+                w = sum(p.own_w for p in e.parts) if c == "supply" else e.w
+                rows.append({"from": src, "channel": c, "contribution": float(val), "weight": w,
                              "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels),
                              "parts": [_part_dict(p) for p in e.parts if p.w > 0]})
         return sorted(rows, key=lambda r: -r["contribution"])
@@ -359,7 +361,7 @@ class Exposure:
 
 def _part_dict(p: Part) -> dict[str, Any]:
     return {"weight": p.w, "basis": p.basis, "estimated": p.estimated, "product_class": p.product_class,
-            "status_factor": p.status_factor, "rule": p.rule, "sources": list(p.cites),
+            "status_factor": p.status_factor, "own_share": p.own, "rule": p.rule, "sources": list(p.cites),
             "relationships": list(p.rels)}
 
 

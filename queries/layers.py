@@ -51,7 +51,8 @@ def supply_entries(weights: ChannelWeights, needs: dict[str, set[str]], drop=Non
                    ) -> tuple[dict[tuple[int, str], int], list[tuple[int, int | None, int, float, Weight, Part]]]:
     """The supply layer as data: its (node, output class) states, and one entry per part and
     target, `(source state, target state, target node, w, edge, part)`: a target state for the
-    matrix M (the output that needs this input), None for C (the node's own exposure). The engine
+    matrix M (the output that needs this input, at the part's full weight), None for C (the node's
+    own exposure, at `w x own`: the input's share of its business). The engine
     sums them into sparse matrices; the Neo4j writer stores each as a relationship."""
     idx = weights.index
     parts = [(e, p) for e in weights.edges.get("supply", {}).values() for p in e.parts
@@ -67,7 +68,7 @@ def supply_entries(weights: ChannelWeights, needs: dict[str, set[str]], drop=Non
     for e, p in parts:
         src = states[(idx[e.u], out_class(p))]
         v = idx[e.v]
-        entries.append((src, None, v, p.w, e, p))
+        entries.append((src, None, v, p.own_w, e, p))   # the node's own score: its lines' share
         kinds = set(_input_kinds(p))
         for t, cls in by_node.get(v, []):
             need = needs.get(cls)

@@ -305,7 +305,7 @@ def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tupl
     for (u, v), e in weights.edges.get("supply", {}).items():
         if v != node or u not in g or not _matches(u, g.nodes[u], via["from"], idx):
             continue
-        w = sum(p.w for p in e.parts if not classes or p.product_class in classes)
+        w = sum(p.own_w for p in e.parts if not classes or p.product_class in classes)
         if w > 0:
             total += w
             parts.append(f"{u} {w:.3f}")

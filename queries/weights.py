@@ -56,6 +56,15 @@ class Part:
     status_factor: float = 1.0
     cites: list[str] = field(default_factory=list)
     sites: tuple[str, ...] = ()       # located_in parts: the kinds of site in that place
+    #: the share of the buyer's own business made from this input (its product lines that need
+    #: it, by published revenue share): the part counts in full in what those lines pass on, and
+    #: at `w x own` in the buyer's own score (an HBM base die is not a DRAM maker's whole output)
+    own: float = 1.0
+
+    @property
+    def own_w(self) -> float:
+        """The weight in the buyer's own score."""
+        return self.w * self.own
 
     @property
     def estimated(self) -> bool:
@@ -201,6 +210,7 @@ class _Facts:
         self.capacity: dict[tuple[str, str], dict] = {}      # (company, place) -> fact
         self.market_cap: dict[str, dict] = {}                # company -> latest USD market value
         self.datacenter: dict[str, dict] = {}                # company -> data-center revenue share
+        self.product: dict[tuple[str, str], dict] = {}       # (company, class) -> revenue share
         self.concentration: dict[str, list[dict]] = {}       # company -> its latest disclosure
         self.country = {n: (d.get("country") or "").upper() for n, d in g.nodes(data=True)}
         by_key: dict[tuple, list[dict]] = defaultdict(list)
@@ -226,6 +236,8 @@ class _Facts:
                 self.input[(n, cp, seg)] = best
             elif metric == "revenue_share_datacenter":
                 pass  # several segment names: the graph's own choice below
+            elif metric == "revenue_share_product" and seg:
+                self.product[(n, seg)] = best
             elif metric == "market_cap" and best["unit"] == "USD":
                 self.market_cap[n] = best
             elif metric == "market_share" and seg and cp and cp in g:
@@ -352,6 +364,32 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
     return out
 
 
+def _line_share(v: str, cls: str, products: set[str], needs: dict[str, set[str]],
+                facts: _Facts) -> tuple[float, str, list[str]]:
+    """How much of v's business the input `cls` feeds: the published revenue shares of v's
+    product lines made from it (an HBM base die feeds a memory maker's HBM, not its DRAM), or one
+    less the lines not made from it; (1, "", []) when the input feeds every line or no split is
+    published (then one line stands for the whole company, as before)."""
+    lines = {o for o in products if o not in needs or cls in needs[o]}
+    others = products - lines
+    if not lines or not others:
+        return 1.0, "", []
+    got = {o: facts.product.get((v, o)) for o in products}
+    if all(got[o] is not None for o in lines):
+        share = min(1.0, sum(got[o]["value"] for o in lines))
+        what = ", ".join(f"{o} {_pct(got[o]['value'])} ({got[o]['period']})" for o in sorted(lines))
+        how = f"the lines made from {cls} are {_pct(share)} of {v}'s revenue: {what}"
+        cites = [_cite(got[o]) for o in sorted(lines)]
+    elif all(got[o] is not None for o in others):
+        share = max(0.0, 1.0 - sum(got[o]["value"] for o in others))
+        what = ", ".join(f"{o} {_pct(got[o]['value'])} ({got[o]['period']})" for o in sorted(others))
+        how = f"the lines made from {cls} are at most {_pct(share)} of {v}'s revenue (the others: {what})"
+        cites = [_cite(got[o]) for o in sorted(others)]
+    else:
+        return 1.0, "", []
+    return share, how, cites
+
+
 def _binding_status(rows: list[tuple[str, dict]], status_factor: dict) -> str | None:
     """The status of a counterparty's most binding row (None with no row: a disclosed share alone)."""
     return max((d["status"] for _, d in rows), key=lambda s: status_factor.get(s, 1.0), default=None)
@@ -395,6 +433,9 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         by_u: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for u, k, d in members:
             by_u[u].append((k, d))
+        own, own_how, own_cites = (_line_share(v, cls, products, needs, facts) if makes is not None
+                                   else (1.0, "", []))
+        own_note = f"; in {v}'s own score x {own:.2f} ({own_how})" if own_how else ""
         factor = {u: _status_of(rows, status_factor) for u, rows in by_u.items()}
         suppliers = [u for u in by_u if factor[u] > 0]
         amounts = {u: sum(_counted(d, amount_factor)[0] * status_factor.get(d["status"], 1.0)
@@ -409,8 +450,10 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             share, basis, how, cites = shares[u]
             f = factor[u]
             status = "" if f == 1 else f" x status {f:g} ({_binding_status(by_u[u], status_factor)})"
-            rule = f"{cls}: criticality {crit:g}{scaled} (data/exposure.yaml) x {how} {share:.2f}{status}"
-            edges.add("supply", u, v, Part(crit * share * f, basis, rule, rels, cls, f, cites))
+            rule = (f"{cls}: criticality {crit:g}{scaled} (data/exposure.yaml) x {how} {share:.2f}"
+                    f"{status}{own_note}")
+            edges.add("supply", u, v, Part(crit * share * f, basis, rule, rels, cls, f,
+                                           cites + own_cites, own=own))
 
 
 # --- places --------------------------------------------------------------------------------------

@@ -593,3 +593,43 @@ def test_grants_and_guarantees_carry_money(weights):
     assert {r for p in backstop for r in p.rels} == {"alphabet-guarantees-fluidstack-202508",
                                                       "alphabet-guarantees-fluidstack-202509"}
     assert all(p.rule.startswith("guarantee $") and p.w > 0 for p in backstop)
+
+
+def test_an_input_of_one_product_line_weighs_by_that_lines_revenue_share():
+    """Known answer on three nodes: a memory maker buys foundry wafers only for its HBM base dies
+    (inputs_of: HBM is made from foundry wafers, DRAM and NAND are not). When the foundry stops,
+    its HBM line stops (its HBM buyer loses 0.5 x 0.8 = 0.4), but the company loses only that
+    line's 20% of revenue: 0.8 x 0.2 = 0.16, not 0.8. Without a published split the line stands
+    for the whole company, as before."""
+    import datetime as dt
+
+    import networkx as nx
+    import numpy as np
+
+    src = {"publisher": "Micro Memory Inc.", "date": dt.date(2025, 9, 23)}
+
+    def graph(facts):
+        g = nx.MultiDiGraph()
+        g.add_node("fab", kind="company", country="TW", name="Fab", category=["foundry"], facts=[])
+        g.add_node("mem", kind="company", country="US", name="Mem", category=["memory"], facts=facts)
+        g.add_node("gpu", kind="company", country="US", name="GPU", category=["accelerator"], facts=[])
+        for u, v, cls in (("fab", "mem", "foundry_wafers"), ("mem", "gpu", "hbm")):
+            g.add_edge(u, v, key=f"{u}-{v}", type="supplies", status="active", product_class=cls,
+                       date=dt.date(2025, 1, 1), sources=[], amount_usd=None, term=None)
+        w = derive_weights(g, Schema.load())
+        h, _, _ = w.supply_layer().run(np.array([1.0, 0.0, 0.0]))
+        return dict(zip(w.nodes, h.round(6).tolist())), w
+
+    hbm = dict(metric="revenue_share_product", value=0.2, unit="fraction", period="Q4 FY2025",
+               qualifier=None, counterparty=None, segment="hbm", source=src)
+    h, w = graph([hbm])
+    assert h == {"fab": 1.0, "mem": pytest.approx(0.16), "gpu": pytest.approx(0.4)}
+    part = w.edges["supply"][("fab", "mem")].parts[0]
+    assert part.own == pytest.approx(0.2) and "hbm 20% (Q4 FY2025)" in part.rule
+    assert "Micro Memory Inc." in " ".join(part.cites)
+    h, w = graph([])
+    assert h == {"fab": 1.0, "mem": pytest.approx(0.8), "gpu": pytest.approx(0.4)}
+    # the other lines' published shares bound it too: memory 75% leaves HBM at most 25%
+    memory = {**hbm, "segment": "memory", "value": 0.75}
+    h, _ = graph([memory])
+    assert h["mem"] == pytest.approx(0.8 * 0.25) and h["gpu"] == pytest.approx(0.4)
