@@ -339,10 +339,14 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
                       f"split by disclosed amounts among {len(rest)} {cls} suppliers of {v}{of}", [])
     elif any(f is not None and f["value"] > 0 for f in market.values()):
         # published market shares where known; the rest of the market is split equally among the
-        # recorded suppliers without one; then renormalised over v's recorded suppliers
+        # recorded suppliers without one, each at most the smallest published share (a tracker
+        # names the largest vendors: one it does not name is no larger than the last it does);
+        # then renormalised over v's recorded suppliers
         known = {u: f["value"] for u, f in market.items() if f is not None and f["value"] > 0}
         unknown = [u for u in rest if u not in known]
-        left = max(0.0, 1.0 - sum(known.values())) / len(unknown) if unknown else 0.0
+        even = max(0.0, 1.0 - sum(known.values())) / len(unknown) if unknown else 0.0
+        left = min(even, min(known.values()))
+        capped = (f", at most the smallest published share {_pct(left)}" if left < even else "")
         raw = {u: known.get(u, left) for u in rest}
         total = sum(raw.values()) or 1.0
         for u in rest:
@@ -354,8 +358,8 @@ def _supplier_shares(v: str, cls: str, suppliers: list[str], amounts: dict[str, 
             else:
                 out[u] = (room * raw[u] / total, "market remainder",
                           f"no published market share: an equal part of the {_pct(1 - sum(known.values()))} "
-                          f"of the market the others leave, among {len(unknown)}, renormalised over "
-                          f"{len(rest)} recorded {cls} suppliers of {v}{of}", [])
+                          f"of the market the others leave, among {len(unknown)}{capped}, renormalised "
+                          f"over {len(rest)} recorded {cls} suppliers of {v}{of}", [])
     else:
         for u in rest:
             out[u] = (room / len(rest), "equal split",

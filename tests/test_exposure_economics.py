@@ -633,3 +633,28 @@ def test_an_input_of_one_product_line_weighs_by_that_lines_revenue_share():
     memory = {**hbm, "segment": "memory", "value": 0.75}
     h, _ = graph([memory])
     assert h["mem"] == pytest.approx(0.8 * 0.25) and h["gpu"] == pytest.approx(0.4)
+
+
+def test_a_supplier_no_tracker_ranks_is_no_larger_than_the_smallest_it_ranks():
+    """Known answer on three nodes: a buyer's two server makers, one with a published 30% market
+    share and one with none. The unranked one takes what the ranked leave (70%) only up to the
+    smallest published share (30%): the split is 50/50, not 30/70."""
+    import datetime as dt
+
+    import networkx as nx
+
+    src = {"publisher": "Tracker", "date": dt.date(2024, 5, 31)}
+    g = nx.MultiDiGraph()
+    g.add_node("chip", kind="company", country="US", name="Chip", category=["accelerator"], facts=[])
+    g.add_node("big", kind="company", country="TW", name="Big", category=["server_odm"], facts=[
+        dict(metric="market_share", value=0.3, unit="fraction", period="CY2023", qualifier=None,
+             counterparty=None, segment="servers", source=src)])
+    g.add_node("small", kind="company", country="TW", name="Small", category=["server_odm"], facts=[])
+    for u in ("big", "small"):
+        g.add_edge(u, "chip", key=u, type="supplies", status="active", product_class="servers",
+                   date=dt.date(2025, 1, 1), sources=[], amount_usd=None, term=None)
+    w = derive_weights(g, Schema.load()).edges["supply"]
+    crit = load_config()["supply"]["criticality"]["servers"]
+    assert w[("big", "chip")].w == pytest.approx(crit * 0.5)
+    assert w[("small", "chip")].w == pytest.approx(crit * 0.5)
+    assert "at most the smallest published share 30%" in w[("small", "chip")].parts[0].rule
