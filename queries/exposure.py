@@ -163,13 +163,29 @@ def seed_reach(weights: ChannelWeights, seeds: list[Seed]) -> tuple[dict[str, se
     return {p: r for p, r in place_reach.items() if r is not None}, company_reach
 
 
+def seed_buyers(seeds: list[Seed]) -> frozenset[str] | None:
+    """The countries a side's supply loss may enter (a tariff is paid at one border), or None
+    (everywhere) when any supply seed is not a border shock."""
+    supply = [s for s in seeds if s.channel == "supply"]
+    if not supply or any(s.buyers_in is None for s in supply):
+        return None
+    return frozenset(c for s in supply for c in s.buyers_in)
+
+
 def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLayer, dict[int, set[str]]]:
     """The supply layer for these seeds: a place seeded with `reaches` passes its shock only to
-    those kinds of site; a company seeded with `reaches` only through those product classes."""
+    those kinds of site; a company seeded with `reaches` only through those product classes; a
+    border shock (`buyers_in`) only into buyers located in those countries."""
     masked, company_reach = seed_reach(weights, seeds)
-    if not masked:
+    buyers = seed_buyers(seeds)
+    if not masked and buyers is None:
         return weights.supply_layer(), company_reach
-    drop = lambda e, p: e.u in masked and not set(p.sites) & masked[e.u]  # noqa: E731
+    country = weights.countries
+
+    def drop(e, p) -> bool:
+        if e.u in masked and not set(p.sites) & masked[e.u]:
+            return True
+        return buyers is not None and country.get(e.v) not in buyers
     return SupplyLayer(weights, weights.needs, drop), company_reach
 
 
@@ -456,7 +472,8 @@ def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bo
             mine = [s for s in seeds if s.gain == gain]
             if not mine:
                 continue
-            if any(s.reaches is not None or s.node in weights.places for s in mine):
+            if any(s.reaches is not None or s.buyers_in is not None or s.node in weights.places
+                   for s in mine):
                 out[gain][:, j] = _side(weights, mine, channels, cap).scores
                 continue
             psi, discount = seed_vectors(weights, mine, channels, cap)   # kept sparse: a few seeds each

@@ -24,7 +24,7 @@ import numpy as np
 
 from capexgraph.graph.neo4j_model import BASE_LABEL, EXPOSURE_TYPES, STATE_LABEL, STATE_TYPES
 
-from .exposure import Exposure, seed_reach, seed_vectors
+from .exposure import Exposure, seed_buyers, seed_reach, seed_vectors
 from .layers import ANY
 from .propagation import TOL
 from .scenarios import Seed
@@ -35,9 +35,11 @@ _NAME = re.compile(r"^[a-z0-9_]+$")
 #: working properties, removed after each run
 _WORK = ("cg_psi_supply", "cg_psi_demand", "cg_psi_financial", "cg_discount", "cg_h_supply", "cg_h_demand",
          "cg_op", "cg_a", "cg_b")
-#: a state fed from a place whose shock reaches only some kinds of site carries only those parts
-_PLACE_FILTER = ("WHERE r.place IS NULL OR NOT r.place IN keys($masked) "
-                 "OR any(k IN r.sites WHERE k IN $masked[r.place])")
+#: a state fed from a place whose shock reaches only some kinds of site carries only those parts;
+#: a border shock (a tariff) enters only buyers located in its countries (r.country: the buyer's)
+_PLACE_FILTER = ("WHERE (r.place IS NULL OR NOT r.place IN keys($masked) "
+                 "OR any(k IN r.sites WHERE k IN $masked[r.place])) "
+                 "AND ($buyers IS NULL OR r.country IN $buyers)")
 
 
 @dataclass
@@ -47,8 +49,9 @@ class SideRun:
 
 
 def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool
-              ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    """The seeds as the rows the database needs (only nodes with a hit) and the place masks."""
+              ) -> tuple[list[dict[str, Any]], dict[str, list[str]], list[str] | None]:
+    """The seeds as the rows the database needs (only nodes with a hit), the place masks and the
+    countries a border shock enters (None: everywhere)."""
     psi, discount = seed_vectors(weights, seeds, channels, cap)
     masked, company_reach = seed_reach(weights, seeds)
     hit = discount != 0
@@ -59,7 +62,8 @@ def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], c
         reach = company_reach.get(i)
         rows.append({"id": weights.nodes[i], **{c: float(psi[c][i]) for c in CHANNELS},
                      "discount": float(discount[i]), "reach": sorted(reach) if reach is not None else None})
-    return rows, {p: sorted(k) for p, k in masked.items()}
+    buyers = seed_buyers(seeds)
+    return rows, {p: sorted(k) for p, k in masked.items()}, sorted(buyers) if buyers is not None else None
 
 
 def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float = TOL,
@@ -94,7 +98,8 @@ def has_weights(run: Run) -> bool:
 
 
 def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]], channels: list[str],
-             cap: bool = True, tol: float = TOL, states: bool | None = None) -> SideRun:
+             cap: bool = True, tol: float = TOL, states: bool | None = None,
+             buyers: list[str] | None = None) -> SideRun:
     """One side's fixed points in the database; its scores by node id (only nonzero ones)."""
     out = SideRun({})
     if not rows:
@@ -113,10 +118,12 @@ def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]],
             f"WHEN r.reach IS NULL OR s.cls = $any OR s.cls IN r.reach THEN r.supply ELSE 0.0 END",
             rows=[r for r in rows if r["supply"]], any=ANY)
         x, out.iterations["supply"] = fixed_point(run, STATE_LABEL, STATE_TYPES["feeds"], "cg_x0", cap, tol,
-                                                  where=_PLACE_FILTER, params={"masked": masked})
+                                                  where=_PLACE_FILTER,
+                                                  params={"masked": masked, "buyers": buyers})
         run(f"MATCH (v:{BASE_LABEL}) OPTIONAL MATCH (s:{STATE_LABEL})-[r:{STATE_TYPES['into']}]->(v) "
             f"{_PLACE_FILTER} WITH v, v.cg_psi_supply + coalesce(sum(r.w * s.{x}), 0.0) AS h "
-            f"SET v.cg_h_supply = CASE WHEN $cap AND h > 1.0 THEN 1.0 ELSE h END", masked=masked, cap=cap)
+            f"SET v.cg_h_supply = CASE WHEN $cap AND h > 1.0 THEN 1.0 ELSE h END", masked=masked,
+            buyers=buyers, cap=cap)
         run(f"MATCH (s:{STATE_LABEL}) REMOVE s.cg_x0, s.cg_a, s.cg_b")
     else:
         h, out.iterations["supply"] = fixed_point(run, BASE_LABEL, EXPOSURE_TYPES["supply"], "cg_psi_supply",
@@ -182,8 +189,8 @@ def run_in_database(run: Run, weights: ChannelWeights, name: str, seeds: list[Se
     sides, iterations = {}, {}
     try:
         for side, chosen in (("loss", [s for s in seeds if not s.gain]), ("gain", [s for s in seeds if s.gain])):
-            rows, masked = seed_rows(weights, chosen, channels, cap)
-            res = run_side(run, rows, masked, channels, cap, tol, states)
+            rows, masked, buyers = seed_rows(weights, chosen, channels, cap)
+            res = run_side(run, rows, masked, channels, cap, tol, states, buyers)
             sides[side], iterations[side] = res.scores, res.iterations
     finally:
         run(f"MATCH (n:{BASE_LABEL}) REMOVE " + ", ".join(f"n.{p}" for p in _WORK))

@@ -191,7 +191,7 @@ class Neo4jLoader:
             self.write(f"UNWIND $rows AS row CREATE (s:{STATE_LABEL}) SET s = row", rows=batch)
         feeds, into = [], []
         for src, t, v, w, e, p in entries:
-            row = {"source": sid[src], "w": w,
+            row = {"source": sid[src], "w": w, "country": weights.countries.get(nodes[v]),
                    "place": e.u if e.u in weights.places else None, "sites": list(p.sites)}
             if t is None:
                 into.append({**row, "target": nodes[v]})
@@ -202,7 +202,7 @@ class Neo4jLoader:
             for batch in _batches(rows, self.batch_size):
                 self.write(f"UNWIND $rows AS row MATCH (a:{STATE_LABEL} {{id: row.source}}) MATCH {target[kind]} "
                            f"CREATE (a)-[r:{STATE_TYPES[kind]}]->(b) SET r.w = row.w, r.place = row.place, "
-                           f"r.sites = row.sites", rows=batch)
+                           f"r.sites = row.sites, r.country = row.country", rows=batch)
         return len(feeds) + len(into)
 
     def _delete_label(self, label: str) -> int:

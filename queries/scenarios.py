@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,7 +27,7 @@ from capexgraph.ingest.yamlio import safe_load as _yaml_load
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
                  "sells", "located_in"}
-RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only"}
+RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only", "buyers_in"}
 VIA_KEYS = {"from", "classes"}
 MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
@@ -46,6 +47,9 @@ class Seed:
     counts: bool = True   # False: the seed transmits the shock but is not itself exposed (a buyer cutting spend)
     gain: bool = False    # a gainer: the seed enters the gain fixed point, not the loss one
     reaches: tuple[str, ...] | None = None  # a place seed: the kinds of site its shock reaches
+    #: a border shock (a tariff is paid on goods entering a country): its supply loss passes only
+    #: into buyers located in these countries (ISO codes, as entities.csv `country`)
+    buyers_in: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -143,6 +147,10 @@ def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> l
         reaches = rule.get("reaches")
         if reaches is not None and (not isinstance(reaches, list) or not all(isinstance(r, str) for r in reaches)):
             raise _fail(path, f"{where}: reaches must be a list of site classes (data/schema.yaml)")
+        buyers = rule.get("buyers_in")
+        if buyers is not None and (not isinstance(buyers, list) or not buyers or not all(
+                isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c) for c in buyers)):
+            raise _fail(path, f"{where}: buyers_in must be a list of two-letter country codes (US, TW ...)")
         rules.append(rule)
     return rules
 
@@ -347,6 +355,7 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
             channel = rule.get("channel", "all")
             chans = sc.channels if channel == "all" else [channel]
             reaches = tuple(rule["reaches"]) if rule.get("reaches") else None
+            buyers = tuple(rule["buyers_in"]) if rule.get("buyers_in") else None
             for node, data in g.nodes(data=True):
                 if not _matches(node, data, sel, idx):
                     continue
@@ -372,5 +381,5 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                 for ch in chans:
                     seeds.append(Seed(node, ch, value * scale, why,
                                       counts=gain or not rule.get("transmit_only", sc.seeds_transmit_only),
-                                      gain=gain, reaches=reaches))
+                                      gain=gain, reaches=reaches, buyers_in=buyers))
     return seeds

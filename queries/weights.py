@@ -115,6 +115,8 @@ class ChannelWeights:
     #: fact): what no recorded customer carries is revenue from the data-center market at large,
     #: which a scenario may hit directly (`unrecorded: true` in a seed's magnitude)
     unrecorded: dict[str, tuple[float, float, dict]] = field(default_factory=dict)
+    #: node -> its country (ISO code): a border shock (a tariff) passes only into buyers in one
+    countries: dict[str, str] = field(default_factory=dict)
     #: every fixed point stops when an iteration changes no score by more than this (propagation.TOL
     #: by default; `exposure --tol` trades digits for speed)
     tol: float = TOL
@@ -855,7 +857,8 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
     places = frozenset(n for n, d in g.nodes(data=True) if d.get("kind") in PLACE_KINDS)
     needs = {k: set(v) for k, v in (cfg.get("inputs_of") or {}).items()}
     return ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, edges.by_channel, places=places,
-                          needs=needs, unrecorded=edges.unrecorded)
+                          needs=needs, unrecorded=edges.unrecorded,
+                          countries={n: c for n, c in facts.country.items() if c})
 
 
 def published_mass(weights: ChannelWeights, nodes: Iterable[str] | None = None) -> dict[str, float]:

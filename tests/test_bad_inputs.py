@@ -83,6 +83,8 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     (SCENARIO.replace("0.5", "{fact: revenue_share_datacenter, unrecorded: true, times: {fact: revenue}}"),
      "with 'unrecorded: true', times must be a number"),
     (SCENARIO.replace("    magnitude", "    transmit_only: maybe\n    magnitude"), "transmit_only must be true or false"),
+    (SCENARIO.replace("    magnitude", "    buyers_in: [usa]\n    magnitude"),
+     "buyers_in must be a list of two-letter country codes"),
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),
     (SCENARIO + 'cap: "false"\n', "field 'cap': use true or false"),
     (SCENARIO + "evidence: 5\n", "field 'evidence'"),

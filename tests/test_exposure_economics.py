@@ -658,3 +658,15 @@ def test_a_supplier_no_tracker_ranks_is_no_larger_than_the_smallest_it_ranks():
     assert w[("big", "chip")].w == pytest.approx(crit * 0.5)
     assert w[("small", "chip")].w == pytest.approx(crit * 0.5)
     assert "at most the smallest published share 30%" in w[("small", "chip")].parts[0].rule
+
+
+def test_a_us_tariff_reaches_us_buyers_not_labs_abroad(g, runs):
+    """A tariff is paid on goods entering the US: beyond the exporters' own hit, the supply loss
+    reaches only buyers located in the US (Mistral and G42 buy the same GPUs abroad)."""
+    ex = runs["tariffs"]
+    sd = ex.side("loss")
+    supply = sd.sol.h["supply"]
+    abroad = [n for i, n in enumerate(ex.nodes) if supply[i] - sd.psi["supply"][i] > 1e-12
+              and g.nodes[n].get("country") != "US"]
+    assert abroad == []
+    assert {"mistral", "g42"}.isdisjoint(losers(ex)) and {"nvidia", "xai"} <= set(losers(ex, 10))

@@ -95,3 +95,27 @@ def test_contributions_of_the_plain_engine_still_match():
     h = fixed_point(W, psi).h
     C = contributions(W, h, psi)
     assert np.allclose(np.asarray(C.sum(axis=0)).ravel(), h - psi)
+
+
+def test_a_border_shock_enters_only_buyers_in_its_countries():
+    """Known answer: a US tariff on a Taiwanese fab's output (10%) reaches the US chip designer
+    (0.8 x 0.1) and, through it, the US lab (0.6 x 0.08), but not the French lab that buys the
+    same chips abroad, directly or through the designer. Without `buyers_in` it would lose 0.098."""
+    from capexgraph.queries.exposure import run_exposure
+    from capexgraph.queries.scenarios import Seed
+
+    part = lambda w, cls: [Part(w, "t", "", [], cls)]  # noqa: E731
+    e = {("fab", "chip"): Weight("fab", "chip", part(0.8, "wafers")),
+         ("chip", "fr_lab"): Weight("chip", "fr_lab", part(0.6, "gpus")),
+         ("chip", "us_lab"): Weight("chip", "us_lab", part(0.6, "gpus")),
+         ("fab", "fr_lab"): Weight("fab", "fr_lab", part(0.5, "wafers"))}
+    nodes = ["fab", "chip", "fr_lab", "us_lab"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}},
+                       countries={"fab": "TW", "chip": "US", "fr_lab": "FR", "us_lab": "US"})
+
+    def scores(buyers):
+        ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=buyers)], ["supply"])
+        return dict(zip(nodes, np.round(ex.side("loss").scores, 6).tolist()))
+
+    assert scores(("US",)) == {"fab": 0.1, "chip": 0.08, "fr_lab": 0.0, "us_lab": 0.048}
+    assert scores(None)["fr_lab"] == 0.098
