@@ -357,6 +357,7 @@ def print_batch(result: tuple[np.ndarray, np.ndarray], weights, scenarios: list[
 EXPLAIN_WORDS = {
     "en": {"score": "score", "direct": "direct", "propagated": "propagated", "channels": "channels",
            "hit": "direct hit on the {channel} channel", "transmits": "transmits only: not counted in its own score",
+           "own": "passes all of it on; {share} of it counts in its own score",
            "paths": "Strongest paths from the shock's seeds", "cover": "cover {share} of the {what}",
            "direct_path": "direct hit", "incoming": "Incoming contributions",
            "sum": "they sum to the propagated part, {value}", "sources": "Relationships and sources",
@@ -364,6 +365,7 @@ EXPLAIN_WORDS = {
            "estimated": "estimated", "published": "published"},
     "ko": {"score": "노출도", "direct": "직접", "propagated": "전파", "channels": "경로별",
            "hit": "{channel} 경로 직접 충격", "transmits": "전달만 함: 자기 점수에는 넣지 않음",
+           "own": "전부 전달함; 자기 점수에는 {share}만 넣음",
            "paths": "충격 기점에서 오는 주요 경로", "cover": "{what}의 {share} 설명",
            "direct_path": "직접 충격", "incoming": "유입 기여",
            "sum": "합계 = 전파분 {value}", "sources": "관계와 출처",
@@ -409,7 +411,8 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
         for s in sd.seeds:
             if s.node == node:
                 print(f"{'- ' if md else '  '}{X['hit'].format(channel=H.get(s.channel, s.channel))}: "
-                      f"{s.magnitude:.3f} ({s.why})" + ("" if s.counts else f" [{X['transmits']}]"))
+                      f"{s.magnitude:.3f} ({s.why})" + ("" if s.counts else f" [{X['transmits']}]")
+                      + (f" [{X['own'].format(share=f'{s.own:.0%}')}]" if s.counts and s.own < 1 else ""))
         paths = ex.top_paths(node, k, side=side)
         if paths:
             print()

@@ -139,8 +139,11 @@ def seed_vectors(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
         i = weights.index[s.node]
         for c in ([s.channel] if s.channel in CHANNELS else channels):
             psi[c][i] += s.magnitude
-        if not s.counts:
-            discount[i] = max(discount[i], min(s.magnitude, 1.0) if cap else s.magnitude)
+        if not s.counts or s.own < 1.0:
+            # a seed that only transmits counts none of its own hit; one with an own share, part
+            own = 0.0 if not s.counts else s.own
+            hit = min(s.magnitude, 1.0) if cap else s.magnitude
+            discount[i] = max(discount[i], hit * (1.0 - own))
     if cap:
         for c in CHANNELS:
             np.minimum(psi[c], 1.0, out=psi[c])
@@ -362,10 +365,15 @@ class Exposure:
             return []
         pg = pg or self.path_graph(side)
         found = pg.k_best(i, k) if k > 1 else pg.best(i)
-        if self.side(side).direct[i] == 0 and any(len(p["nodes"]) == 1 for p in found):
+        own = float(self.side(side).direct[i])
+        if any(len(p["nodes"]) == 1 and p["contribution"] > own + 1e-12 for p in found):
             # a seed that only transmits (a hyperscaler cutting its own capex) does not count its
-            # own hit: its "direct hit" path would explain a score it does not have
-            found = [p for p in pg.k_best(i, k + 1) if len(p["nodes"]) > 1][:k]
+            # own hit, and one with an own share (a tariff on the part of its sales that enters the
+            # country) counts part of it: its "direct hit" path shows what counts, no more
+            found = [{**p, "contribution": min(p["contribution"], own)} if len(p["nodes"]) == 1 else p
+                     for p in pg.k_best(i, k + 1)]
+            found = sorted((p for p in found if p["contribution"] > 0),
+                           key=lambda p: -p["contribution"])[:k]
         return [{**p, "nodes": [self.nodes[j] for j in p["nodes"]]} for p in found]
 
     def coverage(self, node: str, paths: list[dict[str, Any]], side: str = "loss") -> float:

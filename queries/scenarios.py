@@ -27,7 +27,8 @@ from capexgraph.ingest.yamlio import safe_load as _yaml_load
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
                  "sells", "located_in"}
-RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only", "buyers_in"}
+RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only", "buyers_in",
+             "own_share"}
 VIA_KEYS = {"from", "classes"}
 MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
@@ -50,6 +51,10 @@ class Seed:
     #: a border shock (a tariff is paid on goods entering a country): its supply loss passes only
     #: into buyers located in these countries (ISO codes, as entities.csv `country`)
     buyers_in: tuple[str, ...] | None = None
+    #: the share of its own hit that counts in the seed's own score (`own_share`): a tariff costs
+    #: its US buyers the whole magnitude on what they import, the exporter only on the part of its
+    #: sales that enters the US
+    own: float = 1.0
 
 
 @dataclass
@@ -144,6 +149,11 @@ def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> l
             _unknown(via["from"], SELECTOR_KEYS, path, f"{where}, via, from")
         if "transmit_only" in rule and not isinstance(rule["transmit_only"], bool):
             raise _fail(path, f"{where}: transmit_only must be true or false")
+        if "own_share" in rule:
+            if rule.get("transmit_only"):
+                raise _fail(path, f"{where}: own_share and transmit_only: true contradict each other "
+                                  f"(transmit_only counts none of the seed's own hit)")
+            _check_magnitude(rule["own_share"], path, f"{where}, own_share")
         reaches = rule.get("reaches")
         if reaches is not None and (not isinstance(reaches, list) or not all(isinstance(r, str) for r in reaches)):
             raise _fail(path, f"{where}: reaches must be a list of site classes (data/schema.yaml)")
@@ -305,6 +315,17 @@ def _fact_value(data: dict, mag: dict, node: str | None = None, weights=None) ->
     return value, why
 
 
+def _own_share(spec: Any, data: dict) -> tuple[float, str]:
+    """The part of a seed's hit that counts in its own score: a number the scenario assumes, or a
+    company figure (its `default` where the company publishes none; with neither, all of it)."""
+    if _number(spec):
+        return float(spec), "scenario assumption"
+    found = _fact_value(data, spec)
+    if found is None:
+        return 1.0, f"no {spec['fact']} in the data: all of it"
+    return min(1.0, max(0.0, found[0])), found[1]
+
+
 def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tuple[float, str]:
     """How much of node's supply comes through the named suppliers and classes: the sum of those
     supply weights (criticality x share x status), so a cut supply line hits as the data weigh it."""
@@ -332,9 +353,12 @@ def edge_list_seeds(sc: Scenario, nodes: Mapping[str, int], scale: float = 1.0) 
             mag = rule["magnitude"]
             if isinstance(mag, dict):
                 raise ScenarioError(f"{sc.path}: with --graph, seed magnitudes must be numbers")
+            own = rule.get("own_share", 1.0)
+            if isinstance(own, dict):
+                raise ScenarioError(f"{sc.path}: with --graph, own_share must be a number")
             ch = rule.get("channel", "all")
             for c in (sc.channels if ch == "all" else [ch]):
-                seeds.append(Seed(str(n), c, float(mag) * scale, "scenario file"))
+                seeds.append(Seed(str(n), c, float(mag) * scale, "scenario file", own=float(own)))
     return seeds
 
 
@@ -378,8 +402,12 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                         continue
                     why = f"{why} x supply weight {share:.3f} from {which}"
                     value *= share
+                own = 1.0
+                if "own_share" in rule:
+                    own, own_why = _own_share(rule["own_share"], data)
+                    why = f"{why}; in its own score x {own:.0%} ({own_why})"
                 for ch in chans:
                     seeds.append(Seed(node, ch, value * scale, why,
                                       counts=gain or not rule.get("transmit_only", sc.seeds_transmit_only),
-                                      gain=gain, reaches=reaches, buyers_in=buyers))
+                                      gain=gain, reaches=reaches, buyers_in=buyers, own=own))
     return seeds

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from capexgraph.graph import load_graph
+from capexgraph.graph.build import latest_fact
 from capexgraph.ingest import Schema
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.scenarios import scenario_library
@@ -670,3 +671,18 @@ def test_a_us_tariff_reaches_us_buyers_not_labs_abroad(g, runs):
               and g.nodes[n].get("country") != "US"]
     assert abroad == []
     assert {"mistral", "g42"}.isdisjoint(losers(ex)) and {"nvidia", "xai"} <= set(losers(ex, 10))
+
+
+def test_a_us_tariff_costs_each_exporter_by_its_sales_into_the_us(g, runs):
+    """An exporter loses on what it sells into the US: its disclosed US share where one is
+    published (TSMC's), else its country's share of exports to the US, so SMIC, which sells
+    little there, loses far less than TSMC; the US buyers still pay on all they import."""
+    ex = runs["tariffs"]
+    sd = ex.side("loss")
+    i = ex.weights.index
+    score = lambda n: float(sd.scores[i[n]])  # noqa: E731
+    tsmc = next(s for s in sd.seeds if s.node == "tsmc")
+    assert tsmc.own == pytest.approx(latest_fact(g.nodes["tsmc"]["facts"], "revenue_share_region", "jur_us")["value"])
+    assert score("tsmc") == pytest.approx(0.1 * tsmc.own, abs=0.005)
+    assert score("smic") < score("tsmc") / 3
+    assert score("nvidia") > score("tsmc")

@@ -119,3 +119,24 @@ def test_a_border_shock_enters_only_buyers_in_its_countries():
 
     assert scores(("US",)) == {"fab": 0.1, "chip": 0.08, "fr_lab": 0.0, "us_lab": 0.048}
     assert scores(None)["fr_lab"] == 0.098
+
+
+def test_a_border_shock_costs_the_exporter_only_its_sales_into_that_country():
+    """Known answer: with `own_share` 0.3 (its sales into the US) the fab's own score is 0.1 x 0.3,
+    while the US designer still pays the tariff on all it imports (0.8 x 0.1) and passes it on
+    (0.6 x 0.08); the strongest path to the fab shows the part that counts, not the whole hit."""
+    from capexgraph.queries.exposure import run_exposure
+    from capexgraph.queries.scenarios import Seed
+
+    part = lambda w, cls: [Part(w, "t", "", [], cls)]  # noqa: E731
+    e = {("fab", "chip"): Weight("fab", "chip", part(0.8, "wafers")),
+         ("chip", "us_lab"): Weight("chip", "us_lab", part(0.6, "gpus"))}
+    nodes = ["fab", "chip", "us_lab"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}},
+                       countries={"fab": "TW", "chip": "US", "us_lab": "US"})
+    ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=("US",), own=0.3)], ["supply"])
+    scores = dict(zip(nodes, np.round(ex.side("loss").scores, 6).tolist()))
+    assert scores == {"fab": 0.03, "chip": 0.08, "us_lab": 0.048}
+    assert round(float(ex.direct[0]), 6) == 0.03
+    best = ex.top_paths("fab", 1)[0]
+    assert best["nodes"] == ["fab"] and round(best["contribution"], 6) == 0.03
