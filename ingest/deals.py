@@ -36,7 +36,8 @@ from .sentences import pieces, split as split_sentences
 
 ROLE_OF_PARTICLE = {
     "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
-    "사가": "SUBJ", "의": "POSS", "사의": "POSS",
+    "사가": "SUBJ", "의": "POSS", "사의": "POSS", "사도": "SUBJ",
+    "사와": "WITH", "사와의": "WITH", "사와도": "WITH", "사에": "TO", "사에게": "TO", "사로부터": "FROM", "사를": "OBJ",
     "와": "WITH", "과": "WITH", "와의": "WITH", "과의": "WITH", "와는": "WITH", "과는": "WITH",
     "와도": "WITH", "과도": "WITH", "랑": "WITH", "이랑": "WITH",
     "에": "TO", "에게": "TO", "에는": "TO", "에도": "TO", "에의": "TO", "향": "TO",
@@ -53,6 +54,11 @@ NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
                               r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed)\b")
+#: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
+RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
+#: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
+NOUN_COMPOUND = re.compile(r"(?:\s+[\uac00-\ud7a3A-Za-z0-9]*[\uac00-\ud7a3A-Za-z0-9](?<![을를은는이가의에와과로도]))"
+                           r"{0,2}\s+")
 #: Keyword classes that move money one way: a contract word beside one of them names the same deal.
 MONEY_FRAMES = ("invest", "raise", "acquire", "lend", "commit")
 JOINT_VERB = re.compile(
@@ -154,6 +160,21 @@ def _compile_terms(terms: list[str], lang: str, word_start: bool = False) -> re.
     return re.compile(("(?<![\uac00-\ud7a3])" if word_start else "") + "(?:" + body + ")")
 
 
+def _compile_refs(terms: list[str], lang: str) -> re.Pattern:
+    """Words that refer back to a company; an English one may carry up to three modifiers after its
+    "the" ("the Santa Clara-based chipmaker", "the South Korean memory maker", "the Texas company")."""
+    if lang != "en":
+        return _compile_terms(terms, lang)
+    parts = []
+    for t in sorted({str(t) for t in terms}, key=len, reverse=True):
+        head, _, rest = t.partition(" ")
+        if head.lower() == "the" and rest:
+            parts.append(r"the\s+(?:[\w.'’&-]+,?\s+){0,3}?" + re.escape(rest))
+        else:
+            parts.append(re.escape(t))
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(parts) + r")(?![A-Za-z])", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4)
 def _matchers(path: str | None) -> dict[str, Any]:
     rules = load_rules(path)
@@ -165,7 +186,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
         for key, name in (("not_deal", "not_deal"), ("reported", "reported"), ("terminated", "terminated"),
                           ("coref", "coreference"), ("exploratory", "exploratory"),
                           ("deal_reference", "deal_reference"), ("debt", "debt")):
-            out[key][lang] = _compile_terms(rules[name][lang], lang)
+            out[key][lang] = (_compile_refs if key == "coref" else _compile_terms)(rules[name][lang], lang)
         out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang, True))
                                  for p in rules["products"] if p.get(lang)]
         out.setdefault("product_class", {})[lang] = [
@@ -174,9 +195,14 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["not_names_ko"] = set(rules.get("not_names_ko") or [])
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
-    out["roles"] = {lang: [(set(r["categories"]), _compile_terms(r[lang], lang))
+    out["roles"] = {lang: [(set(r["categories"]), _compile_refs(r[lang], lang))
                            for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
+    # optional lists (a rules file written before them still loads)
+    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won"):
+        spec = rules.get(key) or {}
+        compile_ = _compile_refs if key == "coreference_any" else _compile_terms
+        out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
     return out
 
 
@@ -209,12 +235,17 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\uac00-\ud7a3]+|\d[\d,.]*|[^\sA-Za
 
 
 def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
-            stops: list[int] | None = None) -> str:
+            stops: list[int] | None = None, path: str | None = None) -> str:
     """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ.
     `stops` (the mentions' sorted end positions) saves recomputing them for every call."""
     after = sentence[m.end:m.end + 2]
     if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
         return "POSS"
+    rules = _matchers(path)
+    participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
+    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?", sentence[m.end:m.end + 50])
+    if participle is not None and gap and m.start < kw.start and participle.match(sentence, m.end + gap.end()):
+        return "SUBJ"          # "with Boom closing a round led by X": Boom is its clause's subject
     # the nearest preposition within four words before the name, not across a comma or a name
     stops = stops if stops is not None else sorted(o.stop for o in mentions)
     i = bisect.bisect_right(stops, m.start)
@@ -222,13 +253,18 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
     if i and re.fullmatch(r"['’]s\s+", sentence[window_start:m.start]):
         # "with Alphabet's Google": the owner's preposition is the name's
         window_start = stops[i - 2] if i > 1 else 0
-    words = _WORD.findall(sentence[window_start:m.start])[-5:]
-    for w in reversed(words):
+    words = list(_WORD.finditer(sentence, window_start, m.start))[-5:]
+    for hit in reversed(words):
+        w = hit.group(0)
         lw = w.lower()
+        if kw.start <= hit.start() and hit.end() < kw.end:
+            continue           # "agreed to buy Channell": the "to" inside the deal phrase is not Channell's
         if lw in EN_PREPOSITIONS:
             return EN_PREPOSITIONS[lw]
         if lw in (",", ";", ":", "(", ")") or lw in ("said", "says", "and", "while", "that", "which"):
             break
+        if brk is not None and brk.fullmatch(w):
+            break              # "financing for the plants using Westinghouse reactors"
     return "SUBJ" if m.start < kw.start else "OBJ"
 
 
@@ -325,8 +361,14 @@ def _product_class(s, rtype: str, seller: str, new: set[str]) -> str | None:
     return (spec or {}).get("class")
 
 
-def _pick_amount(amounts: list[Money], kw: Keyword, a: Mention, b: Mention) -> Money | None:
+def _pick_amount(amounts: list[Money], kw: Keyword, a: Mention, b: Mention,
+                 keywords: list[Keyword] | None = None) -> Money | None:
     usable = [x for x in amounts if x.context_ok]
+    if kw.cls == "partner" and keywords:
+        # "a joint venture ... sealed a $7.1 billion financing": the money is the loan's, the
+        # deal word nearest to it, not the partnership's
+        usable = [x for x in usable
+                  if not any(k.cls in MONEY_FRAMES and abs(k.start - x.start) <= 40 for k in keywords)]
     if not usable:
         return None
     lo, hi = min(a.start, b.start, kw.start), max(a.end, b.end, kw.end)
@@ -346,8 +388,8 @@ def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Ment
     named = {x.entity for x in mentions}
     for cats, rx in m["roles"][lang]:
         for hit in rx.finditer(text):
-            if any(x.start < hit.end() and hit.start() < x.stop for x in mentions + out):
-                continue
+            if any(x.start < hit.end() + 2 and hit.start() < x.stop for x in mentions + out):
+                continue     # overlapping a name, or in apposition to one ("the chipmaker Nvidia")
             ref = next((x for x in reversed(recent) if not x.new and cats & set(idx.categories(x.entity))), None)
             if ref is None or ref.entity in named:
                 continue
@@ -357,6 +399,27 @@ def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Ment
                 particle = tail.group(0) if tail and _PARTICLE.fullmatch(tail.group(0)) else ""
             out.append(Mention(ref.entity, hit.start(), hit.end(), hit.group(0), particle, False))
             named.add(ref.entity)
+    anyref = m["coreference_any"][lang]
+    if anyref is None:
+        return out
+    for hit in anyref.finditer(text):
+        if any(x.start < hit.end() + 2 and hit.start() < x.stop for x in mentions + out):
+            continue
+        particle = ""
+        if lang == "ko":
+            tail = re.match(r"[\uac00-\ud7a3]+", text[hit.end():])
+            particle = tail.group(0) if tail and _PARTICLE.fullmatch(tail.group(0)) else ""
+            if ROLE_OF_PARTICLE.get(particle, "NONE") in ("SUBJ", "POSS", "NONE") or \
+                    HANGUL.match(text[hit.start() - 1:hit.start()] or " "):
+                continue     # the subject "이 회사는" is the previous sentence's subject (coreference)
+        elif not re.search(r"\b(?:in|into|with|to|from|by|for)\s+$", text[max(0, hit.start() - 6):hit.start()],
+                           re.IGNORECASE):
+            continue         # "the company" as an object only: "invest $4 billion in the company"
+        ref = next((x for x in reversed(recent) if x.entity not in named), None)
+        if ref is None:
+            continue
+        out.append(Mention(ref.entity, hit.start(), hit.end(), hit.group(0), particle, ref.new))
+        named.add(ref.entity)
     return out
 
 
@@ -374,7 +437,7 @@ class _Sentence:
         self.coref = False
         if prev_subject is not None:
             c = m["coref"][lang].match(text) if lang == "en" else m["coref"][lang].search(text[:12])
-            if c and not any(x.start < c.end() for x in self.mentions):
+            if c and not any(x.start < c.end() + 2 for x in self.mentions):   # not "The AI company OpenAI"
                 end, particle = c.end(), ""
                 if lang == "ko" and c.group(0)[-1] in ("는", "가", "은"):
                     end, particle = c.end() - 1, c.group(0)[-1]
@@ -390,11 +453,31 @@ class _Sentence:
         for x in found:
             plain[x.start:x.end] = " " * (x.end - x.start)
         self.plain = "".join(plain)
-        self.keywords = find_keywords(text, lang, path)
+        # a deal word inside a company's name ("Darsana Capital Partners") is not deal language
+        self.keywords = [k for k in find_keywords(text, lang, path)
+                         if not any(x.start <= k.start and k.end <= x.end for x in found)]
+        if lang == "en":
+            self._drop_brands()
         self.amounts = find_amounts(text)
         self.reported = bool(m["reported"][lang].search(text))
         self.exploratory = bool(m["exploratory"][lang].search(text))
         self.terminated = bool(m["terminated"][lang].search(text))
+
+    def _drop_brands(self) -> None:
+        """"CoreWeave's Nvidia GPUs": a company named between another's possessive and a product
+        word is the product's brand, not a party to the deal (the possessor is)."""
+        keep = []
+        for i, x in enumerate(self.mentions):
+            prev = self.mentions[i - 1] if i else None
+            if prev is not None and prev.entity != x.entity and \
+                    re.fullmatch(r"['’]s?\s+", self.text[prev.end:x.start]) and \
+                    _product(self.plain[x.end:x.end + 30], "en", self.path)[0] is not None and \
+                    re.match(r"\s+(?:[A-Za-z0-9-]+\s+){0,2}?\S", self.text[x.end:x.end + 30]):
+                continue
+            keep.append(x)
+        if len(keep) != len(self.mentions):
+            self.mentions = keep
+            self.groups = _groups(self.text, self.mentions)
 
     def role(self, mention: Mention, kw: Keyword) -> str:
         if self.lang == "ko":
@@ -402,13 +485,14 @@ class _Sentence:
         key = (id(self.mentions), len(self.mentions))
         if getattr(self, "_stops_key", None) != key:  # mentions may grow (proposed new companies)
             self._stops_key, self._stops = key, sorted(o.stop for o in self.mentions)
-        return en_role(self.text, mention, kw, self.mentions, self._stops)
+        return en_role(self.text, mention, kw, self.mentions, self._stops, self.path)
 
     def subject(self) -> Mention | None:
         """The company this sentence is about (for a following 'the company')."""
         for m in self.mentions:
             end = Keyword("", len(self.text), len(self.text), "")
-            r = ko_role(self.text, m, self.mentions) if self.lang == "ko" else en_role(self.text, m, end, self.mentions)
+            r = ko_role(self.text, m, self.mentions) if self.lang == "ko" else \
+                en_role(self.text, m, end, self.mentions, path=self.path)
             if r in ("SUBJ", "POSS"):
                 return m
         return self.mentions[0] if self.mentions else None
@@ -457,9 +541,58 @@ def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
     f = _Frame(s, kw, cls)
     if len(f.near) < 2:
         return []
-    if s.lang == "ko":
-        return _ko_pairs(f)
-    return _EN_FRAMES.get(cls, _en_agreement)(f)
+    if s.lang == "en" and cls in ("partner", "contract", "lease"):
+        among = _among(f)
+        if among:
+            return among
+    pairs = _ko_pairs(f) if s.lang == "ko" else _EN_FRAMES.get(cls, _en_agreement)(f)
+    return pairs + _list_mates(f, pairs)
+
+
+def _mates(f: _Frame, m: Mention) -> list[Mention]:
+    """The other known names of the list `m` stands in ("JP모건 체이스, 미쓰비시UFJ 등이", "Blue Owl,
+    Crusoe and Primary Digital"): a list shares its place in the clause."""
+    g = f.group.get(id(m))
+    return [x for x in f.near if x is not m and x.entity != m.entity and not x.new and f.group.get(id(x)) == g]
+
+
+def _list_mates(f: _Frame, pairs: list[Pair]) -> list[Pair]:
+    """Each further name of a listed party takes the same deal with the other party: "JP모건,
+    미쓰비시UFJ 등이 오라클에 대출" is a loan from each bank. Names of one list are still never paired
+    with each other."""
+    out: list[Pair] = []
+    seen = {(a.entity, b.entity) for a, b, _, _ in pairs}
+    for agent, patient, base, rule in pairs:
+        if f.group.get(id(agent)) == f.group.get(id(patient)):
+            continue
+        for mate in _mates(f, agent):
+            if mate.entity != patient.entity and (mate.entity, patient.entity) not in seen:
+                out.append((mate, patient, base - 0.05, rule + " (a name in the same list)"))
+                seen.add((mate.entity, patient.entity))
+        for mate in _mates(f, patient):
+            if mate.entity != agent.entity and (agent.entity, mate.entity) not in seen:
+                out.append((agent, mate, base - 0.05, rule + " (a name in the same list)"))
+                seen.add((agent.entity, mate.entity))
+    return out
+
+
+def _among(f: _Frame) -> list[Pair]:
+    """"A joint venture between Blue Owl, Crusoe and Primary Digital", "an agreement among X, Y and
+    Z": every two names of the list right after "between"/"among" are the agreement's parties."""
+    s, kw = f.s, f.kw
+    hit = re.match(r"\s+(?:\w+\s+){0,2}?(?:between|among|amongst)\s+(?:the\s+)?", s.text[kw.end:kw.end + 40])
+    if not hit:
+        return []
+    start = kw.end + hit.end()
+    first = next((m for m in f.after if m.start == start), None)
+    if first is None:
+        return []
+    group = [m for m in f.after if f.group.get(id(m)) == f.group.get(id(first))]
+    names = list({m.entity: m for m in group}.values())
+    if len(names) < 2:
+        return []
+    return [(a, b, 0.75, f"en: {kw.text} between X and Y (tiers)")
+            for i, a in enumerate(names) for b in names[i + 1:]]
 
 
 #: Korean: the particle roles a deal's second party takes, by keyword class.
@@ -472,6 +605,12 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
     patient_roles = _KO_PATIENT.get(cls, ("WITH",))     # contract, partner, lease: the other party
     pool = f.before if f.before else f.near
     agent = f.pick(pool, ("SUBJ", "POSS"), 0) if pool else None
+    if agent is None and f.before:
+        # "... 공급 계약까지 체결한 효성중공업은": the subject the deal's verb phrase describes
+        agent = next((m for m in f.after if f.role(m) == "SUBJ" and RELATIVE_CLAUSE.fullmatch(s.text[kw.end:m.start])
+                      and (not m.new or s.lang == "ko")), None)
+        if agent is not None:
+            pool = [x for x in f.before if x is not agent] + [agent]
     if agent is None:
         if cls in ("contract", "partner", "lease", "supply"):
             # "메타와 코닝은 ... 계약": the joint subject is a WITH name followed by a SUBJ name
@@ -487,6 +626,11 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
         # "엔비디아의 CoreWeave 20억달러 투자": the bare name right after the owner
         patient = next((m for m in rest if m.start > agent.start and f.role(m) == "BARE"
                         and not s.text[agent.stop:m.start].strip()), None)
+    if patient is None and cls in ("invest", "lend", "acquire") and f.role(agent) == "SUBJ":
+        # "JP모건 등이 오라클 데이터센터 자금 조달을 ...", "소프트뱅크는 오픈AI 지분 투자": a bare name
+        # that opens the noun phrase ending in the deal word is what the deal is for
+        patient = next((m for m in rest if agent.start < m.start < kw.start and f.role(m) == "BARE"
+                        and NOUN_COMPOUND.fullmatch(s.text[m.end:kw.start])), None)
     if patient is None and cls == "buy" and f.role(agent) == "SUBJ":
         # "삼성전자가 엔비디아 최신 GPU를 공급받아": the maker's name before what is bought
         patient = next((m for m in pool if agent.start < m.start < kw.start and f.role(m) == "BARE"
@@ -503,6 +647,10 @@ def _en_invest(f: _Frame) -> list[Pair]:
     kw = f.kw
     agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start) or f.pick(f.near, ("BY", "FROM"), kw.start)
     patient = f.pick([m for m in f.own_after if m is not agent], ("IN", "TO", "FOR", "OBJ"), kw.end)
+    if patient is None:
+        found = _attributive(f, agent)
+        if found is not None:
+            return [(*found, 0.75, f"en: X's Y {kw.text}")]
     if agent is None or patient is None or (f.role(patient) == "OBJ" and
                                             kw.text.lower() not in ("backs", "backed", "backing")):
         return []
@@ -554,11 +702,17 @@ def _en_trade(f: _Frame) -> list[Pair]:
     """supply ("X supplies Y", "to Y") and buy ("Y buys from X"; "deploy 1 GW of AMD GPUs")."""
     s, kw, cls = f.s, f.kw, f.cls
     agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
-    wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ")
+    wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ", "POSS")
+    won = _matchers(s.path)["order_won"]["en"]
+    if cls == "supply" and won is not None and won.match(kw.text):
+        wanted += ("FROM", "BY")        # "won a $1 billion contract from Meta": Meta buys
     deploy = cls == "buy" and kw.text.lower().startswith("deploy")
     if deploy:
         wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
     patient = f.pick([m for m in f.own_after if m is not agent], wanted, kw.end)
+    if patient is None and cls == "supply":
+        # "deliver 120 MW to host CoreWeave's GPUs": whose data centers, servers ... are supplied
+        patient = f.pick([m for m in f.own_after if m is not agent], ("POSS",), kw.end)
     if deploy and patient is not None and not (
             _product(s.plain[patient.end:patient.end + 40], "en", s.path)[0]
             or f.role(patient) == "FROM" and _product(s.plain[kw.end:patient.start], "en", s.path)[0]):
@@ -568,6 +722,32 @@ def _en_trade(f: _Frame) -> list[Pair]:
     sym = f.role(patient) == "WITH" or (cls == "buy" and f.role(patient) == "OBJ")
     return [(agent, patient, 0.65 if sym else 0.85,
              f"en: X {kw.text} {f.role(patient).lower()} Y{' (tiers)' if sym else ''}")]
+
+
+#: English: words that never stand inside a noun phrase "a $17.4 billion Microsoft deal"
+_NOT_IN_NP = re.compile(r"said|says|signed|signs|is|was|are|were|will|has|have|had|and|or|but|with|to|from|"
+                        r"in|by|for|that|which|who", re.IGNORECASE)
+
+
+def _attributive(f: _Frame, agent: Mention | None = None) -> tuple[Mention, Mention] | None:
+    """"Nebius signs $17.4 billion Microsoft deal", "Oracle's OpenAI contract": a name standing in
+    the noun phrase the deal noun ends (at most two words between, no verb or preposition) is the
+    deal's other party; the clause's subject before it the first."""
+    s, kw = f.s, f.kw
+    if not re.fullmatch(r"(?:deals?|contracts?|agreements?|pacts?|partnerships?|alliance|investments?|"
+                        r"stake|orders?|loans?|financing|tie-up)", kw.text, re.IGNORECASE) or not f.before:
+        return None
+    m = f.before[-1]
+    words = s.text[m.end:kw.start].split()
+    if m.new or len(words) > 2 or f.role(m) not in ("SUBJ", "OBJ", "POSS") or not all(
+            re.fullmatch(r"[A-Za-z0-9$.%-]+", w) and not _NOT_IN_NP.fullmatch(w) for w in words):
+        return None
+    if agent is None or agent is m:
+        agent = f.pick([x for x in f.before if x.start < m.start and f.group.get(id(x)) != f.group.get(id(m))],
+                       ("SUBJ", "POSS"), m.start)
+    if agent is None or agent.entity == m.entity or f.group.get(id(agent)) == f.group.get(id(m)):
+        return None
+    return agent, m
 
 
 def _en_agreement(f: _Frame) -> list[Pair]:
@@ -582,6 +762,12 @@ def _en_agreement(f: _Frame) -> list[Pair]:
                  if m is not agent and (agent is None or f.group[id(m)] != f.group[id(agent)])]
         wanted = ("WITH", "BETWEEN", "FOR") if f.cls == "partner" else ("WITH", "BETWEEN")
         patient = f.pick([m for m in other if m.start > kw.start or f.role(m) == "WITH"], wanted, kw.start)
+        won = _matchers(f.s.path)["order_won"]["en"]
+        if patient is None and agent is not None and won is not None and won.search(f.s.text, agent.end, kw.start):
+            # "Celestica won a $1 billion contract from Meta": the party it was won from
+            patient = f.pick([m for m in f.own_after if m is not agent], ("FROM", "BY"), kw.end)
+        if patient is None:
+            agent, patient = _attributive(f, agent) or (agent, None)
     if agent is None or patient is None or agent.entity == patient.entity:
         return []
     return [(agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)")]
@@ -640,6 +826,19 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
     return src, dst, rtype, penalty
 
 
+def _raised_as_debt(s: "_Sentence", kw: Keyword, m: dict[str, Any]) -> bool:
+    """Money raised is a loan when a debt word stands within 40 characters ("a debt raise led by X"),
+    or a lending word does ("a construction financing from a consortium led by X") and no equity
+    word ("a Series B financing round led by X")."""
+    window = s.text[max(0, kw.start - 40):kw.end + 40]
+    if m["debt"][s.lang].search(window):
+        return True
+    lo, hi = kw.start - 40, kw.end + 40
+    lending = any(k.cls == "lend" and lo <= k.start <= hi for k in s.keywords)
+    equity = m["equity"][s.lang]
+    return lending and not (equity is not None and equity.search(window))
+
+
 def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: float, rule: str,
             new: set[str]) -> Candidate | None:
     """The candidate one frame gives: its type and direction, amount, status and confidence."""
@@ -655,7 +854,7 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     if kw.cls in ("contract", "lease", "partner") or "(tiers)" in rule:
         src, dst, rtype, penalty = _by_tiers(s, kw, agent, patient, rtype, product_type, new)
         conf -= penalty
-    elif kw.cls == "raise" and m["debt"][s.lang].search(s.text[max(0, kw.start - 40):kw.end + 40]):
+    elif kw.cls == "raise" and _raised_as_debt(s, kw, m):
         rtype = "lends"                  # "a debt raise led by X": X lends
     elif rtype == "supplies" and product_type in ("cloud_capacity", "power_supply", "lease"):
         rtype = product_type
@@ -679,7 +878,7 @@ def _qualify(cand: Candidate, s: _Sentence, kw: Keyword, agent: Mention, patient
     """Amount, status and the confidence a reviewer should give the candidate: a stated amount
     raises it; a media report, a company named only by reference, a new name, or names far from
     the deal word lower it."""
-    money = _pick_amount(s.amounts, kw, agent, patient)
+    money = _pick_amount(s.amounts, kw, agent, patient, s.keywords)
     if money is not None:
         cand.take_amount(money, s.reported)
         cand.confidence += 0.05
@@ -770,7 +969,11 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 continue
             if not HANGUL.search(word) and not word[0].isupper():
                 continue
-            out.append(Mention(slug(word), start, end, word, m.group(2), True))
+            particle = m.group(2)
+            if len(word) >= 3 and word.endswith("사") and HANGUL.match(word[-2]):
+                # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
+                word, end, particle = word[:-1], end - 1, "사" + particle
+            out.append(Mention(slug(word), start, end, word, particle, True))
         out.extend(_ko_opening_subject(sentence, known, taken + [(x.start, x.stop) for x in out],
                                        _matchers(path)["not_names_ko"]))
     return out
@@ -830,17 +1033,45 @@ def _amounts_nearby(best: dict[tuple, Candidate], found_in: dict[tuple, int], re
             break
 
 
+_KO_SUBJECT_TAGS = {"JKS", "JX"}
+
+
+def _zero_subject(s: _Sentence, subject: Mention) -> None:
+    """Korean leaves out a subject the sentence before named ("소프트뱅크는 실적을 발표했다. 또 오픈AI에
+    225억달러를 투자한다고 밝혔다."): a deal sentence that names the other party (에/와/로부터/을) but
+    has no subject of its own, not even a common noun ("정부는", "이번 계약은"), takes the previous
+    sentence's subject as its first party."""
+    first_kw = min(k.start for k in s.keywords)
+    before = [x for x in s.mentions if x.start < first_kw]
+    if not before or subject.entity in {x.entity for x in s.mentions}:
+        return
+    roles = [ko_role(s.text, x, s.mentions) for x in before]
+    if any(r in ("SUBJ", "POSS", "NONE", "BARE") for r in roles) or \
+            not any(r in ("TO", "WITH", "FROM", "OBJ", "STAKE") for r in roles):
+        return
+    from .sentences import _kiwi
+    for tok in _kiwi().tokenize(s.text[:first_kw]):
+        if tok.tag in _KO_SUBJECT_TAGS:
+            return                        # some noun is the subject or topic: not this company
+    s.mentions.insert(0, Mention(subject.entity, 0, 0, "", "가", subject.new))
+    s.groups = _groups(s.text, s.mentions)
+    s.coref = True
+
+
 # --- the whole pipeline ----------------------------------------------------------------------------
 def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
             propose_new: bool = True) -> list[Candidate]:
     """Candidate relationships in a text, one per (pair, type), best evidence first."""
     best: dict[tuple, Candidate] = {}
     prev_subject: Mention | None = None
+    last_subject: Mention | None = None        # the subject of the sentence just before, if any
     read: list[_Sentence] = []
     found_in: dict[tuple, int] = {}            # candidate key -> the sentence its evidence is from
     for sent in sentences(text, lang):
         s = _Sentence(sent, lang, idx, path, prev_subject, [x for r in read[-3:] for x in r.mentions])
         read.append(s)
+        if lang == "ko" and s.keywords and last_subject is not None:
+            _zero_subject(s, last_subject)
         if s.keywords and propose_new:
             unknown = propose_unknown(sent, lang, idx, s.mentions, path)
             if unknown:
@@ -850,7 +1081,8 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
         found = [c for kw in s.keywords for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls)
                  if (c := _decide(s, kw, agent, patient, base, rule, new)) is not None]
         # "invests $2B in Intel under a contract signed with Intel": the contract IS the investment
-        money_pairs = {frozenset((c.source, c.target)) for c in found if c.keyword_class in MONEY_FRAMES}
+        money_pairs = {frozenset((c.source, c.target)) for c in found
+                       if c.keyword_class in MONEY_FRAMES + ("license",)}
         for cand in found:
             if cand.keyword_class in ("contract", "partner") and \
                     frozenset((cand.source, cand.target)) in money_pairs:
@@ -866,7 +1098,13 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
         subj = s.subject()
         if subj is not None:
             prev_subject = subj
+        last_subject = subj if subj is not None and not s.coref else None
     _amounts_nearby(best, found_in, read, _matchers(path))
+    # "Prysmian said the Channell deal ...": a contract word about a pair the article already gave a
+    # money deal (an acquisition, an investment, a loan, a licence) names that deal, not a second one
+    money = {frozenset((c.source, c.target)) for c in best.values() if c.keyword_class in MONEY_FRAMES + ("license",)}
+    best = {k: c for k, c in best.items()
+            if not (c.keyword_class in ("contract", "partner") and frozenset((c.source, c.target)) in money)}
     directed = {frozenset((c.source, c.target)) for c in best.values() if c.type != "partners_with"}
     kept = [c for c in best.values()
             if c.type != "partners_with" or frozenset((c.source, c.target)) not in directed]

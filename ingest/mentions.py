@@ -24,6 +24,7 @@ PARTICLES = sorted([
     "에", "으로부터", "로부터", "으로는", "으로", "로는", "로", "이라고", "라고", "이라는", "라는", "이다", "이며",
     "이고", "이나", "이랑", "랑", "처럼", "보다", "까지", "부터", "마저", "조차", "만큼", "향", "측은", "측",
     "의", "은", "는", "이", "가", "을", "를", "와", "과", "도", "만", "인", "엔", "사", "사의", "사는", "사가",
+    "사와", "사와의", "사에", "사에게", "사로부터", "사를", "사와도", "사도",
 ], key=len, reverse=True)
 _PARTICLE = re.compile("(?:" + "|".join(PARTICLES) + ")")
 #: Short or everyday words that are names only when written exactly so (case-sensitive).

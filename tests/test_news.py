@@ -176,6 +176,106 @@ def test_general_deal_rules(index, text, lang, expected):
     assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
 
 
+@pytest.mark.parametrize("text, lang, expected", [
+    # a listed party shares the deal: each bank of "A, B 등이" lends; the list is never paired inside
+    ("JP모건 체이스, 미쓰비시UFJ파이낸셜그룹 등이 오라클 데이터센터 자금 조달을 위한 대출을 시작한다.", "ko",
+     {("jpmorgan", "lends", "oracle"), ("mufg", "lends", "oracle")}),
+    ("Meta signed a fiber supply deal with Corning and Prysmian.", "en",
+     {("corning", "supplies", "meta"), ("prysmian", "supplies", "meta")}),
+])
+def test_a_listed_party_shares_the_deal(index, text, lang, expected):
+    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+
+
+def test_an_agreement_between_listed_names_pairs_them_and_a_loan_keeps_its_money(index):
+    text = ("A joint venture between Blue Owl, Crusoe and Oracle has sealed a $7.1 billion construction "
+            "financing from a consortium led by JPMorgan.")
+    got = {(c.source, c.type, c.target): c for c in extract(text, index, "en")}
+    pairs = {frozenset((s, t)) for s, ty, t in got if ty == "partners_with"}
+    assert pairs == {frozenset(p) for p in [("blue_owl", "crusoe"), ("blue_owl", "oracle"), ("crusoe", "oracle")]}
+    assert all(c.amount is None for c in got.values() if c.type == "partners_with")   # the loan's money
+    assert {t for s, ty, t in got if ty == "lends" and s == "jpmorgan"} == {"blue_owl", "crusoe", "oracle"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lending word beside the raise makes it a loan; a round or series keeps it equity
+    ("CoreWeave closed a $2 billion construction financing from a group led by Blackstone.",
+     {("blackstone", "lends", "coreweave")}),
+    ("Boom raised $300 million in a Series B financing round led by Nvidia.", {("nvidia", "invests_in", "boom_supersonic")}),
+    ("CoreWeave borrowed $2 billion from Blackstone.", {("blackstone", "lends", "coreweave")}),
+])
+def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
+    assert {(c.source, c.type, c.target) for c in extract(text, index, "en")} == expected
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # a deal word inside a company's name is not deal language
+    ("Acme Supply Partners said Nvidia rose.", "en", set()),
+    # a company named between a possessive and a product is the product's brand
+    ("Core Scientific will deliver 120 MW to host CoreWeave's Nvidia GPUs.", "en",
+     {("core_scientific", "lease", "coreweave")}),
+    # "using", "including" end a preposition's reach
+    ("The U.S. government will arrange financing for the plants using Westinghouse reactors.", "en", set()),
+    # a name before its own participle is its clause's subject ("with Boom closing")
+    ("The order coincides with Boom closing a $300 million funding round led by Nvidia.", "en",
+     {("nvidia", "invests_in", "boom_supersonic")}),
+    # the preposition inside a deal phrase is not the target's ("agreed to buy Channell")
+    ("Prysmian agreed to buy Channell.", "en", {("prysmian", "acquires", "channell")}),
+    # a name in the noun phrase a deal noun ends is the other party
+    ("Nebius signs $17.4 billion Microsoft deal.", "en", {("nebius", "cloud_capacity", "microsoft")}),
+    # an order won from a customer; a customer's data centers supplied
+    ("Celestica won a $1 billion contract from Meta.", "en", {("celestica", "supplies", "meta")}),
+    ("Corning will supply fiber to Meta's data centers.", "en", {("corning", "supplies", "meta")}),
+    # a contract word about a pair the article already gave a money deal names that deal
+    ("Prysmian agreed to buy Channell. Prysmian said the Channell deal closes in June.", "en",
+     {("prysmian", "acquires", "channell")}),
+    # "capacity" alone is not cloud capacity
+    ("Crusoe bought turbines with a total capacity of 1.2 gigawatts from GE Vernova.", "en",
+     {("ge_vernova", "supplies", "crusoe")}),
+    # deal words the rules lacked
+    ("Microsoft teams with Nebius on AI research.", "en", {("nebius", "partners_with", "microsoft")}),
+    ("Microsoft selected Nebius to supply GPU capacity.", "en", {("nebius", "supplies", "microsoft")}),
+    ("KT는 마이크로소프트와 협업한다.", "ko", {("kt", "partners_with", "microsoft")}),
+    ("소프트뱅크는 인텔 지분을 매입했다.", "ko", {("softbank", "invests_in", "intel")}),
+    ("애플은 삼성전자의 칩을 채택했다.", "ko", {("samsung", "supplies", "apple")}),
+    # a Korean licence, and the contract it is signed as is the same deal
+    ("그록은 엔비디아와 기술 라이선스 계약을 체결했다.", "ko", {("groq", "licenses", "nvidia")}),
+    # a bare name opening the noun phrase of the deal word is what the deal is for
+    ("소프트뱅크는 오픈AI 지분 투자를 늘렸다.", "ko", {("softbank", "invests_in", "openai")}),
+])
+def test_general_grammar_rules(index, text, lang, expected):
+    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+
+
+def test_a_korean_company_suffix_and_a_relative_clause_subject(index):
+    """"파워링크사와": 사 is the company suffix, not the name; "…계약까지 체결한 효성중공업은": the
+    subject the deal's verb phrase describes is the first party."""
+    text = "호주 전력회사 파워링크사와 350억원 규모의 변압기 공급 계약까지 체결한 효성중공업은 주요 공급사로 참여한다."
+    (cand,) = extract(text, index, "ko")
+    assert (cand.source, cand.type, cand.new_entities.get(cand.target)) == ("hyosung_heavy", "supplies", "파워링크")
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # "the company" / "이 회사" as the other party: the last company named before
+    ("Anthropic said revenue tripled. Amazon will invest $4 billion in the company.", "en",
+     {("amazon", "invests_in", "anthropic")}),
+    ("오픈AI는 신규 데이터센터를 공개했다. 마이크로소프트는 이 회사와 클라우드 계약을 맺었다.", "ko",
+     {("microsoft", "cloud_capacity", "openai")}),
+    ("Amazon will invest $4 billion in the company.", "en", set()),         # no company named before
+    # a role noun may carry modifiers ("the Santa Clara-based chipmaker")
+    ("Nvidia shares rose. Microsoft will buy GPUs from the Santa Clara-based chipmaker.", "en",
+     {("nvidia", "supplies", "microsoft")}),
+    ("Dell shares rose. Microsoft chose the Texas-based server maker for its racks.", "en",
+     {("dell", "supplies", "microsoft")}),
+    # Korean leaves out the subject the sentence before named, unless a noun is the subject
+    ("엔비디아는 3분기 실적을 발표했다. 이어 인텔에 50억달러를 투자한다고 밝혔다.", "ko",
+     {("nvidia", "invests_in", "intel")}),
+    ("엔비디아는 3분기 실적을 발표했다. 정부는 인텔에 50억달러를 투자한다고 밝혔다.", "ko", set()),
+])
+def test_a_company_left_out_or_referred_to_resolves_to_the_one_named_before(index, text, lang, expected):
+    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+
+
 def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
     """A flattened page arrives as one line; it reaches the splitter in overlapping pieces, so the
     sentence that a cut at MAX_LINE characters runs through is read whole in one of them."""
