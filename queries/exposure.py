@@ -188,7 +188,9 @@ def _supply_layer(weights: ChannelWeights, seeds: list[Seed]) -> tuple[SupplyLay
     def drop(e, p) -> bool:
         if e.u in masked and not set(p.sites) & masked[e.u]:
             return True
-        return buyers is not None and country.get(e.v) not in buyers
+        # a place's shock reaches the companies operating there whatever their home country (their
+        # sites are behind the border); from them on it enters only buyers in the listed countries
+        return buyers is not None and e.u not in weights.places and country.get(e.v) not in buyers
     return SupplyLayer(weights, weights.needs, drop), company_reach
 
 

@@ -36,10 +36,11 @@ _NAME = re.compile(r"^[a-z0-9_]+$")
 _WORK = ("cg_psi_supply", "cg_psi_demand", "cg_psi_financial", "cg_discount", "cg_h_supply", "cg_h_demand",
          "cg_op", "cg_a", "cg_b")
 #: a state fed from a place whose shock reaches only some kinds of site carries only those parts;
-#: a border shock (a tariff) enters only buyers located in its countries (r.country: the buyer's)
+#: a border shock (a tariff) enters only buyers located in its countries (r.country: the buyer's),
+#: except from a place into the companies operating there (their sites are behind the border)
 _PLACE_FILTER = ("WHERE (r.place IS NULL OR NOT r.place IN keys($masked) "
                  "OR any(k IN r.sites WHERE k IN $masked[r.place])) "
-                 "AND ($buyers IS NULL OR r.country IN $buyers)")
+                 "AND ($buyers IS NULL OR r.place IS NOT NULL OR r.country IN $buyers)")
 
 
 @dataclass

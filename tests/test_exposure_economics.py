@@ -686,3 +686,13 @@ def test_a_us_tariff_costs_each_exporter_by_its_sales_into_the_us(g, runs):
     assert score("tsmc") == pytest.approx(0.1 * tsmc.own, abs=0.005)
     assert score("smic") < score("tsmc") / 3
     assert score("nvidia") > score("tsmc")
+
+
+def test_a_us_grid_shortage_reaches_campuses_there_not_cloud_buyers_abroad(runs):
+    """A PJM/ERCOT shortfall reaches every operator whose campus sits there, whatever its home
+    country (Nebius, IREN), and their US customers; capacity sold to HUMAIN, G42, Mistral or Cohere
+    is served from data centers abroad, so the shortage does not reach them."""
+    ex = runs["power_shortage"]
+    lost = set(losers(ex))
+    assert {"nebius", "iren", "coreweave", "amazon"} <= lost
+    assert {"humain", "g42", "mistral", "cohere"}.isdisjoint(lost)

@@ -140,3 +140,23 @@ def test_a_border_shock_costs_the_exporter_only_its_sales_into_that_country():
     assert round(float(ex.direct[0]), 6) == 0.03
     best = ex.top_paths("fab", 1)[0]
     assert best["nodes"] == ["fab"] and round(best["contribution"], 6) == 0.03
+
+
+def test_a_place_shock_with_buyers_in_reaches_every_operator_there_then_only_those_buyers():
+    """Known answer: a US grid region short of power (0.2) reaches the Dutch-listed operator whose
+    campus sits in it (its site is in the US: the place rule 0.5 x 0.2), then its US customer
+    (0.5 x 0.1) but not its Saudi customer, served from data centers abroad."""
+    from capexgraph.queries.exposure import run_exposure
+    from capexgraph.queries.scenarios import Seed
+
+    part = lambda w, cls: [Part(w, "t", "", [], cls)]  # noqa: E731
+    e = {("grid", "neo"): Weight("grid", "neo", part(0.5, "datacenter_campus")),
+         ("neo", "us_lab"): Weight("neo", "us_lab", part(0.5, "cloud_compute")),
+         ("neo", "sa_lab"): Weight("neo", "sa_lab", part(0.5, "cloud_compute"))}
+    nodes = ["grid", "neo", "us_lab", "sa_lab"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}},
+                       countries={"grid": "US", "neo": "NL", "us_lab": "US", "sa_lab": "SA"},
+                       places=frozenset({"grid"}))
+    ex = run_exposure(w, [Seed("grid", "supply", 0.2, "shortfall", buyers_in=("US",))], ["supply"])
+    scores = dict(zip(nodes, np.round(ex.side("loss").scores, 6).tolist()))
+    assert scores["neo"] == 0.1 and scores["us_lab"] == 0.05 and scores["sa_lab"] == 0.0
