@@ -407,17 +407,34 @@ def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> float:
     return 1.0 if status is None else status_factor.get(status, 1.0)
 
 
+def _outside_bom(v: str, cls: str, makes: set[str] | None, products: set[str],
+                 needs: dict[str, set[str]]) -> bool:
+    """None of what v makes is made from `cls` (Samsung's Nvidia GPUs run its own factories; its
+    memory and wafers are not built from them). A class v itself sells is always an input (an OEM
+    buys servers from ODMs, a utility buys power); a buyer whose category declares no products
+    needs every input."""
+    return (makes is not None and cls not in products
+            and all(o in needs and cls not in needs[o] for o in products))
+
+
+def _sold_classes(schema, live) -> dict[str, set[str]]:
+    """The product classes each company is recorded supplying (on any supply-type row)."""
+    sells: dict[str, set[str]] = defaultdict(set)
+    for u, v, k, d in live:
+        if schema.channels(d["type"]).get("supply") == "forward" and d.get("product_class"):
+            sells[u].add(d["product_class"])
+    return sells
+
+
 def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     sup = cfg["supply"]
     status_factor = cfg["status_factor"]
     amount_factor = cfg.get("amount_factor") or {}
     groups: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
-    sells: dict[str, set[str]] = defaultdict(set)   # the product classes each company supplies
+    sells = _sold_classes(schema, live)   # the product classes each company supplies
     for u, v, k, d in live:
         if schema.channels(d["type"]).get("supply") == "forward":
             groups[(v, d.get("product_class") or d["type"])].append((u, k, d))
-            if d.get("product_class"):
-                sells[u].add(d["product_class"])
     needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
     outside = sup.get("outside_bom_scale")
     for (v, cls), members in groups.items():
@@ -428,11 +445,7 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         crit = crit * (1.0 if scale is None else scale)
         makes = schema.makes(cats) if outside is not None else None
         products = (makes or set()) | sells[v]
-        if makes is not None and cls not in products and all(o in needs and cls not in needs[o]
-                                                              for o in products):
-            # none of what v makes is made from this input (Samsung's Nvidia GPUs run its own
-            # factories; its memory and wafers are not built from them). A class v itself sells
-            # is always an input (an OEM buys servers from ODMs, a utility buys power).
+        if _outside_bom(v, cls, makes, products, needs):
             crit *= outside
             scaled += (f" x outside bill of materials {outside:g} (none of {v}'s "
                        f"{', '.join(sorted(products))} is made from {cls})")
@@ -558,8 +571,40 @@ def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             links[supplier].setdefault(customer, [])
     for supplier, customers in links.items():
         _demand_for(g, supplier, customers, dem, status_factor, facts, edges, market)
+    _overhead_purchases(g, schema, live, cfg, edges)
     for supplier, dcf in facts.datacenter.items():   # data-center revenue with no recorded buyer
         edges.unrecorded.setdefault(supplier, (dcf["value"], 0.0, dcf))
+
+
+def _overhead_purchases(g, schema, live, cfg, edges: _Edges) -> None:
+    """A customer's loss reaches the supplier of an input none of its products is made from at
+    `outside_bom_scale` of its revenue share: such purchases (the cloud capacity a chip designer
+    rents for research, the GPUs that run a memory maker's own factories) support its operations,
+    not its output, and do not fall with what it sells. The mirror of the supply rule; the share
+    itself is unchanged (`--explain` says why the weight is smaller)."""
+    scale = cfg["supply"].get("outside_bom_scale")
+    if scale is None:
+        return
+    needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
+    sells = _sold_classes(schema, live)
+    classes: dict[tuple[str, str], set[str]] = defaultdict(set)   # (customer, supplier) -> classes
+    for u, v, k, d in live:
+        way = schema.channels(d["type"]).get("demand")
+        if way == "backward":
+            classes[(v, u)].add(d.get("product_class") or "")
+    for (c, supplier), e in edges.by_channel["demand"].items():
+        bought = classes.get((c, supplier))
+        if not bought or "" in bought:
+            continue   # a disclosed share with no row, or a row of no class: what it buys is unknown
+        makes = schema.makes(g.nodes[c].get("category") or [])
+        products = (makes or set()) | sells.get(c, set())
+        if all(_outside_bom(c, cls, makes, products, needs) for cls in bought):
+            for p in e.parts:
+                if p.w > 0:
+                    p.w *= scale
+                    p.rule += (f"; x {scale:g}: {c} buys {', '.join(sorted(bought))} for its "
+                               f"operations (none of its {', '.join(sorted(products))} is made from it), "
+                               f"so its purchases do not fall with its output (outside_bom_scale)")
 
 
 def _contract_part(g, supplier: str, rows: list[tuple[str, dict]], dem: dict, status_factor: dict

@@ -696,3 +696,28 @@ def test_a_us_grid_shortage_reaches_campuses_there_not_cloud_buyers_abroad(runs)
     lost = set(losers(ex))
     assert {"nebius", "iren", "coreweave", "amazon"} <= lost
     assert {"humain", "g42", "mistral", "cohere"}.isdisjoint(lost)
+
+
+def test_a_customer_loss_reaches_an_overhead_supplier_at_the_outside_scale():
+    """Known answer on three nodes: a chip designer pays a neocloud $1B a year for research compute
+    (cloud capacity, no part of its chips) and a foundry $1B a year for wafers, each 50% of the
+    supplier's $2B revenue. When the designer loses, it buys fewer wafers in proportion, but the
+    compute it rents supports its operations, not its output: that weight is 0.5 x 0.2."""
+    import datetime as dt
+
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node("chip", kind="company", country="US", name="Chip", category=["accelerator"], facts=[])
+    for n, cat in (("cloud", "neocloud"), ("fab", "foundry")):
+        g.add_node(n, kind="company", country="US", name=n, category=[cat], facts=[], revenue_usd=2e9,
+                   revenue_usd_period="FY2025")
+    for n, cls in (("cloud", "cloud_compute"), ("fab", "foundry_wafers")):
+        g.add_edge(n, "chip", key=f"{n}-chip", type="cloud_capacity" if n == "cloud" else "supplies",
+                   status="active", product_class=cls, amount_usd=5e9, term="5 years", amount_qualifier=None,
+                   date=dt.date(2025, 1, 1), sources=[])
+    w = derive_weights(g, Schema.load()).edges["demand"]
+    scale = load_config()["supply"]["outside_bom_scale"]
+    assert w[("chip", "fab")].w == pytest.approx(0.5)
+    assert w[("chip", "cloud")].w == pytest.approx(0.5 * scale)
+    assert "for its operations" in w[("chip", "cloud")].parts[0].rule
