@@ -587,7 +587,9 @@ def run(args: argparse.Namespace) -> int:
              "channels": channels, "magnitude": args.magnitude,
              "as_of": args.as_of.isoformat() if args.as_of else None,
              "seeds": [{"node": s.node, "channel": s.channel, "magnitude": s.magnitude, "why": s.why,
-                        "side": "gain" if s.gain else "loss"} for s in seeds],
+                        "side": "gain" if s.gain else "loss",
+                        # the part of the hit that counts in the seed's own score (all of it passes on)
+                        "own_share": 0.0 if not s.counts else s.own} for s in seeds],
              "published_share": published,
              "scenarios": [sc.summary() for sc in scenarios]}
     write_exposure_outputs(args, ex, g, shock)

@@ -721,3 +721,16 @@ def test_a_customer_loss_reaches_an_overhead_supplier_at_the_outside_scale():
     assert w[("chip", "fab")].w == pytest.approx(0.5)
     assert w[("chip", "cloud")].w == pytest.approx(0.5 * scale)
     assert "for its operations" in w[("chip", "cloud")].parts[0].rule
+
+
+def test_the_json_output_carries_each_seeds_own_share(cli):
+    """A user reading `--format json` sees why an exporter's direct score is smaller than its seed:
+    the seed's own share, and direct = magnitude x own share."""
+    out = run_json(cli, "--shock", "tariffs", "--top", "0")
+    seed = next(s for s in out["shock"]["seeds"] if s["node"] == "smic")
+    row = next(r for r in out["results"] if r["id"] == "smic")
+    assert 0 < seed["own_share"] < 0.5 and "in its own score" in seed["why"]
+    assert row["direct"] == pytest.approx(seed["magnitude"] * seed["own_share"], abs=1e-4)
+    capex = run_json(cli, "--shock", "capex_cut", "--top", "0")
+    cutter = next(s for s in capex["shock"]["seeds"] if s["node"] == "microsoft")
+    assert cutter["own_share"] == 0.0   # a hyperscaler cutting its spend only transmits
