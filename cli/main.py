@@ -128,8 +128,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 right=[1, 2, 3]))
     print()
     lines = [f"edge weight resting on published figures (disclosed shares, market shares, contracts "
-             f"with a stated term, capacity shares, stakes): {mass_all['share']:.0%} of all, "
-             f"{mass_top['share']:.0%} on the {len(cov)} largest companies by revenue",
+             f"with a stated term, capacity shares, stakes): {mass_all['share']:.1%} of all, "
+             f"{mass_top['share']:.1%} on the {len(cov)} largest companies by revenue",
              f"on a published total divided among recorded customers by a rule (a disclosed share of "
              f"revenue from data-center or cloud customers): a further {mass_all['split_share']:.0%} of "
              f"all, {mass_top['split_share']:.0%} on the {len(cov)} largest; the rest rests on estimated "
