@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -46,14 +47,17 @@ ROLE_OF_PARTICLE = {
 }
 EN_PREPOSITIONS = {"in": "IN", "into": "IN", "with": "WITH", "to": "TO", "from": "FROM", "of": "OF",
                    "by": "BY", "for": "FOR", "between": "BETWEEN", "and": "AND"}
-LIST_GLUE = re.compile(r"^\s*(?:[·,/、]|및|and|&|or|또는|그리고)\s*$", re.IGNORECASE)
+#: What joins names of one list: punctuation or "and", after a bracketed repeat ("(KIA)"), before
+#: "the" or a place's possessive ("..., and Singapore's Temasek", "Abu Dhabi's MGX").
+LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:[·,/、]|,?\s*(?i:and|or)|및|&|또는|그리고)\s*"
+                       r"(?:the\s+)?(?:[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?['’]s\s+)?$")
 MAX_SPAN = 160   # characters between a name and its deal word
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
 NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have |had |will |also |on \w+ )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
-                              r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed)\b")
+                              r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads)\b")
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
@@ -199,7 +203,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
                            for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     # optional lists (a rules file written before them still loads)
-    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won"):
+    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words"):
         spec = rules.get(key) or {}
         compile_ = _compile_refs if key == "coreference_any" else _compile_terms
         out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
@@ -214,6 +218,8 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
         for k in rx.finditer(sentence):
             if any(a <= k.start() < b for a, b in blocked):
                 continue
+            if lang == "en" and sentence[k.start() - 1:k.start()] == "-" and k.group(0).lower() in ("backed", "led"):
+                continue   # "asset-backed securities", "GPU-backed capacity", "AI-led": adjectives, not deals
             if lang == "ko":
                 after = sentence[k.end():k.end() + 3]
                 if cls == "invest" and re.match(r"(?:자|금|처|은행|심리|의견)", after):
@@ -223,11 +229,16 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
             found.append(Keyword(cls, k.start(), k.end(), k.group(0)))
     found.sort(key=lambda k: (k.start, -(k.end - k.start)))
     kept: list[Keyword] = []
-    for k in found:  # a shorter keyword inside a longer one ("investment from" vs "investment") goes
-        if any(o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start) for o in found):
+    for k in found:  # a shorter keyword inside (or overlapping) a longer one ("investment from" vs
+        #              "investment", "controlling stake" vs "stake in") goes
+        if any(o.start < k.end and k.start < o.end and (o.end - o.start) > (k.end - k.start) for o in found):
             continue
         kept.append(k)
-    return kept
+    # "agreed to acquire", "합의해 인수": an agreement word right before another class's deal word is
+    # that deal's verb, not a second deal
+    return [k for i, k in enumerate(kept)
+            if not (k.cls == "contract" and any(o.cls != "contract" and 0 <= o.start - k.end <= 2
+                                                for o in kept[i + 1:i + 3]))]
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -253,12 +264,18 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
     if i and re.fullmatch(r"['’]s\s+", sentence[window_start:m.start]):
         # "with Alphabet's Google": the owner's preposition is the name's
         window_start = stops[i - 2] if i > 1 else 0
+    if m.start >= kw.end:
+        # a name after the deal word takes a preposition standing after it: in "agreed to acquire
+        # Aligned" the "to" is the verb's, Aligned is what is acquired
+        window_start = max(window_start, kw.start)
     words = list(_WORD.finditer(sentence, window_start, m.start))[-5:]
     for hit in reversed(words):
         w = hit.group(0)
         lw = w.lower()
         if kw.start <= hit.start() and hit.end() < kw.end:
             continue           # "agreed to buy Channell": the "to" inside the deal phrase is not Channell's
+        if lw == "and" and hit is not words[-1]:
+            break              # "owner and operator IREN said": an "and" inside a description, not a list
         if lw in EN_PREPOSITIONS:
             return EN_PREPOSITIONS[lw]
         if lw in (",", ";", ":", "(", ")") or lw in ("said", "says", "and", "while", "that", "which"):
@@ -272,6 +289,10 @@ def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
     wrapped = re.match(r"(?:\s*\([^()]{1,20}\)|['\"’”」』])([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
     if not m.particle and wrapped and _PARTICLE.fullmatch(wrapped.group(1)):
         return ROLE_OF_PARTICLE.get(wrapped.group(1), "NONE")
+    quoted = re.match(r"[^‘’'\"“”]{0,20}[’'\"”]([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
+    if not m.particle and quoted and m.start > 0 and sentence[m.start - 1] in "‘'\"“" \
+            and _PARTICLE.fullmatch(quoted.group(1)):
+        return ROLE_OF_PARTICLE.get(quoted.group(1), "NONE")   # "‘얼라인드 데이터 센터’를": the quoted full name's
     if m.particle:
         if m.particle == "에" and re.match(r"\s*대한", sentence[m.stop:]):
             return "TO"
@@ -441,9 +462,12 @@ class _Sentence:
                 end, particle = c.end(), ""
                 if lang == "ko" and c.group(0)[-1] in ("는", "가", "은"):
                     end, particle = c.end() - 1, c.group(0)[-1]
-                self.mentions.insert(0, Mention(prev_subject.entity, c.start(), end, c.group(0)[:end - c.start()],
+                # a company the dataset lacks keeps the name it was proposed under ("DataBank", not "The company")
+                written = prev_subject.text if prev_subject.new else c.group(0)[:end - c.start()]
+                self.mentions.insert(0, Mention(prev_subject.entity, c.start(), end, written,
                                                 particle, prev_subject.new))
                 self.coref = True
+        self.join_memory: dict[str, Mention] = {}   # a round's raiser, a loan's borrower, named before
         self.mentions += _role_references(text, lang, idx, self.mentions, recent or [], m)
         self.mentions.sort(key=lambda x: x.start)
         self.groups = _groups(text, self.mentions)
@@ -539,6 +563,8 @@ class _Frame:
 def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
     """(agent, patient, base confidence, rule) for one keyword, from the roles around it."""
     f = _Frame(s, kw, cls)
+    if spec_frame(s.path, cls) == "join":
+        return _join_pairs(f)
     if len(f.near) < 2:
         return []
     if s.lang == "en" and cls in ("partner", "contract", "lease"):
@@ -549,11 +575,75 @@ def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
     return pairs + _list_mates(f, pairs)
 
 
+def spec_frame(path: str | None, cls: str) -> str:
+    return _matchers(path)["frames"][cls].get("frame", "")
+
+
+#: how many sentences after the one that names it a round's raiser or a loan's borrower is remembered
+JOIN_MEMORY = {"round": 4, "loan": 10}
+_JOIN_BEFORE = re.compile(r"\s*(?:,\s*)?(?:also\s+|have\s+|has\s+|had\s+|was\s+|were\s+|are\s+|is\s+|will\s+|"
+                          r"the\s+|an?\s+|joint\s+|lead\s+|sole\s+|co-)*$")
+_JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?$")
+
+
+def _join_kind(cls: str) -> str:
+    return "loan" if cls.endswith("loan") else "round"
+
+
+def _in_sentence_raiser(s: "_Sentence") -> Mention | None:
+    """"led a $225 million round into Cerebras": the company the round is for, named after it."""
+    rx = _matchers(s.path)["round_words"][s.lang]
+    if rx is None:
+        return None
+    for hit in rx.finditer(s.text):
+        m = next((x for x in s.mentions if re.fullmatch(r"\s+(?:into|in|for)\s+", s.text[hit.end():x.start])), None)
+        if m is not None:
+            return m
+    return None
+
+
+def _participants(f: _Frame) -> list[Mention]:
+    """The list of names a joining word belongs to: right before it ("IVP, Greylock and Blackbird also
+    participated", "with A and B co-leading", "C and D were joint lead arrangers") or right after it
+    ("led by A, B and C", "with participation from D and E", "alongside F")."""
+    s, kw = f.s, f.kw
+    if re.search(r"(?:\bby|\bfrom|\bof|alongside|with)$", kw.text, re.IGNORECASE):
+        found = [m for m in s.mentions if m.start >= kw.end and _JOIN_AFTER.fullmatch(s.text[kw.end:m.start])]
+        anchor = found[0] if found else None
+    else:
+        found = [m for m in s.mentions if m.stop <= kw.start and _JOIN_BEFORE.fullmatch(s.text[m.stop:kw.start])]
+        anchor = found[-1] if found else None
+    if anchor is None:
+        return []
+    g = f.group.get(id(anchor))
+    return [m for m in s.mentions if f.group.get(id(m)) == g]
+
+
+def _join_pairs(f: _Frame) -> list[Pair]:
+    """Investors that lead or join a round, banks that arrange a loan: each listed name invests in
+    (lends to) the round's raiser (the loan's borrower) — the company the sentence names after "round
+    into", else the one a sentence just before named raising (borrowing) — "Baseten closed a $1.5
+    billion round. The round was led by A and B; C also participated." """
+    s, kw = f.s, f.kw
+    kind = _join_kind(f.cls)
+    raiser = (_in_sentence_raiser(s) if kind == "round" else None) or s.join_memory.get(kind)
+    if raiser is None:
+        return []
+    out = []
+    for m in _participants(f):
+        if m.entity == raiser.entity:
+            continue
+        if m.new and not (m.text[:1].isupper() or re.match(r"[a-z][A-Z]", m.text)):
+            continue
+        out.append((m, raiser, 0.8, f"en: X {kw.text} (the {kind} of Y, named before)"))
+    return out
+
+
 def _mates(f: _Frame, m: Mention) -> list[Mention]:
     """The other known names of the list `m` stands in ("JP모건 체이스, 미쓰비시UFJ 등이", "Blue Owl,
     Crusoe and Primary Digital"): a list shares its place in the clause."""
     g = f.group.get(id(m))
-    return [x for x in f.near if x is not m and x.entity != m.entity and not x.new and f.group.get(id(x)) == g]
+    return [x for x in f.near if x is not m and x.entity != m.entity and f.group.get(id(x)) == g]
 
 
 def _list_mates(f: _Frame, pairs: list[Pair]) -> list[Pair]:
@@ -640,7 +730,16 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
         return []
     if cls == "supply" and f.role(patient) == "WITH":
         return [(agent, patient, 0.65, f"ko: {agent.particle} ... {patient.particle} {kw.text} (tiers)")]
-    return [(agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}")]
+    out = [(agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}")]
+    if cls in ("invest", "acquire") and f.role(agent) == "SUBJ":
+        # "블랙록과 인공지능 칩 제조업체 엔비디아가 ... 인수": a 와/과 name before the subject, with only
+        # describing nouns between, is a second subject
+        co = next((m for m in pool if m.stop <= agent.start and f.role(m) == "WITH" and m is not patient and
+                   re.fullmatch(r"(?:\s+[\uac00-\ud7a3A-Za-z]+(?<![은는이가을를의에와과도로]))*\s+",
+                                s.text[m.stop:agent.start])), None)
+        if co is not None and co.entity not in (agent.entity, patient.entity):
+            out.append((co, patient, 0.75, f"ko: X와 Y{agent.particle} ... {kw.text} (joint subject)"))
+    return out
 
 
 def _en_invest(f: _Frame) -> list[Pair]:
@@ -677,7 +776,9 @@ def _en_acquire(f: _Frame) -> list[Pair]:
         acquirer = f.pick(f.after, ("BY",), kw.end)
     else:
         acquirer = f.pick(f.before, ("SUBJ", "POSS"), kw.start) or f.pick(f.after, ("BY",), kw.end)
-        target = f.pick([m for m in f.after if m is not acquirer], ("OBJ", "OF"), kw.end)
+        # "a controlling stake in Motivair": a stake that gives control is an acquisition of Motivair
+        wanted = ("OBJ", "OF", "IN") if re.search(r"stake$", kw.text, re.IGNORECASE) else ("OBJ", "OF")
+        target = f.pick([m for m in f.after if m is not acquirer], wanted, kw.end)
     if acquirer is None or target is None:
         return []
     return [(acquirer, target, 0.85, f"en: X {kw.text} Y")]
@@ -713,6 +814,12 @@ def _en_trade(f: _Frame) -> list[Pair]:
     if patient is None and cls == "supply":
         # "deliver 120 MW to host CoreWeave's GPUs": whose data centers, servers ... are supplied
         patient = f.pick([m for m in f.own_after if m is not agent], ("POSS",), kw.end)
+        if patient is not None and not patient.new:
+            # "access to Nvidia's GB300 processors": a maker's own product is a brand, not a customer's
+            spec = _matchers(s.path)["tiers"].get((s.idx.categories(patient.entity) or [""])[0]) or {}
+            made = _named_class(s.plain[patient.end:patient.end + 40], "en", s.path)
+            if made is not None and made == spec.get("class"):
+                patient = None
     if deploy and patient is not None and not (
             _product(s.plain[patient.end:patient.end + 40], "en", s.path)[0]
             or f.role(patient) == "FROM" and _product(s.plain[kw.end:patient.start], "en", s.path)[0]):
@@ -854,7 +961,7 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     if kw.cls in ("contract", "lease", "partner") or "(tiers)" in rule:
         src, dst, rtype, penalty = _by_tiers(s, kw, agent, patient, rtype, product_type, new)
         conf -= penalty
-    elif kw.cls == "raise" and _raised_as_debt(s, kw, m):
+    elif kw.cls in ("raise", "join_round") and _raised_as_debt(s, kw, m):
         rtype = "lends"                  # "a debt raise led by X": X lends
     elif rtype == "supplies" and product_type in ("cloud_capacity", "power_supply", "lease"):
         rtype = product_type
@@ -900,7 +1007,10 @@ def _qualify(cand: Candidate, s: _Sentence, kw: Keyword, agent: Mention, patient
 
 
 # --- unknown companies ----------------------------------------------------------------------------
-_EN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9&.\-]*(?:\s+(?:[A-Z][A-Za-z0-9&.\-]*|&|of))*")
+#: An English name: capitalised words (any alphabet's capitals: "Société Générale"), or a word whose
+#: lower-case first letter runs into a capital ("nVision Energy", "xAI").
+_NAME_WORD = r"(?:[^\W\d_a-z]|[a-z](?=[A-Z]))[\w&.\-]*"
+_EN_NAME = re.compile(r"\b" + _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + r"|&|of))*")
 _KO_GENERIC = re.compile(r"(?:기업|업체|회사|고객사|고객|정부|당국|기관|사업|시장|공장|센터|그룹사|협력사|"
                          r"투자사|운영사|제조사|기업들|업계|양사|자사|당사|대형|글로벌|미국|중국|대만|일본|한국|"
                          r"유럽|현지|국내|해외|발주처|상대방|빅테크|스타트업|파트너|거래처|전문기업|"
@@ -914,9 +1024,18 @@ PRODUCTISH = (r"\b(?:Units?|Processing|Processors?|Chips?|GPUs?|TPUs?|Platform|S
               r"Superchips?|Models?|Cloud|Services?|Data Centers?|Campus|Plant|Act|Program|Fund)$")
 
 
+#: a list of names after a sentence's first word ("Greylock, Blackbird and IVP also ..."): that word
+#: is the list's first name, not a capitalised opening word
+_NAME_LIST_AFTER = re.compile(r",\s+" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")*(?:,\s+[^,]{1,40}?)*,?\s+(?:and|&)\s+"
+                              + _NAME_WORD)
+
+
 def slug(name: str) -> str:
     """An id for a proposed company: lowercase ASCII words joined by '_' (Hangul kept as 'new_<n>')."""
-    s = _SLUG.sub("_", name.lower()).strip("_")
+    # "Société Générale" -> societe_generale, "D.E. Shaw" -> de_shaw: accents dropped, initials joined
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_ = re.sub(r"(?<![A-Za-z])([A-Za-z])\.(?=[A-Za-z]\.)", r"\1", ascii_)
+    s = _SLUG.sub("_", ascii_.lower()).strip("_")
     if not s:
         s = "new_" + "".join(f"{ord(c):x}" for c in name)[:16]
     return s
@@ -941,6 +1060,7 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             start = sentence.find(name, m.start())
             end = start + len(name)
             if len(words) == 1 and (start == 0 and not NEW_SUBJECT_VERB.match(sentence[end:])
+                                    and not _NAME_LIST_AFTER.match(sentence, end)
                                     or words[0] in GENERIC_WORDS):
                 continue      # a capitalised first word (unless its verb follows: "Tenstorrent
                 #               announced"), or "Energy", "Cloud": not a name on its own
@@ -950,9 +1070,13 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 continue      # "(NASDAQ: AVGO)" after a name
             if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name):
                 continue
-            if re.search(r"[A-Z]+-[a-z]", name) or re.search(PRODUCTISH, name):
+            if re.search(r"[A-Z]+-[a-z]|-(?:based|headquartered|owned|backed|listed|born)\b", name) or \
+                    re.search(PRODUCTISH, name):
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
-            if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3 for k in known):
+            if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
+                continue      # "Singapore's Temasek", "Abu Dhabi's MGX": the owner or place of a name
+            if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3
+                   and not re.search(r"[,;&]|\band\b|\bor\b", sentence[end:k.start]) for k in known):
                 continue      # "chipmaker Intel", "AI-cloud operator IREN": it describes the next name
             out.append(Mention(slug(name), start, end, name, "", True))
     else:
@@ -1058,6 +1182,55 @@ def _zero_subject(s: _Sentence, subject: Mention) -> None:
     s.coref = True
 
 
+_OPENING_VERB = re.compile(r"\s+(?:has|have|had|is|was|will|said|says|announced|reported|plans|operates)\b")
+
+
+def _opening_new_subject(s: _Sentence, idx: EntityIndex, path: str | None) -> None:
+    """An English sentence without deal words that opens with a name the dataset lacks and its verb
+    ("DataBank has more than doubled its credit lines"): the name is the subject a following "The
+    company" refers to."""
+    hit = _EN_NAME.match(s.text)
+    if hit is None or not (_OPENING_VERB.match(s.text, hit.end()) or NEW_SUBJECT_VERB.match(s.text[hit.end():])):
+        return
+    name = hit.group(0)
+    not_names = _matchers(path)["not_names"]
+    if any(w in not_names or w in GENERIC_WORDS for w in name.split()) or len(name) < 3 or \
+            (name.isupper() and len(name) <= 6) or re.search(PRODUCTISH, name):
+        return
+    s.mentions = [Mention(slug(name), 0, len(name), name, "", True)]
+    s.groups = _groups(s.text, s.mentions)
+
+
+def _remembered(s: _Sentence) -> dict[str, Mention]:
+    """The round's raiser and the loan's borrower this sentence names, for the sentences after it
+    that list who joined: the company after "round into", or the clause's subject before a raising
+    (round) or lending word that is not itself a joining party."""
+    m = _matchers(s.path)
+    joined = set()
+    for kw in s.keywords:
+        if spec_frame(s.path, kw.cls) == "join":
+            joined |= {id(x) for x in _participants(_Frame(s, kw, kw.cls))}
+    out: dict[str, Mention] = {}
+    rounds = m["round_words"][s.lang]
+    firsts = {"round": [k.start for k in s.keywords if k.cls == "raise"] +
+              ([h.start() for h in rounds.finditer(s.text)] if rounds is not None else []),
+              "loan": [k.start for k in s.keywords if k.cls == "lend"]}
+    for kind, starts in firsts.items():
+        if not starts:
+            continue
+        inside = _in_sentence_raiser(s) if kind == "round" else None
+        if inside is not None:
+            out[kind] = inside
+            continue
+        end = Keyword("", min(starts), min(starts), "")
+        subj = next((x for x in s.mentions if x.start < end.start and id(x) not in joined and
+                     (ko_role(s.text, x, s.mentions) if s.lang == "ko" else
+                      en_role(s.text, x, end, s.mentions, path=s.path)) == "SUBJ"), None)
+        if subj is not None:
+            out[kind] = subj
+    return out
+
+
 # --- the whole pipeline ----------------------------------------------------------------------------
 def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
             propose_new: bool = True) -> list[Candidate]:
@@ -1067,17 +1240,21 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
     last_subject: Mention | None = None        # the subject of the sentence just before, if any
     read: list[_Sentence] = []
     found_in: dict[tuple, int] = {}            # candidate key -> the sentence its evidence is from
+    memory: dict[str, tuple[Mention, int]] = {}  # "round"/"loan" -> (raiser/borrower, sentence number)
     for sent in sentences(text, lang):
         s = _Sentence(sent, lang, idx, path, prev_subject, [x for r in read[-3:] for x in r.mentions])
         read.append(s)
         if lang == "ko" and s.keywords and last_subject is not None:
             _zero_subject(s, last_subject)
+        if not s.keywords and propose_new and lang == "en" and not s.mentions:
+            _opening_new_subject(s, idx, path)
         if s.keywords and propose_new:
             unknown = propose_unknown(sent, lang, idx, s.mentions, path)
             if unknown:
                 s.mentions = sorted(s.mentions + unknown, key=lambda x: x.start)
                 s.groups = _groups(sent, s.mentions)
-        new = {m.entity for m in s.mentions if m.new}
+        s.join_memory = {k: x for k, (x, i) in memory.items() if len(read) - 1 - i <= JOIN_MEMORY[k]}
+        new = {m.entity for m in s.mentions if m.new} | {x.entity for x in s.join_memory.values() if x.new}
         found = [c for kw in s.keywords for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls)
                  if (c := _decide(s, kw, agent, patient, base, rule, new)) is not None]
         # "invests $2B in Intel under a contract signed with Intel": the contract IS the investment
@@ -1095,6 +1272,8 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                 found_in[cand.key] = len(read) - 1
             elif old.amount is None and cand.amount is not None:
                 old.take_amount_of(cand)
+        for kind, x in _remembered(s).items():
+            memory[kind] = (x, len(read) - 1)
         subj = s.subject()
         if subj is not None:
             prev_subject = subj

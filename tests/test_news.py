@@ -504,3 +504,62 @@ def test_a_supply_candidate_names_what_it_supplies_or_is_refused(cli, mini, tmp_
     assert r.code == 1 and "Traceback" not in r.err
     assert f"{out}:2: field 'product_class': a supplies row says what it supplies" in r.err
     assert digest(mini) == before
+
+
+# --- rules for unseen text (issue #19, dev_2) ------------------------------------------------------
+def test_each_name_of_a_listed_subject_shares_an_agreed_deal(index):
+    """"agreed to acquire": the agreement word is the deal's verb, not a second deal between the
+    listed names; "to" before the deal word is not the target's; a place's possessive and a bracketed
+    repeat stay inside the list, and a company the dataset lacks takes its list's deal too."""
+    got = {(c.source, c.type, c.target) for c in extract(
+        "BlackRock, Nvidia and Microsoft agreed to acquire Aligned Data Centers.", index, "en")}
+    assert got == {(x, "acquires", "aligned") for x in ("blackrock", "nvidia", "microsoft")}
+    got = {(c.source, c.type, c.target) for c in extract(
+        "A consortium comprising BlackRock, the Kuwait Investment Authority (KIA), and Singapore's Temasek "
+        "has agreed to acquire Aligned Data Centers.", index, "en")}
+    assert got == {(x, "acquires", "aligned") for x in ("blackrock", "kia", "temasek")}
+
+
+def test_investors_that_lead_or_join_a_round_invest_in_its_raiser(index):
+    text = ("Baseten closed a $1.5 billion Series F round. The round was led by Altimeter Capital and Spark "
+            "Capital, with Sands Capital co-leading. Greylock, Blackbird and D.E. Shaw Ventures also participated.")
+    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    assert got == {(x, "invests_in", "baseten") for x in (
+        "altimeter_capital", "spark_capital", "sands_capital", "greylock", "blackbird", "de_shaw_ventures")}
+    # the company after "round into" is the raiser; "alongside" joins the round
+    got = {(c.source, c.type, c.target) for c in extract(
+        "Benchmark led a $170 million round into Cerebras, alongside EQT Ventures.", index, "en")}
+    assert got == {("benchmark", "invests_in", "cerebras"), ("eqt_ventures", "invests_in", "cerebras")}
+    # no round named before: nothing is guessed
+    assert extract("Greylock and Blackbird also participated.", index, "en") == []
+
+
+def test_banks_that_arrange_a_loan_lend_to_its_borrower(index):
+    text = ("DataBank has more than doubled its credit lines. The company upsized its credit facility to "
+            "$1.6 billion. Citizens Bank, CoBank, Société Générale and MUFG were joint lead arrangers for the "
+            "transaction.")
+    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    assert got == {(x, "lends", "databank") for x in ("citizens_bank", "cobank", "societe_generale", "mufg")}
+    (cand,) = [c for c in extract(text, index, "en") if c.source == "cobank"]
+    assert cand.new_entities["databank"] == "DataBank"      # the name, not "The company"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a stake that gives control is an acquisition
+    ("Schneider Electric will pay $850 million for a controlling stake in Motivair Corp.",
+     {("schneider", "acquires", "motivair")}),
+    # an "and" inside a description is not a list; a maker's own product is a brand, not its purchase
+    ("Data centre owner and operator IREN signed a $9.7 billion cloud services contract with Microsoft to "
+     "provide the tech giant with access to Nvidia's GB300 processors.", {("iren", "cloud_capacity", "microsoft")}),
+    # "Seattle-based" describes a company, it is none; "asset-backed" is no investment
+    ("Microsoft signed a partnership with Seattle-based Acme.", set()),
+    ("Nvidia closed $1 billion in asset-backed securities with Intel.", set()),
+])
+def test_descriptions_are_not_parties(index, text, expected):
+    assert {(c.source, c.type, c.target) for c in extract(text, index, "en")} == expected
+
+
+def test_a_quoted_korean_name_takes_the_particle_after_the_quote_and_a_described_co_subject(index):
+    text = "자산운용사 블랙록과 칩 제조업체 엔비디아가 ‘얼라인드 데이터 센터’를 약 56조 원에 인수할 계획이다."
+    assert {(c.source, c.type, c.target) for c in extract(text, index, "ko")} == {
+        ("nvidia", "acquires", "aligned"), ("blackrock", "acquires", "aligned")}
