@@ -203,7 +203,8 @@ def _matchers(path: str | None) -> dict[str, Any]:
                            for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     # optional lists (a rules file written before them still loads)
-    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words"):
+    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
+                "consortium_words"):
         spec = rules.get(key) or {}
         compile_ = _compile_refs if key == "coreference_any" else _compile_terms
         out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
@@ -580,14 +581,14 @@ def spec_frame(path: str | None, cls: str) -> str:
 
 
 #: how many sentences after the one that names it a round's raiser or a loan's borrower is remembered
-JOIN_MEMORY = {"round": 4, "loan": 10}
+JOIN_MEMORY = {"round": 4, "loan": 10, "acquire": 8}
 _JOIN_BEFORE = re.compile(r"\s*(?:,\s*)?(?:also\s+|have\s+|has\s+|had\s+|was\s+|were\s+|are\s+|is\s+|will\s+|"
                           r"the\s+|an?\s+|joint\s+|lead\s+|sole\s+|co-)*$")
 _JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?$")
 
 
 def _join_kind(cls: str) -> str:
-    return "loan" if cls.endswith("loan") else "round"
+    return "loan" if cls.endswith("loan") else "acquire" if cls.endswith("acquire") else "round"
 
 
 def _in_sentence_raiser(s: "_Sentence") -> Mention | None:
@@ -607,6 +608,14 @@ def _participants(f: _Frame) -> list[Mention]:
     participated", "with A and B co-leading", "C and D were joint lead arrangers") or right after it
     ("led by A, B and C", "with participation from D and E", "alongside F")."""
     s, kw = f.s, f.kw
+    if s.lang == "ko":
+        # "이번 컨소시엄에는 A와 B도 참여": the names between a consortium word and the join word
+        rx = _matchers(s.path)["consortium_words"]["ko"]
+        opener = [h for h in rx.finditer(s.text, max(0, kw.start - MAX_SPAN), kw.start)] if rx is not None else []
+        if not opener:
+            return []
+        return [m for m in s.mentions if opener[-1].end() <= m.start and m.stop <= kw.start
+                and m.particle in ("와", "과", "도", "이", "가", "")]
     if re.search(r"(?:\bby|\bfrom|\bof|alongside|with)$", kw.text, re.IGNORECASE):
         found = [m for m in s.mentions if m.start >= kw.end and _JOIN_AFTER.fullmatch(s.text[kw.end:m.start])]
         anchor = found[0] if found else None
@@ -633,9 +642,9 @@ def _join_pairs(f: _Frame) -> list[Pair]:
     for m in _participants(f):
         if m.entity == raiser.entity:
             continue
-        if m.new and not (m.text[:1].isupper() or re.match(r"[a-z][A-Z]", m.text)):
+        if m.new and not (m.text[:1].isupper() or re.match(r"[a-z][A-Z]|\d+[A-Z]", m.text)):
             continue
-        out.append((m, raiser, 0.8, f"en: X {kw.text} (the {kind} of Y, named before)"))
+        out.append((m, raiser, 0.8, f"{s.lang}: X {kw.text} (the {kind} of Y, named before)"))
     return out
 
 
@@ -1030,6 +1039,20 @@ _NAME_LIST_AFTER = re.compile(r",\s+" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"
                               + _NAME_WORD)
 
 
+#: a name item of a list that starts with a digit ("Greylock, 01A, Blackbird"): _EN_NAME skips it
+_DIGIT_NAME = re.compile(r"(?<![\w$.,])\d+[A-Z][A-Za-z\d]*\b")
+
+
+def _in_name_list(sentence: str, start: int, end: int) -> bool:
+    """The name stands as an item of a list of names: another capitalised name follows after a comma
+    or "and", and one precedes the same way (or the list opens the sentence): "IVP, Greylock, 01A,
+    Blackbird and Battery Ventures". Acronyms and digit-led names count as names there."""
+    if not re.match(r"(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:" + _NAME_WORD + r"|\d+[A-Z])", sentence[end:end + 40]):
+        return False
+    before = sentence[max(0, start - 60):start]
+    return not before.strip() or bool(re.search(r"(?:" + _NAME_WORD + r"|\d+[A-Z]\w*),\s*(?:and\s+)?$", before))
+
+
 def slug(name: str) -> str:
     """An id for a proposed company: lowercase ASCII words joined by '_' (Hangul kept as 'new_<n>')."""
     # "Société Générale" -> societe_generale, "D.E. Shaw" -> de_shaw: accents dropped, initials joined
@@ -1048,6 +1071,11 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     taken = [(m.start, m.stop) for m in known]
     out: list[Mention] = []
     if lang == "en":
+        for m in _DIGIT_NAME.finditer(sentence):
+            if _in_name_list(sentence, m.start(), m.end()) and \
+                    not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
+        taken += [(x.start, x.stop) for x in out]
         for m in _EN_NAME.finditer(sentence):
             words = m.group(0).split()
             while words and (words[0] in not_names or words[0].rstrip(".,") in not_names):
@@ -1064,11 +1092,14 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                                     or words[0] in GENERIC_WORDS):
                 continue      # a capitalised first word (unless its verb follows: "Tenstorrent
                 #               announced"), or "Energy", "Cloud": not a name on its own
-            if any(a < end and start < b for a, b in taken) or len(name) < 3 or name.isupper() and len(name) <= 6:
-                continue      # tickers and acronyms (AVGO, NASDAQ) are not new companies
+            listed = _in_name_list(sentence, start, end)
+            if any(a < end and start < b for a, b in taken) or len(name) < 2 or \
+                    not listed and (len(name) < 3 or name.isupper() and len(name) <= 6):
+                continue      # tickers and acronyms (AVGO, NASDAQ) are not new companies, unless
+                #               they stand as items of a list of names ("IVP, Greylock and Blackbird")
             if re.search(r"\(\s*(?:[A-Za-z]+\s*:\s*)?$", sentence[:start]):
                 continue      # "(NASDAQ: AVGO)" after a name
-            if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name):
+            if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name) and not listed:
                 continue
             if re.search(r"[A-Z]+-[a-z]|-(?:based|headquartered|owned|backed|listed|born)\b", name) or \
                     re.search(PRODUCTISH, name):
@@ -1274,6 +1305,11 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                 old.take_amount_of(cand)
         for kind, x in _remembered(s).items():
             memory[kind] = (x, len(read) - 1)
+        for cand in found:
+            # an acquisition's target, for the sentences after it that list who joined the buyers
+            target = next((x for x in s.mentions if x.entity == cand.target), None)
+            if cand.keyword_class == "acquire" and target is not None:
+                memory["acquire"] = (target, len(read) - 1)
         subj = s.subject()
         if subj is not None:
             prev_subject = subj

@@ -27,6 +27,11 @@ PARTICLES = sorted([
     "사와", "사와의", "사에", "사에게", "사로부터", "사를", "사와도", "사도",
 ], key=len, reverse=True)
 _PARTICLE = re.compile("(?:" + "|".join(PARTICLES) + ")")
+#: Korean organisation suffixes a name may be written apart from ("쿠웨이트 투자청" = 쿠웨이트투자청,
+#: "삼성 전자"): a Hangul name ending in one also matches with a space before it, and a Hangul name
+#: written with spaces also matches without them. (전력 is left out: "한국 전력 시장" is a market.)
+KO_ORG_SUFFIXES = ("투자청", "투자공사", "국부펀드", "은행", "증권", "자산운용", "운용", "전자", "건설", "중공업",
+                   "에너지", "파트너스", "캐피탈", "벤처스", "인베스트먼트", "홀딩스", "그룹", "반도체", "통신")
 #: Short or everyday words that are names only when written exactly so (case-sensitive).
 EXACT_CASE_MAX = 4
 
@@ -58,6 +63,32 @@ def trie_pattern(forms: Iterable[str]) -> str:
         return body
 
     return walk(trie)
+
+
+def ko_spacing_variants(name: str | None) -> list[str]:
+    """Other spacings of a Korean name: with a space before an organisation suffix, or without the
+    spaces it is written with.
+
+    >>> ko_spacing_variants("쿠웨이트투자청"), ko_spacing_variants("AI 인프라 파트너십")
+    (['쿠웨이트 투자청'], ['AI 인프라파트너십', 'AI인프라파트너십'])
+    """
+    name = (name or "").strip()
+    if not HANGUL.search(name):
+        return []
+    out = []
+    if " " in name:
+        parts = name.split(" ")
+        joined = parts[0]
+        for prev, part in zip(parts, parts[1:]):
+            joined += ("" if HANGUL.match(part[:1]) and HANGUL.match(prev[-1:]) else " ") + part
+        out += [v for v in (joined, name.replace(" ", "")) if v != name and v not in out]
+    else:
+        for suf in KO_ORG_SUFFIXES:
+            head = name[:-len(suf)]
+            if name.endswith(suf) and len(head) >= 2 and HANGUL.match(head[-1]):
+                out.append(head + " " + suf)
+                break
+    return out
 
 
 @dataclass
@@ -94,7 +125,7 @@ class EntityIndex:
             ticker = e.get("ticker")
             if ticker and re.fullmatch(r"[A-Z]{2,5}", ticker):
                 names.append(ticker)
-            for n in names:
+            for n in [*names, *(v for n in names for v in ko_spacing_variants(n))]:
                 n = (n or "").strip()
                 if (len(n) < 2 and not HANGUL.fullmatch(n)) or n in self.ambiguous:
                     continue

@@ -563,3 +563,27 @@ def test_a_quoted_korean_name_takes_the_particle_after_the_quote_and_a_described
     text = "자산운용사 블랙록과 칩 제조업체 엔비디아가 ‘얼라인드 데이터 센터’를 약 56조 원에 인수할 계획이다."
     assert {(c.source, c.type, c.target) for c in extract(text, index, "ko")} == {
         ("nvidia", "acquires", "aligned"), ("blackrock", "acquires", "aligned")}
+
+
+def test_acronyms_and_digit_led_names_in_a_list_of_investors_join_the_round(index):
+    text = ("Baseten closed a $300 million funding round. "
+            "KPV, Northgate, 07B, Bluefin and Harbor Ventures also participated.")
+    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    assert {("kpv", "invests_in", "baseten"), ("07b", "invests_in", "baseten")} <= got
+    # an acronym alone is still not a new company
+    assert not any(c.source == "kpv" for c in extract("Baseten closed a funding round. KPV also participated.", index, "en"))
+
+
+def test_a_korean_name_written_with_a_space_before_its_organisation_suffix(index):
+    got = {(c.source, c.type, c.target) for c in extract("쿠웨이트 투자청은 오픈AI에 10억달러를 투자했다.", index, "ko")}
+    assert ("kia", "invests_in", "openai") in got
+
+
+def test_names_a_consortium_word_introduces_join_the_acquisition_named_before(index):
+    text = ("블랙록과 엔비디아가 얼라인드를 약 56조 원에 인수할 계획이다. 이번 컨소시엄에는 마이크로소프트와 xAI도 참여했다. "
+            "주요 투자자로는 쿠웨이트 투자청이 포함되어 있다.")
+    got = {(c.source, c.type, c.target) for c in extract(text, index, "ko")}
+    assert {("microsoft", "acquires", "aligned"), ("xai", "acquires", "aligned"),
+            ("kia", "acquires", "aligned")} <= got
+    # without an acquisition before, a consortium list is no deal
+    assert extract("이번 컨소시엄에는 마이크로소프트와 xAI도 참여했다.", index, "ko") == []
