@@ -411,7 +411,7 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
         for s in sd.seeds:
             if s.node == node:
                 print(f"{'- ' if md else '  '}{X['hit'].format(channel=H.get(s.channel, s.channel))}: "
-                      f"{s.magnitude:.3f} ({s.why})" + ("" if s.counts else f" [{X['transmits']}]")
+                      f"{s.magnitude:.3f} ({s.reason(view.lang)})" + ("" if s.counts else f" [{X['transmits']}]")
                       + (f" [{X['own'].format(share=f'{s.own:.0%}')}]" if s.counts and s.own < 1 else ""))
         paths = ex.top_paths(node, k, side=side)
         if paths:
@@ -587,6 +587,7 @@ def run(args: argparse.Namespace) -> int:
              "channels": channels, "magnitude": args.magnitude,
              "as_of": args.as_of.isoformat() if args.as_of else None,
              "seeds": [{"node": s.node, "channel": s.channel, "magnitude": s.magnitude, "why": s.why,
+                        "why_ko": s.why_ko,
                         "side": "gain" if s.gain else "loss",
                         # the part of the hit that counts in the seed's own score (all of it passes on)
                         "own_share": 0.0 if not s.counts else s.own} for s in seeds],

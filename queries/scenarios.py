@@ -27,8 +27,8 @@ from capexgraph.ingest.yamlio import safe_load as _yaml_load
 SEED_CHANNELS = ("supply", "demand", "financial")
 SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "ticker", "has_fact",
                  "sells", "located_in"}
-RULE_KEYS = {"select", "channel", "magnitude", "why", "reaches", "via", "transmit_only", "buyers_in",
-             "own_share"}
+RULE_KEYS = {"select", "channel", "magnitude", "why", "why_ko", "reaches", "via", "transmit_only",
+             "buyers_in", "own_share"}
 VIA_KEYS = {"from", "classes"}
 MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
@@ -55,6 +55,12 @@ class Seed:
     #: its US buyers the whole magnitude on what they import, the exporter only on the part of its
     #: sales that enters the US
     own: float = 1.0
+    #: the same reason in Korean, where the scenario gives one (`why_ko`); the figures read from the
+    #: data are appended as in `why`
+    why_ko: str | None = None
+
+    def reason(self, lang: str = "en") -> str:
+        return (self.why_ko or self.why) if lang == "ko" else self.why
 
 
 @dataclass
@@ -149,6 +155,8 @@ def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> l
             _unknown(via["from"], SELECTOR_KEYS, path, f"{where}, via, from")
         if "transmit_only" in rule and not isinstance(rule["transmit_only"], bool):
             raise _fail(path, f"{where}: transmit_only must be true or false")
+        if "why_ko" in rule and not isinstance(rule["why_ko"], str):
+            raise _fail(path, f"{where}: why_ko is the reason in Korean, a text")
         if "own_share" in rule:
             if rule.get("transmit_only"):
                 raise _fail(path, f"{where}: own_share and transmit_only: true contradict each other "
@@ -383,6 +391,7 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
             for node, data in g.nodes(data=True):
                 if not _matches(node, data, sel, idx):
                     continue
+                why_ko = None
                 if isinstance(mag, dict):
                     if mag.get("unrecorded") and weights is None:
                         raise ScenarioError(f"{sc.path}: a seed with 'unrecorded' needs the graph's weights")
@@ -390,8 +399,11 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                     if found is None:
                         continue
                     value, why = found
+                    if rule.get("why_ko"):
+                        why_ko = f"{rule['why_ko']}: {why}"
                 else:
                     value, why = float(mag), str(rule.get("why", "scenario magnitude"))
+                    why_ko = rule.get("why_ko")
                 if isinstance(mag, dict) and rule.get("why"):
                     why = f"{rule['why']}: {why}"
                 if rule.get("via"):
@@ -401,13 +413,16 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                     if share <= 0:
                         continue
                     why = f"{why} x supply weight {share:.3f} from {which}"
+                    why_ko = why_ko and f"{why_ko} x 공급 가중치 {share:.3f} ({which})"
                     value *= share
                 own = 1.0
                 if "own_share" in rule:
                     own, own_why = _own_share(rule["own_share"], data)
                     why = f"{why}; in its own score x {own:.0%} ({own_why})"
+                    why_ko = why_ko and f"{why_ko}; 자기 점수에는 x {own:.0%} ({own_why})"
                 for ch in chans:
                     seeds.append(Seed(node, ch, value * scale, why,
                                       counts=gain or not rule.get("transmit_only", sc.seeds_transmit_only),
-                                      gain=gain, reaches=reaches, buyers_in=buyers, own=own))
+                                      gain=gain, reaches=reaches, buyers_in=buyers, own=own,
+                                      why_ko=why_ko))
     return seeds

@@ -86,6 +86,7 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     (SCENARIO.replace("    magnitude", "    buyers_in: [usa]\n    magnitude"),
      "buyers_in must be a list of two-letter country codes"),
     (SCENARIO.replace("    magnitude", "    own_share: 1.5\n    magnitude"), "own_share: magnitude 1.5 is out of range"),
+    (SCENARIO.replace("    magnitude", "    why_ko: [a]\n    magnitude"), "why_ko is the reason in Korean, a text"),
     (SCENARIO.replace("    magnitude", "    own_share: 0.3\n    transmit_only: true\n    magnitude"),
      "own_share and transmit_only: true contradict each other"),
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),

@@ -235,6 +235,19 @@ def test_consistency_names_titles_and_language(cli):
     for word in ("전파", "충격 기점에서 오는 주요 경로", "유입 기여", "관계와 출처"):
         assert word in ko.out
     assert "Strongest paths" not in ko.out and "Incoming contributions" not in ko.out
+    # the scenario's own reason is in Korean too (its why_ko), the figures from the data appended
+    assert "데이터센터 시장이 줄어든다" in ko.out and "the data-center market shrinks" not in ko.out
+
+
+def test_every_shipped_seed_rule_gives_its_reason_in_korean():
+    """A Korean reader gets every scenario's reasons in Korean: each rule that says why says it twice."""
+    from capexgraph.queries.scenarios import scenario_library
+
+    for name, sc in scenario_library().items():
+        for rule in sc.seed_rules + sc.gain_rules:
+            if rule.get("why"):
+                assert rule.get("why_ko"), (name, rule["why"])
+                assert any("\uac00" <= ch <= "\ud7a3" for ch in rule["why_ko"]), (name, rule["why_ko"])
 
 
 def test_every_shipped_scenario_gives_the_same_scores_in_a_batch_as_alone(cli):

@@ -756,3 +756,12 @@ def test_a_big_graph_from_elsewhere_opens_on_its_largest_companies(tmp_path):
     assert min(size[n] for n in core) >= sorted(size.values(), reverse=True)[CORE_TOP - 1]
     small = render_html(small_graph(), tmp_path / "small.html").read_text(encoding="utf-8")
     assert '"core":null' in small
+
+
+def test_a_seed_tooltip_gives_the_reason_in_the_pages_language():
+    from capexgraph.viz.html import _seed_row
+
+    seed = {"channel": "supply", "magnitude": 0.1, "why": "assumption: 10% hit", "why_ko": "가정: 10% 타격"}
+    assert "가정: 10% 타격" in _seed_row(seed, "ko")[1] and "assumption" not in _seed_row(seed, "ko")[1]
+    assert "assumption: 10% hit" in _seed_row(seed, "en")[1]
+    assert "assumption: 10% hit" in _seed_row({**seed, "why_ko": None}, "ko")[1]   # no Korean: the English

@@ -95,7 +95,8 @@ def shock_view(exposure: Any, top: int = 8, k: int = 2) -> ShockView:
         gains = {n: -float(s) for n, s in zip(nodes, net) if s <= -shown}
         channels = {n: ex.channel_scores(i) for i, n in enumerate(nodes) if scores[n] > 0}
         seeds = [{"node": s.node, "channel": s.channel, "magnitude": float(s.magnitude), "why": s.why,
-                  "gain": bool(getattr(s, "gain", False))} for s in ex.seeds]
+                  "why_ko": getattr(s, "why_ko", None), "gain": bool(getattr(s, "gain", False))}
+                 for s in ex.seeds]
         pg = ex.path_graph()
         paths: list[list[str]] = []
         for i in ex.ranked()[:top]:
@@ -390,9 +391,9 @@ def _exposure_fill(score: float, gain: float, look: _ShockStyle) -> tuple[str, f
 def _seed_row(seed: dict, lang: str) -> list[str]:
     """A seed's tooltip row: its channel, magnitude and why, as far as the scenario gives them."""
     ui = style.UI[lang]
+    why = (seed.get("why_ko") or seed.get("why")) if lang == "ko" else seed.get("why")
     bits = [x for x in (seed.get("channel"), f"{ui['magnitude']} {seed['magnitude']:.2f}"
-                        if isinstance(seed.get("magnitude"), (int, float)) else None,
-                        seed.get("why")) if x]
+                        if isinstance(seed.get("magnitude"), (int, float)) else None, why) if x]
     return [ui["seed"], "; ".join(str(b) for b in bits)]
 
 
