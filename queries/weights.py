@@ -407,35 +407,42 @@ def _status_of(rows: list[tuple[str, dict]], status_factor: dict) -> float:
     return 1.0 if status is None else status_factor.get(status, 1.0)
 
 
-def _outside_bom(v: str, cls: str, makes: set[str] | None, products: set[str],
-                 needs: dict[str, set[str]]) -> bool:
-    """None of what v makes is made from `cls` (Samsung's Nvidia GPUs run its own factories; its
-    memory and wafers are not built from them). A class v itself sells is always an input (an OEM
-    buys servers from ODMs, a utility buys power); a buyer whose category declares no products
-    needs every input."""
-    return (makes is not None and cls not in products
-            and all(o in needs and cls not in needs[o] for o in products))
+class _Bom:
+    """What each company makes (its categories' `makes`, and what it is recorded selling) and what
+    each output is made from (`inputs_of`), read once for both channels: the supply rule scales an
+    input none of a buyer's products is made from, the demand rule a purchase of one."""
+
+    def __init__(self, g: nx.MultiDiGraph, schema, live, cfg: dict):
+        self.g, self.schema = g, schema
+        self.needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
+        self.sells: dict[str, set[str]] = defaultdict(set)
+        for u, v, k, d in live:
+            if schema.channels(d["type"]).get("supply") == "forward" and d.get("product_class"):
+                self.sells[u].add(d["product_class"])
+
+    def products(self, v: str) -> tuple[set[str] | None, set[str]]:
+        """(what v's categories make, or None when one declares nothing; that and what v sells)."""
+        makes = self.schema.makes(self.g.nodes[v].get("category") or [])
+        return makes, (makes or set()) | self.sells.get(v, set())
+
+    def outside(self, cls: str, makes: set[str] | None, products: set[str]) -> bool:
+        """None of what v makes is made from `cls` (Samsung's Nvidia GPUs run its own factories;
+        its memory and wafers are not built from them). A class v itself sells is always an input
+        (an OEM buys servers from ODMs, a utility buys power); a buyer whose category declares no
+        products needs every input."""
+        return (makes is not None and cls not in products
+                and all(o in self.needs and cls not in self.needs[o] for o in products))
 
 
-def _sold_classes(schema, live) -> dict[str, set[str]]:
-    """The product classes each company is recorded supplying (on any supply-type row)."""
-    sells: dict[str, set[str]] = defaultdict(set)
-    for u, v, k, d in live:
-        if schema.channels(d["type"]).get("supply") == "forward" and d.get("product_class"):
-            sells[u].add(d["product_class"])
-    return sells
-
-
-def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
+def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges, bom: _Bom) -> None:
     sup = cfg["supply"]
     status_factor = cfg["status_factor"]
     amount_factor = cfg.get("amount_factor") or {}
     groups: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
-    sells = _sold_classes(schema, live)   # the product classes each company supplies
     for u, v, k, d in live:
         if schema.channels(d["type"]).get("supply") == "forward":
             groups[(v, d.get("product_class") or d["type"])].append((u, k, d))
-    needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
+    needs = bom.needs
     outside = sup.get("outside_bom_scale")
     for (v, cls), members in groups.items():
         crit = sup["criticality"].get(cls, sup.get("default", 0.2))
@@ -443,9 +450,8 @@ def _supply(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         scale = sup.get("buyer_scale", {}).get(cats[0]) if cats else None
         scaled = "" if scale is None else f" x buyer scale {scale:g} ({cats[0]})"
         crit = crit * (1.0 if scale is None else scale)
-        makes = schema.makes(cats) if outside is not None else None
-        products = (makes or set()) | sells[v]
-        if _outside_bom(v, cls, makes, products, needs):
+        makes, products = bom.products(v) if outside is not None else (None, set(bom.sells.get(v, ())))
+        if bom.outside(cls, makes, products):
             crit *= outside
             scaled += (f" x outside bill of materials {outside:g} (none of {v}'s "
                        f"{', '.join(sorted(products))} is made from {cls})")
@@ -553,7 +559,7 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
 
 
 # --- demand --------------------------------------------------------------------------------------
-def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
+def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges, bom: _Bom) -> None:
     # the demand rules read amounts as the other channels do: one amount_factor for all
     dem = {**cfg["demand"], "amount_factor": cfg.get("amount_factor") or {}}
     status_factor = cfg["status_factor"]
@@ -571,12 +577,12 @@ def _demand(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             links[supplier].setdefault(customer, [])
     for supplier, customers in links.items():
         _demand_for(g, supplier, customers, dem, status_factor, facts, edges, market)
-    _overhead_purchases(g, schema, live, cfg, edges)
+    _overhead_purchases(schema, live, cfg, edges, bom)
     for supplier, dcf in facts.datacenter.items():   # data-center revenue with no recorded buyer
         edges.unrecorded.setdefault(supplier, (dcf["value"], 0.0, dcf))
 
 
-def _overhead_purchases(g, schema, live, cfg, edges: _Edges) -> None:
+def _overhead_purchases(schema, live, cfg, edges: _Edges, bom: _Bom) -> None:
     """A customer's loss reaches the supplier of an input none of its products is made from at
     `outside_bom_scale` of its revenue share: such purchases (the cloud capacity a chip designer
     rents for research, the GPUs that run a memory maker's own factories) support its operations,
@@ -585,8 +591,6 @@ def _overhead_purchases(g, schema, live, cfg, edges: _Edges) -> None:
     scale = cfg["supply"].get("outside_bom_scale")
     if scale is None:
         return
-    needs = {k: set(x) for k, x in (cfg.get("inputs_of") or {}).items()}
-    sells = _sold_classes(schema, live)
     classes: dict[tuple[str, str], set[str]] = defaultdict(set)   # (customer, supplier) -> classes
     for u, v, k, d in live:
         way = schema.channels(d["type"]).get("demand")
@@ -596,9 +600,8 @@ def _overhead_purchases(g, schema, live, cfg, edges: _Edges) -> None:
         bought = classes.get((c, supplier))
         if not bought or "" in bought:
             continue   # a disclosed share with no row, or a row of no class: what it buys is unknown
-        makes = schema.makes(g.nodes[c].get("category") or [])
-        products = (makes or set()) | sells.get(c, set())
-        if all(_outside_bom(c, cls, makes, products, needs) for cls in bought):
+        makes, products = bom.products(c)
+        if all(bom.outside(cls, makes, products) for cls in bought):
             for p in e.parts:
                 if p.w > 0:
                     p.w *= scale
@@ -895,14 +898,14 @@ def derive_weights(g: nx.MultiDiGraph, schema, cfg: dict | None = None) -> Chann
     live = [e for e in g.edges(keys=True, data=True) if e[3].get("status") not in history]
     facts = _Facts(g)
     edges = _Edges()
-    _supply(g, schema, live, cfg, facts, edges)
+    bom = _Bom(g, schema, live, cfg)
+    _supply(g, schema, live, cfg, facts, edges, bom)
     _places(g, schema, live, cfg, facts, edges)
-    _demand(g, schema, live, cfg, facts, edges)
+    _demand(g, schema, live, cfg, facts, edges, bom)
     _financial(g, schema, live, cfg, facts, edges)
     places = frozenset(n for n, d in g.nodes(data=True) if d.get("kind") in PLACE_KINDS)
-    needs = {k: set(v) for k, v in (cfg.get("inputs_of") or {}).items()}
     return ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, edges.by_channel, places=places,
-                          needs=needs, unrecorded=edges.unrecorded,
+                          needs=bom.needs, unrecorded=edges.unrecorded,
                           countries={n: c for n, c in facts.country.items() if c})
 
 
