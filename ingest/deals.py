@@ -664,14 +664,11 @@ def _list_mates(f: _Frame, pairs: list[Pair]) -> list[Pair]:
     for agent, patient, base, rule in pairs:
         if f.group.get(id(agent)) == f.group.get(id(patient)):
             continue
-        for mate in _mates(f, agent):
-            if mate.entity != patient.entity and (mate.entity, patient.entity) not in seen:
-                out.append((mate, patient, base - 0.05, rule + " (a name in the same list)"))
-                seen.add((mate.entity, patient.entity))
-        for mate in _mates(f, patient):
-            if mate.entity != agent.entity and (agent.entity, mate.entity) not in seen:
-                out.append((agent, mate, base - 0.05, rule + " (a name in the same list)"))
-                seen.add((agent.entity, mate.entity))
+        # each mate of the agent with the patient, then the agent with each mate of the patient
+        for a, b in [(m, patient) for m in _mates(f, agent)] + [(agent, m) for m in _mates(f, patient)]:
+            if a.entity != b.entity and (a.entity, b.entity) not in seen:
+                out.append((a, b, base - 0.05, rule + " (a name in the same list)"))
+                seen.add((a.entity, b.entity))
     return out
 
 
