@@ -1061,6 +1061,11 @@ def slug(name: str) -> str:
     return s
 
 
+def _ticker_like(name: str) -> bool:
+    """Too short for a name, or a ticker or acronym (AVGO, NASDAQ): not taken as a new company."""
+    return len(name) < 3 or name.isupper() and len(name) <= 6
+
+
 def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Mention],
                     path: str | None) -> list[Mention]:
     """Names of companies the dataset does not have, where a deal needs a counterparty."""
@@ -1091,7 +1096,7 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 #               announced"), or "Energy", "Cloud": not a name on its own
             listed = _in_name_list(sentence, start, end)
             if any(a < end and start < b for a, b in taken) or len(name) < 2 or \
-                    not listed and (len(name) < 3 or name.isupper() and len(name) <= 6):
+                    not listed and _ticker_like(name):
                 continue      # tickers and acronyms (AVGO, NASDAQ) are not new companies, unless
                 #               they stand as items of a list of names ("IVP, Greylock and Blackbird")
             if re.search(r"\(\s*(?:[A-Za-z]+\s*:\s*)?$", sentence[:start]):
@@ -1222,8 +1227,8 @@ def _opening_new_subject(s: _Sentence, idx: EntityIndex, path: str | None) -> No
         return
     name = hit.group(0)
     not_names = _matchers(path)["not_names"]
-    if any(w in not_names or w in GENERIC_WORDS for w in name.split()) or len(name) < 3 or \
-            (name.isupper() and len(name) <= 6) or re.search(PRODUCTISH, name):
+    if any(w in not_names or w in GENERIC_WORDS for w in name.split()) or _ticker_like(name) or \
+            re.search(PRODUCTISH, name):
         return
     s.mentions = [Mention(slug(name), 0, len(name), name, "", True)]
     s.groups = _groups(s.text, s.mentions)
