@@ -123,6 +123,11 @@ def _evaluate(args: argparse.Namespace, per_article, records) -> int:
     print(table(["articles", "n", "true pos.", "false pos.", "missed", "precision", "recall"], ev.rows(),
                 args.format, right=[1, 2, 3, 4, 5, 6]))
     print(f"\namounts right (within 5%) on matched labels with an amount: {ev.amount_accuracy():.0%}")
+    split = ev.known_split()
+    print("recall by kind of label: " + "; ".join(
+        f"{what} {found}/{need} ({found / need:.2f})" if need else f"{what} none"
+        for what, (found, need) in (("between companies the dataset has", split["known"]),
+                                    ("naming a company it lacks", split["new"]))))
     for s in scores:
         if s.false_positives or s.missed:
             print(f"  {s.article}: " + "; ".join([*(f"false positive: {x}" for x in s.false_positives),

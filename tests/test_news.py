@@ -311,6 +311,22 @@ def test_precision_and_recall_on_the_labelled_articles(cli):
         assert float(rows[lang][6]) >= 0.8 and float(rows[lang][7]) >= 0.55, r.out
 
 
+def test_recall_is_split_by_whether_the_label_names_a_company_the_dataset_lacks():
+    """Known answer: two labels between dataset companies (one found) and one naming a new
+    company (not found) give 1/2 and 0/1; an optional label counts in neither."""
+    from capexgraph.ingest.deals import Candidate
+    from capexgraph.ingest.news_eval import Evaluation, Label, score_article
+
+    names = {"nvidia": {"nvidia"}, "intel": {"intel"}, "openai": {"openai"}}
+    labels = [Label("a", "nvidia", "intel", "invests_in", None, False),
+              Label("a", "nvidia", "openai", "supplies", None, False),
+              Label("a", "new:Rebellions|리벨리온", "openai", "partners_with", None, False),
+              Label("a", "intel", "openai", "supplies", None, True)]
+    found = Candidate("nvidia", "intel", "invests_in", "Nvidia invests in Intel.", 0.9, "test")
+    ev = Evaluation([score_article("a", "en", labels, [found], names)])
+    assert ev.known_split() == {"known": (1, 2), "new": (0, 1)}
+
+
 @pytest.mark.parametrize("folder", [EVAL, EVAL / "dev_2", EVAL / "held_aside", EVAL / "held_aside_2"],
                          ids=["development", "development-2", "held-aside", "held-aside-2"])
 def test_every_labelled_article_records_publisher_date_and_url(folder):
