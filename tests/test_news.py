@@ -288,6 +288,19 @@ def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
     assert got == {("nvidia", "invests_in", "intel", 5e9)}
 
 
+def test_an_order_from_a_company_makes_it_the_buyer(index):
+    """"an order from Y" (a noun) names the customer, "ordered from Y" (a verb) the supplier."""
+    got = {(c.source, c.type, c.target) for c in
+           extract("CoreWeave disclosed a separate order from Nvidia worth at least $6.3 billion.", index, "en")}
+    assert ("nvidia", "supplies", "coreweave") not in got
+    got = {(c.source, c.type, c.target) for c in
+           extract("Vertiv received an order from Microsoft for cooling systems.", index, "en")}
+    assert got == {("vertiv", "supplies", "microsoft")}
+    got = {(c.source, c.type, c.target) for c in
+           extract("Oracle ordered GPUs from Nvidia worth $40 billion.", index, "en")}
+    assert got == {("nvidia", "supplies", "oracle")}
+
+
 def test_a_korean_company_the_dataset_lacks_is_proposed_when_it_opens_the_deal(index):
     got = [c for c in extract("카카오가 오픈AI와 전략적 제휴를 맺었다고 밝혔다.", index, "ko")]
     assert [(c.new_entities.get(c.source), c.type, c.target) for c in got] == [("카카오", "partners_with", "openai")]
