@@ -1322,6 +1322,12 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
     money = {frozenset((c.source, c.target)) for c in best.values() if c.keyword_class in MONEY_FRAMES + ("license",)}
     best = {k: c for k, c in best.items()
             if not (c.keyword_class in ("contract", "partner") and frozenset((c.source, c.target)) in money)}
+    # "... said its contract with Microsoft includes a 20% prepayment": an unpriced contract word
+    # about a pair the article already gave a priced deal of another type refers back to that deal
+    priced = {frozenset((c.source, c.target)): k for k, c in best.items() if c.amount is not None}
+    best = {k: c for k, c in best.items()
+            if not (c.keyword_class == "contract" and c.amount is None
+                    and priced.get(frozenset((c.source, c.target)), k) != k)}
     directed = {frozenset((c.source, c.target)) for c in best.values() if c.type != "partners_with"}
     kept = [c for c in best.values()
             if c.type != "partners_with" or frozenset((c.source, c.target)) not in directed]

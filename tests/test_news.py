@@ -288,6 +288,13 @@ def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
     assert got == {("nvidia", "invests_in", "intel", 5e9)}
 
 
+def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
+    text = ("IREN said it has signed a $9.7 billion cloud services contract with Microsoft. "
+            "IREN said its contract with Microsoft includes a 20% prepayment.")
+    got = [(c.source, c.type, c.target, c.amount) for c in extract(text, index, "en")]
+    assert got == [("iren", "cloud_capacity", "microsoft", 9.7e9)], got
+
+
 def test_an_order_from_a_company_makes_it_the_buyer(index):
     """"an order from Y" (a noun) names the customer, "ordered from Y" (a verb) the supplier."""
     got = {(c.source, c.type, c.target) for c in
