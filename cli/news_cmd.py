@@ -73,7 +73,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise UsageError(f"{len(errors)} of {len(args.files)} file(s) could not be read; nothing was written")
     tables = read_tables(args.data)
     records = records_from_tables(tables)
-    index = EntityIndex(records.entities.values())
+    index = EntityIndex(records.entities.values(), sells=EntityIndex.sellers(records.relationships))
     names = {eid: e["name"] for eid, e in records.entities.items()}
     # the deals already in the dataset, as rows of relationships.csv: what `accept` matches against
     existing = tables.relationships

@@ -901,6 +901,10 @@ def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Ment
     return None
 
 
+#: relationship types whose seller, between two parties of one tier, the data can tell
+_SOLD_BY_RECORD = frozenset({"cloud_capacity", "lease", "power_supply"})
+
+
 def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype: str | None,
               product_type: str | None, new: set[str]) -> tuple[Mention, Mention, str, float]:
     """An agreement's seller, buyer and type (and a confidence penalty) from the two parties'
@@ -936,6 +940,13 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
         rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
     else:
         rtype = rtype or product_type or "supplies"
+    if ta == tb and rtype in _SOLD_BY_RECORD:
+        # two parties of one tier (two hyperscalers): the seller is the one the dataset records
+        # selling this, when only one of them does ("Meta signed a cloud contract with Google")
+        sell_a = s.idx.sells_to_others(agent.entity, rtype, patient.entity)
+        sell_b = s.idx.sells_to_others(patient.entity, rtype, agent.entity)
+        if sell_a != sell_b:
+            src, dst = (agent, patient) if sell_a else (patient, agent)
     return src, dst, rtype, penalty
 
 

@@ -114,6 +114,10 @@ class EntityIndex:
 
     entities: Iterable[dict]
     ambiguous: set[str] = field(default_factory=set)
+    #: entity id -> relationship type -> the buyers the dataset records it selling to (it is the
+    #: row's source): who of two hyperscalers is the cloud provider in "Meta signed a cloud
+    #: contract with Google" is a fact of the data, not of the sentence
+    sells: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, dict] = {}
@@ -134,6 +138,19 @@ class EntityIndex:
                     self.folded.setdefault(n.casefold(), e["id"])
         forms = set(self.surface) | set(self.folded)
         self._regex = re.compile(trie_pattern(forms), re.IGNORECASE) if forms else None
+
+    @staticmethod
+    def sellers(relationships: Iterable[dict]) -> dict[str, dict[str, set[str]]]:
+        """entity id -> relationship type -> the targets of the rows it is the source of."""
+        out: dict[str, dict[str, set[str]]] = {}
+        for r in relationships:
+            out.setdefault(r["source"], {}).setdefault(r["type"], set()).add(r["target"])
+        return out
+
+    def sells_to_others(self, eid: str, rtype: str, other: str) -> bool:
+        """Whether the data records `eid` selling `rtype` to someone besides `other` (a row
+        between the two themselves says nothing new about the sentence that reports it)."""
+        return bool(self.sells.get(eid, {}).get(rtype, set()) - {other})
 
     def kind(self, eid: str) -> str:
         return self.by_id[eid].get("kind", "company") if eid in self.by_id else "company"

@@ -288,6 +288,22 @@ def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
     assert got == {("nvidia", "invests_in", "intel", 5e9)}
 
 
+def test_between_two_hyperscalers_the_recorded_cloud_seller_is_the_provider():
+    """Known answer: Meta and Google are one tier; the data records Google selling cloud capacity
+    to another buyer, and Meta selling none, so "Meta signed a cloud contract with Google" is
+    Google's sale. A row between the two themselves would not decide it."""
+    records = load_records()
+    text = "Meta has signed a six-year cloud computing contract with Google, worth over $10 billion."
+    rows = [{"source": "alphabet", "target": "anthropic", "type": "cloud_capacity"}]
+    idx = EntityIndex(records.entities.values(), sells=EntityIndex.sellers(rows))
+    got = [(c.source, c.type, c.target) for c in extract(text, idx, "en")]
+    assert got == [("alphabet", "cloud_capacity", "meta")], got
+    only_between = EntityIndex(records.entities.values(), sells=EntityIndex.sellers(
+        [{"source": "alphabet", "target": "meta", "type": "cloud_capacity"}]))
+    got = [(c.source, c.type, c.target) for c in extract(text, only_between, "en")]
+    assert got == [("meta", "cloud_capacity", "alphabet")], got     # sentence order, as before
+
+
 def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
     text = ("IREN said it has signed a $9.7 billion cloud services contract with Microsoft. "
             "IREN said its contract with Microsoft includes a 20% prepayment.")
