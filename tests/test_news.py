@@ -51,6 +51,11 @@ def index():
     return EntityIndex(load_records().entities.values())
 
 
+def triples(text: str, index, lang: str) -> set[tuple[str, str, str]]:
+    """The (source, type, target) of each candidate the extractor proposes for a text."""
+    return {(c.source, c.type, c.target) for c in extract(text, index, lang)}
+
+
 # --- the column our users read --------------------------------------------------------------------
 def test_column_gives_the_two_deals_and_nothing_else(cli, tmp_path):
     out = tmp_path / "candidates.csv"
@@ -143,7 +148,7 @@ def test_an_amount_in_the_next_sentence_belongs_to_the_deal(index, text, lang, a
     ("Meta shares rose. Microsoft will buy GPUs from the chipmaker.", None),
 ])
 def test_a_role_noun_refers_back_to_the_last_company_of_its_role(index, text, expected):
-    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    got = triples(text, index, "en")
     assert got == ({expected} if expected else set())
 
 
@@ -173,7 +178,7 @@ def test_a_role_noun_refers_back_to_the_last_company_of_its_role(index, text, ex
      {("hd_hyundai_electric", "supplies", "semco_maritime")}),
 ])
 def test_general_deal_rules(index, text, lang, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+    assert triples(text, index, lang) == expected
 
 
 @pytest.mark.parametrize("text, lang, expected", [
@@ -184,7 +189,7 @@ def test_general_deal_rules(index, text, lang, expected):
      {("corning", "supplies", "meta"), ("prysmian", "supplies", "meta")}),
 ])
 def test_a_listed_party_shares_the_deal(index, text, lang, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+    assert triples(text, index, lang) == expected
 
 
 def test_an_agreement_between_listed_names_pairs_them_and_a_loan_keeps_its_money(index):
@@ -205,7 +210,7 @@ def test_an_agreement_between_listed_names_pairs_them_and_a_loan_keeps_its_money
     ("CoreWeave borrowed $2 billion from Blackstone.", {("blackstone", "lends", "coreweave")}),
 ])
 def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, "en")} == expected
+    assert triples(text, index, "en") == expected
 
 
 @pytest.mark.parametrize("text, lang, expected", [
@@ -244,7 +249,7 @@ def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     ("소프트뱅크는 오픈AI 지분 투자를 늘렸다.", "ko", {("softbank", "invests_in", "openai")}),
 ])
 def test_general_grammar_rules(index, text, lang, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+    assert triples(text, index, lang) == expected
 
 
 def test_a_korean_company_suffix_and_a_relative_clause_subject(index):
@@ -273,7 +278,7 @@ def test_a_korean_company_suffix_and_a_relative_clause_subject(index):
     ("엔비디아는 3분기 실적을 발표했다. 정부는 인텔에 50억달러를 투자한다고 밝혔다.", "ko", set()),
 ])
 def test_a_company_left_out_or_referred_to_resolves_to_the_one_named_before(index, text, lang, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, lang)} == expected
+    assert triples(text, index, lang) == expected
 
 
 def test_a_deal_across_the_cut_of_a_very_long_line_is_still_found(index):
@@ -313,14 +318,11 @@ def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
 
 def test_an_order_from_a_company_makes_it_the_buyer(index):
     """"an order from Y" (a noun) names the customer, "ordered from Y" (a verb) the supplier."""
-    got = {(c.source, c.type, c.target) for c in
-           extract("CoreWeave disclosed a separate order from Nvidia worth at least $6.3 billion.", index, "en")}
+    got = triples("CoreWeave disclosed a separate order from Nvidia worth at least $6.3 billion.", index, "en")
     assert ("nvidia", "supplies", "coreweave") not in got
-    got = {(c.source, c.type, c.target) for c in
-           extract("Vertiv received an order from Microsoft for cooling systems.", index, "en")}
+    got = triples("Vertiv received an order from Microsoft for cooling systems.", index, "en")
     assert got == {("vertiv", "supplies", "microsoft")}
-    got = {(c.source, c.type, c.target) for c in
-           extract("Oracle ordered GPUs from Nvidia worth $40 billion.", index, "en")}
+    got = triples("Oracle ordered GPUs from Nvidia worth $40 billion.", index, "en")
     assert got == {("nvidia", "supplies", "oracle")}
 
 
@@ -563,24 +565,22 @@ def test_each_name_of_a_listed_subject_shares_an_agreed_deal(index):
     """"agreed to acquire": the agreement word is the deal's verb, not a second deal between the
     listed names; "to" before the deal word is not the target's; a place's possessive and a bracketed
     repeat stay inside the list, and a company the dataset lacks takes its list's deal too."""
-    got = {(c.source, c.type, c.target) for c in extract(
-        "BlackRock, Nvidia and Microsoft agreed to acquire Aligned Data Centers.", index, "en")}
+    got = triples("BlackRock, Nvidia and Microsoft agreed to acquire Aligned Data Centers.", index, "en")
     assert got == {(x, "acquires", "aligned") for x in ("blackrock", "nvidia", "microsoft")}
-    got = {(c.source, c.type, c.target) for c in extract(
+    got = triples(
         "A consortium comprising BlackRock, the Kuwait Investment Authority (KIA), and Singapore's Temasek "
-        "has agreed to acquire Aligned Data Centers.", index, "en")}
+        "has agreed to acquire Aligned Data Centers.", index, "en")
     assert got == {(x, "acquires", "aligned") for x in ("blackrock", "kia", "temasek")}
 
 
 def test_investors_that_lead_or_join_a_round_invest_in_its_raiser(index):
     text = ("Baseten closed a $1.5 billion Series F round. The round was led by Altimeter Capital and Spark "
             "Capital, with Sands Capital co-leading. Greylock, Blackbird and D.E. Shaw Ventures also participated.")
-    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    got = triples(text, index, "en")
     assert got == {(x, "invests_in", "baseten") for x in (
         "altimeter_capital", "spark_capital", "sands_capital", "greylock", "blackbird", "de_shaw_ventures")}
     # the company after "round into" is the raiser; "alongside" joins the round
-    got = {(c.source, c.type, c.target) for c in extract(
-        "Benchmark led a $170 million round into Cerebras, alongside EQT Ventures.", index, "en")}
+    got = triples("Benchmark led a $170 million round into Cerebras, alongside EQT Ventures.", index, "en")
     assert got == {("benchmark", "invests_in", "cerebras"), ("eqt_ventures", "invests_in", "cerebras")}
     # no round named before: nothing is guessed
     assert extract("Greylock and Blackbird also participated.", index, "en") == []
@@ -590,7 +590,7 @@ def test_banks_that_arrange_a_loan_lend_to_its_borrower(index):
     text = ("DataBank has more than doubled its credit lines. The company upsized its credit facility to "
             "$1.6 billion. Citizens Bank, CoBank, Société Générale and MUFG were joint lead arrangers for the "
             "transaction.")
-    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    got = triples(text, index, "en")
     assert got == {(x, "lends", "databank") for x in ("citizens_bank", "cobank", "societe_generale", "mufg")}
     (cand,) = [c for c in extract(text, index, "en") if c.source == "cobank"]
     assert cand.new_entities["databank"] == "DataBank"      # the name, not "The company"
@@ -608,33 +608,33 @@ def test_banks_that_arrange_a_loan_lend_to_its_borrower(index):
     ("Nvidia closed $1 billion in asset-backed securities with Intel.", set()),
 ])
 def test_descriptions_are_not_parties(index, text, expected):
-    assert {(c.source, c.type, c.target) for c in extract(text, index, "en")} == expected
+    assert triples(text, index, "en") == expected
 
 
 def test_a_quoted_korean_name_takes_the_particle_after_the_quote_and_a_described_co_subject(index):
     text = "자산운용사 블랙록과 칩 제조업체 엔비디아가 ‘얼라인드 데이터 센터’를 약 56조 원에 인수할 계획이다."
-    assert {(c.source, c.type, c.target) for c in extract(text, index, "ko")} == {
+    assert triples(text, index, "ko") == {
         ("nvidia", "acquires", "aligned"), ("blackrock", "acquires", "aligned")}
 
 
 def test_acronyms_and_digit_led_names_in_a_list_of_investors_join_the_round(index):
     text = ("Baseten closed a $300 million funding round. "
             "KPV, Northgate, 07B, Bluefin and Harbor Ventures also participated.")
-    got = {(c.source, c.type, c.target) for c in extract(text, index, "en")}
+    got = triples(text, index, "en")
     assert {("kpv", "invests_in", "baseten"), ("07b", "invests_in", "baseten")} <= got
     # an acronym alone is still not a new company
     assert not any(c.source == "kpv" for c in extract("Baseten closed a funding round. KPV also participated.", index, "en"))
 
 
 def test_a_korean_name_written_with_a_space_before_its_organisation_suffix(index):
-    got = {(c.source, c.type, c.target) for c in extract("쿠웨이트 투자청은 오픈AI에 10억달러를 투자했다.", index, "ko")}
+    got = triples("쿠웨이트 투자청은 오픈AI에 10억달러를 투자했다.", index, "ko")
     assert ("kia", "invests_in", "openai") in got
 
 
 def test_names_a_consortium_word_introduces_join_the_acquisition_named_before(index):
     text = ("블랙록과 엔비디아가 얼라인드를 약 56조 원에 인수할 계획이다. 이번 컨소시엄에는 마이크로소프트와 xAI도 참여했다. "
             "주요 투자자로는 쿠웨이트 투자청이 포함되어 있다.")
-    got = {(c.source, c.type, c.target) for c in extract(text, index, "ko")}
+    got = triples(text, index, "ko")
     assert {("microsoft", "acquires", "aligned"), ("xai", "acquires", "aligned"),
             ("kia", "acquires", "aligned")} <= got
     # without an acquisition before, a consortium list is no deal
