@@ -1329,17 +1329,15 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
         last_subject = subj if subj is not None and not s.coref else None
     _amounts_nearby(best, found_in, read, _matchers(path))
     # "Prysmian said the Channell deal ...": a contract word about a pair the article already gave a
-    # money deal (an acquisition, an investment, a loan, a licence) names that deal, not a second one
-    money = {frozenset((c.source, c.target)) for c in best.values() if c.keyword_class in MONEY_FRAMES + ("license",)}
+    # money deal (an acquisition, an investment, a loan, a licence) names that deal, not a second one;
+    # "... said its contract with Microsoft includes a 20% prepayment": so does an unpriced contract
+    # word about a pair the article already gave a priced deal of another type
+    pair = lambda c: frozenset((c.source, c.target))  # noqa: E731
+    money = {pair(c) for c in best.values() if c.keyword_class in MONEY_FRAMES + ("license",)}
+    priced = {pair(c): k for k, c in best.items() if c.amount is not None}
     best = {k: c for k, c in best.items()
-            if not (c.keyword_class in ("contract", "partner") and frozenset((c.source, c.target)) in money)}
-    # "... said its contract with Microsoft includes a 20% prepayment": an unpriced contract word
-    # about a pair the article already gave a priced deal of another type refers back to that deal
-    priced = {frozenset((c.source, c.target)): k for k, c in best.items() if c.amount is not None}
-    best = {k: c for k, c in best.items()
-            if not (c.keyword_class == "contract" and c.amount is None
-                    and priced.get(frozenset((c.source, c.target)), k) != k)}
-    directed = {frozenset((c.source, c.target)) for c in best.values() if c.type != "partners_with"}
-    kept = [c for c in best.values()
-            if c.type != "partners_with" or frozenset((c.source, c.target)) not in directed]
+            if not (c.keyword_class in ("contract", "partner") and pair(c) in money
+                    or c.keyword_class == "contract" and c.amount is None and priced.get(pair(c), k) != k)}
+    directed = {pair(c) for c in best.values() if c.type != "partners_with"}
+    kept = [c for c in best.values() if c.type != "partners_with" or pair(c) not in directed]
     return sorted(kept, key=lambda c: -c.confidence)
