@@ -19,6 +19,7 @@ paired with each other. Precision comes first: when no rule gives the roles, not
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -566,6 +567,10 @@ def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
     f = _Frame(s, kw, cls)
     if spec_frame(s.path, cls) == "join":
         return _join_pairs(f)
+    if s.lang == "ko" and cls == "invest":
+        joined = _ko_joined_round(f)
+        if joined:
+            return joined
     if len(f.near) < 2:
         return []
     if s.lang == "en" and cls in ("partner", "contract", "lease"):
@@ -646,6 +651,78 @@ def _join_pairs(f: _Frame) -> list[Pair]:
             continue
         out.append((m, raiser, 0.8, f"{s.lang}: X {kw.text} (the {kind} of Y, named before)"))
     return out
+
+
+#: "투자를 확정", "투자에 참여": an investing word whose investor is named and whose investee is not
+_KO_JOIN_VERB = re.compile(r"(?:를|은|도)?\s*(?:확정|결정|준비|단행|집행)|에\s*(?:참여|참가|나서|나섰)")
+#: "공장에", "리벨리온에": what an investment goes to, stated (a date, "3월에", "상반기에", is not)
+_KO_OWN_TARGET = re.compile(r"[\uac00-\ud7a3A-Za-z0-9)]+(?<![일월년초말중기])(?<!분기|반기)(?:에|에게)(?:\s|$)")
+#: "A, B, C 등이" / "A, B 등은": a comma list of names right before an investing word
+_KO_LIST_BEFORE = re.compile(r"((?:[^\s,()]{2,20}(?:\([^()]{1,30}\))?\s*,\s*)+[^\s,()]{2,20}(?:\([^()]{1,30}\))?)"
+                             r"\s*등(?:이|은|도)\s+$")
+#: "라이온엑스벤처스(LionX Ventures)는 600만달러 투자를": a name glossed in brackets, as the clause's subject
+_KO_GLOSSED_SUBJECT = re.compile(r"(?:^|\s)([\uac00-\ud7a3A-Za-z0-9]{2,20})\(([A-Za-z][^()]{1,40})\)(?:은|는|이|가)\s")
+
+
+def _ko_item(s: "_Sentence", start: int, end: int, path: str | None) -> Mention | None:
+    """One item of a listed set of investors: the dataset's company there, else a new name
+    (a single word, not a common noun such as 기관 or 투자자들)."""
+    word = s.text[start:end]
+    glossed = re.fullmatch(r"(.+?)\(([^()]+)\)", word)
+    if glossed:
+        word, end = glossed.group(1), start + len(glossed.group(1))
+    known = next((m for m in s.mentions if m.start < end and start < m.end), None)
+    if known is not None:
+        return known
+    if len(word) < 2 or _KO_GENERIC.fullmatch(word.removesuffix("들")) or word in ("VC", "IB", "PE") or word.endswith(("투자자", "투자자들")) or \
+            word in _matchers(path)["not_names_ko"] or \
+            not (HANGUL.search(word) or word[:1].isupper()):
+        return None
+    return Mention(slug(word), start, end, word, "", True)
+
+
+def _ko_joined_round(f: _Frame) -> list[Pair]:
+    """Investors that join a round named earlier in the article, in Korean: "퓨리오사AI는 ... 시리즈D
+    투자유치 라운드 ... 산업은행, IMM인베스트먼트, 한국투자파트너스 등이 투자를 확정" (each listed
+    name invests in the raiser), "라이온엑스벤처스(LionX Ventures)는 600만달러 투자를 결정" (the
+    clause's subject does). Only where the sentence names no investee itself."""
+    s, kw = f.s, f.kw
+    raiser = s.join_memory.get("round")
+    if raiser is None or not _KO_JOIN_VERB.match(s.text, kw.end):
+        return []
+    before = s.text[:kw.start]
+    clause_start = max(before.rfind(". "), before.rfind("다, "), 0)
+    if any(m.entity != raiser.entity and clause_start <= m.start < kw.start and
+           ko_role(s.text, m, s.mentions) in ("TO", "STAKE") for m in s.mentions):
+        return []                  # "B에 투자를 결정": the sentence names its own investee
+    investors: list[Mention] = []
+    listed = _KO_LIST_BEFORE.search(before)
+    if listed:
+        pos = listed.start(1)
+        for part in re.split(r"(\s*,\s*)", listed.group(1)):
+            if part.strip(" ,"):
+                item = _ko_item(s, pos, pos + len(part), s.path)
+                if item is None:
+                    return []      # "VC, 기관 투자자 등이": not a list of names
+                investors.append(item)
+            pos += len(part)
+    else:
+        glossed = [g for g in _KO_GLOSSED_SUBJECT.finditer(before) if g.start(1) >= clause_start]
+        subj = [m for m in s.mentions if clause_start <= m.start < kw.start and
+                ko_role(s.text, m, s.mentions) == "SUBJ"]
+        if subj:
+            investors = [subj[-1]]
+        elif glossed:
+            g = glossed[-1]
+            item = _ko_item(s, g.start(1), g.end(1), s.path)
+            investors = [item] if item is not None else []
+        if investors and any(m.start > investors[0].end and m.start < kw.start and m.entity != investors[0].entity
+                             for m in s.mentions):
+            return []              # another company stands between the investor and its investment
+        if investors and _KO_OWN_TARGET.search(s.text, investors[0].stop, kw.start):
+            return []              # "삼성전자는 텍사스 공장에 170억달러 투자를 결정": it invests in something named
+    return [(m, raiser, 0.75, f"ko: X {kw.text}{s.text[kw.end:kw.end + 3].strip()} (the round of Y, named before)")
+            for m in investors if m.entity != raiser.entity]
 
 
 def _mates(f: _Frame, m: Mention) -> list[Mention]:
@@ -1062,13 +1139,23 @@ def _in_name_list(sentence: str, start: int, end: int) -> bool:
 
 
 def slug(name: str) -> str:
-    """An id for a proposed company: lowercase ASCII words joined by '_' (Hangul kept as 'new_<n>')."""
+    """An id for a proposed company: lowercase ASCII words joined by '_'. A name with Hangul in it
+    gets 'new_' and a digest of the whole name, so that "퓨리오사AI" is not "ai" and "한국투자증권"
+    is not "한국투자파트너스".
+
+    >>> slug("Société Générale"), slug("D.E. Shaw")
+    ('societe_generale', 'de_shaw')
+    >>> slug("퓨리오사AI") == slug("퓨리오사"), slug("한국투자증권") == slug("한국투자파트너스")
+    (False, False)
+    """
+    if HANGUL.search(name):
+        return "new_" + hashlib.sha1(name.strip().encode()).hexdigest()[:12]
     # "Société Générale" -> societe_generale, "D.E. Shaw" -> de_shaw: accents dropped, initials joined
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_ = re.sub(r"(?<![A-Za-z])([A-Za-z])\.(?=[A-Za-z]\.)", r"\1", ascii_)
     s = _SLUG.sub("_", ascii_.lower()).strip("_")
     if not s:
-        s = "new_" + "".join(f"{ord(c):x}" for c in name)[:16]
+        s = "new_" + hashlib.sha1(name.strip().encode()).hexdigest()[:12]
     return s
 
 
@@ -1270,9 +1357,27 @@ def _remembered(s: _Sentence) -> dict[str, Mention]:
         subj = next((x for x in s.mentions if x.start < end.start and id(x) not in joined and
                      (ko_role(s.text, x, s.mentions) if s.lang == "ko" else
                       en_role(s.text, x, end, s.mentions, path=s.path)) == "SUBJ"), None)
+        if subj is None and s.lang == "ko" and kind == "round":
+            subj = _ko_new_raiser(s, end.start)
         if subj is not None:
             out[kind] = subj
     return out
+
+
+def _ko_new_raiser(s: _Sentence, round_at: int) -> Mention | None:
+    """A company the dataset lacks that raises the round a Korean sentence names: the proper noun
+    (Kiwi) that is the clause's subject before the round word ("퓨리오사AI는 ... 시리즈D 투자유치"),
+    or whose round it is ("퓨리오사AI의 700억원 규모 신규 투자 유치가")."""
+    not_names = _matchers(s.path)["not_names_ko"]
+    for span in reversed([x for x in name_spans(s.text[:round_at]) if x.end < round_at]):
+        role = ROLE_OF_PARTICLE.get(span.particle)
+        if role == "POSS" and round_at - span.end > 25 or role not in ("SUBJ", "POSS"):
+            continue
+        if len(span.text) < 2 or span.text in not_names or _KO_GENERIC.fullmatch(span.text) or \
+                any(m.start < span.end and span.start < m.end for m in s.mentions):
+            continue
+        return Mention(slug(span.text), span.start, span.end, span.text, span.particle, True)
+    return None
 
 
 # --- the whole pipeline ----------------------------------------------------------------------------
@@ -1316,6 +1421,9 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                 found_in[cand.key] = len(read) - 1
             elif old.amount is None and cand.amount is not None:
                 old.take_amount_of(cand)
+        for kind, (x, i) in list(memory.items()):
+            if x.text in s.text:   # an article that keeps naming the raiser keeps its round in mind
+                memory[kind] = (x, len(read) - 1)
         for kind, x in _remembered(s).items():
             memory[kind] = (x, len(read) - 1)
         for cand in found:

@@ -13,7 +13,7 @@ import pytest
 
 from capexgraph.ingest import load_records
 from capexgraph.ingest.amounts import find_amounts
-from capexgraph.ingest.deals import extract
+from capexgraph.ingest.deals import extract, slug
 from capexgraph.ingest.mentions import EntityIndex
 
 EVAL = Path(__file__).parent / "fixtures" / "news_eval"
@@ -584,6 +584,36 @@ def test_investors_that_lead_or_join_a_round_invest_in_its_raiser(index):
     assert got == {("benchmark", "invests_in", "cerebras"), ("eqt_ventures", "invests_in", "cerebras")}
     # no round named before: nothing is guessed
     assert extract("Greylock and Blackbird also participated.", index, "en") == []
+
+
+def test_korean_investors_that_confirm_a_round_named_before_invest_in_its_raiser(index):
+    """"A, B 등이 투자를 확정" after "X는 ... 시리즈D 투자유치": each listed name (new ones
+    included, named as the article writes them) invests in X; a glossed subject with an amount,
+    "페가트론(Pegatron)은 200만달러 투자를 확정", does too, with its amount."""
+    text = "퓨리오사AI는 700억원 규모 시리즈D 투자유치를 진행하고 있다. 산업은행, 한국투자파트너스 등이 투자를 확정했다."
+    got = {(c.new_entities.get(c.source, c.source), c.type, c.new_entities.get(c.target, c.target))
+           for c in extract(text, index, "ko")}
+    assert got == {("산업은행", "invests_in", "퓨리오사AI"), ("한국투자파트너스", "invests_in", "퓨리오사AI")}
+    text = "리벨리온은 2000억원 규모 자금 조달을 추진 중이다. 페가트론(Pegatron)은 200만달러 투자를 확정했다."
+    (cand,) = extract(text, index, "ko")
+    assert (cand.new_entities[cand.source], cand.type, cand.new_entities[cand.target], cand.amount) == \
+        ("페가트론", "invests_in", "리벨리온", 2_000_000)
+
+
+@pytest.mark.parametrize("text", [
+    # the investment names what it goes to: no round joined
+    "리벨리온은 2000억원 규모 자금 조달을 추진 중이다. 삼성전자는 텍사스 공장에 170억달러 투자를 결정했다.",
+    # "기관 투자자들" is a kind of investor, not a name
+    "리벨리온은 2000억원 규모 자금 조달을 추진 중이다. 벤처캐피털(VC) 등 기관 투자자들이 투자를 확정했다.",
+    # no round named before: nothing is guessed
+    "산업은행, 한국투자파트너스 등이 투자를 확정했다.",
+])
+def test_korean_investments_that_join_no_round(index, text):
+    assert extract(text, index, "ko") == []
+
+
+def test_a_korean_name_keeps_all_of_itself_in_its_id():
+    assert slug("퓨리오사AI") != slug("퓨리오사") and slug("한국투자증권") != slug("한국투자파트너스")
 
 
 def test_banks_that_arrange_a_loan_lend_to_its_borrower(index):
