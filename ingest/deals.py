@@ -174,7 +174,9 @@ def _compile_refs(terms: list[str], lang: str) -> re.Pattern:
     for t in sorted({str(t) for t in terms}, key=len, reverse=True):
         head, _, rest = t.partition(" ")
         if head.lower() == "the" and rest:
-            parts.append(r"the\s+(?:[\w.'’&-]+,?\s+){0,3}?" + re.escape(rest))
+            # a modifier is not a function word: "the deal, with the company" is two phrases
+            parts.append(r"the\s+(?:(?!(?:the|an?|with|and|or|of|in|into|to|for|by|from|after|as|at|on)\b)"
+                         r"[\w.'’&-]+,?\s+){0,3}?" + re.escape(rest))
         else:
             parts.append(re.escape(t))
     return re.compile(r"(?<![A-Za-z])(?:" + "|".join(parts) + r")(?![A-Za-z])", re.IGNORECASE)
@@ -256,7 +258,7 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
         return "POSS"
     rules = _matchers(path)
     participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
-    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?", sentence[m.end:m.end + 50])
+    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?(?:also\s+|now\s+)?", sentence[m.end:m.end + 50])
     if participle is not None and gap and m.start < kw.start and participle.match(sentence, m.end + gap.end()):
         return "SUBJ"          # "with Boom closing a round led by X": Boom is its clause's subject
     # the nearest preposition within four words before the name, not across a comma or a name
@@ -435,6 +437,10 @@ def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Ment
             if ROLE_OF_PARTICLE.get(particle, "NONE") in ("SUBJ", "POSS", "NONE") or \
                     HANGUL.match(text[hit.start() - 1:hit.start()] or " "):
                 continue     # the subject "이 회사는" is the previous sentence's subject (coreference)
+        elif _own_participle_subject(text, hit, mentions, m) is not None:
+            own = _own_participle_subject(text, hit, mentions, m)
+            out.append(Mention(own.entity, hit.start(), hit.end(), hit.group(0), "", own.new))
+            continue
         elif not re.search(r"\b(?:in|into|with|to|from|by|for)\s+$", text[max(0, hit.start() - 6):hit.start()],
                            re.IGNORECASE):
             continue         # "the company" as an object only: "invest $4 billion in the company"
@@ -444,6 +450,20 @@ def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Ment
         out.append(Mention(ref.entity, hit.start(), hit.end(), hit.group(0), particle, ref.new))
         named.add(ref.entity)
     return out
+
+
+def _own_participle_subject(text: str, hit: re.Match, mentions: list[Mention], m: dict[str, Any]) -> Mention | None:
+    """"Shares of IREN surged, with the company also entering into an agreement with Dell": "the
+    company" as the subject of a "with ... -ing" clause is the one company the sentence named before
+    it (none when it named two or more: which one is meant is not clear)."""
+    participle = m["participle_subject"]["en"]
+    if participle is None or not re.search(r"\bwith\s+$", text[max(0, hit.start() - 6):hit.start()], re.IGNORECASE):
+        return None
+    after = re.match(r"\s+(?:also\s+|now\s+)?", text[hit.end():])
+    if not participle.match(text, hit.end() + after.end()):
+        return None
+    before = {x.entity: x for x in mentions if x.stop <= hit.start()}
+    return next(iter(before.values())) if len(before) == 1 else None
 
 
 class _Sentence:

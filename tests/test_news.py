@@ -612,6 +612,17 @@ def test_korean_investments_that_join_no_round(index, text):
     assert extract(text, index, "ko") == []
 
 
+@pytest.mark.parametrize("text", [
+    "Shares of IREN surged, with the company also entering into an agreement with Dell Technologies to "
+    "purchase the chips for about $5.8 billion.",
+    # "the deal, with the company" is two phrases, not one long "the ... company"
+    "Shares of IREN surged after the deal, with the company entering into an agreement with Dell "
+    "Technologies to purchase GPUs for $5.8 billion.",
+])
+def test_the_company_as_a_with_clause_subject_is_the_one_company_named_before(index, text):
+    assert triples(text, index, "en") == {("dell", "supplies", "iren")}
+
+
 def test_a_korean_name_keeps_all_of_itself_in_its_id():
     assert slug("퓨리오사AI") != slug("퓨리오사") and slug("한국투자증권") != slug("한국투자파트너스")
 
