@@ -470,6 +470,7 @@ class _Sentence:
     def __init__(self, text: str, lang: str, idx: EntityIndex, path: str | None,
                  prev_subject: Mention | None, recent: list[Mention] | None = None):
         self.text, self.lang, self.idx, self.path = text, lang, idx, path
+        self.recent = recent or []
         m = _matchers(path)
         found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"]
         # "AMD (AMD)", "엔비디아(NVDA)": a repeat in brackets is the same mention
@@ -1333,7 +1334,7 @@ def _zero_subject(s: _Sentence, subject: Mention) -> None:
     s.coref = True
 
 
-_OPENING_VERB = re.compile(r"\s+(?:has|have|had|is|was|will|said|says|announced|reported|plans|operates)\b")
+_OPENING_VERB = re.compile(r"\s+(?:has|have|had|is|was|will|did|does|said|says|announced|reported|plans|operates)\b")
 
 
 def _opening_new_subject(s: _Sentence, idx: EntityIndex, path: str | None) -> None:
@@ -1348,7 +1349,11 @@ def _opening_new_subject(s: _Sentence, idx: EntityIndex, path: str | None) -> No
     if any(w in not_names or w in GENERIC_WORDS for w in name.split()) or _ticker_like(name) or \
             re.search(PRODUCTISH, name):
         return
-    s.mentions = [Mention(slug(name), 0, len(name), name, "", True)]
+    # "Benchmark Capital led a round ... Benchmark did not stop there": the short form of a name the
+    # article gave before is that company
+    earlier = next((x for x in reversed(s.recent) if x.new and x.text.startswith(name + " ")), None)
+    s.mentions = [Mention(earlier.entity if earlier else slug(name), 0, len(name),
+                          earlier.text if earlier else name, "", True)]
     s.groups = _groups(s.text, s.mentions)
 
 

@@ -623,6 +623,15 @@ def test_the_company_as_a_with_clause_subject_is_the_one_company_named_before(in
     assert triples(text, index, "en") == {("dell", "supplies", "iren")}
 
 
+def test_the_short_form_of_a_new_name_is_the_same_company(index):
+    """"Benchmark Capital led a round into Cerebras ... Benchmark did not stop there. The firm also
+    co-led a Series A into Starcloud": one firm, one id, and "The firm" is Benchmark, not Cerebras."""
+    text = ("Benchmark Capital led a $225 million round into Cerebras. Cerebras competes with Nvidia. "
+            "Benchmark did not stop there. The firm also co-led a $170 million Series A into Starcloud.")
+    got = triples(text, index, "en")
+    assert got == {("benchmark_capital", "invests_in", "cerebras"), ("benchmark_capital", "invests_in", "starcloud")}
+
+
 def test_a_korean_name_keeps_all_of_itself_in_its_id():
     assert slug("퓨리오사AI") != slug("퓨리오사") and slug("한국투자증권") != slug("한국투자파트너스")
 
