@@ -14,6 +14,10 @@ the limit here is the same on every machine).
 Traceback (most recent call last):
 ...
 yaml.error.YAMLError: the YAML expands to more than 100,000 values through its aliases (&anchor / *alias); write the values out
+>>> safe_load("why: a\\nwhy_ko: b\\nwhy_ko: c\\n")
+Traceback (most recent call last):
+...
+yaml.error.YAMLError: line 3: key 'why_ko' appears twice in one mapping (first on line 2); YAML would keep only the last, so remove one
 """
 from __future__ import annotations
 
@@ -30,6 +34,19 @@ MAX_DEPTH = 100
 _TOO_DEEP = f"exceeded maximum nesting depth ({MAX_DEPTH} levels); flatten it"
 
 
+def _no_repeated_key(node: yaml.MappingNode) -> None:
+    """A key written twice in one mapping: YAML keeps the last and drops the first without a word
+    (a second `why_ko:` pasted under a rule replaces its reason), so it is refused, with its line."""
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                raise yaml.YAMLError(f"line {line}: key '{key.value}' appears twice in one mapping (first on "
+                                     f"line {seen[key.value]}); YAML would keep only the last, so remove one")
+            seen[key.value] = line
+
+
 def _expanded_size(root: yaml.Node, limit: int) -> int:
     """Values the document holds once every alias is expanded (shared nodes count each time)."""
     size: dict[int, int] = {}
@@ -43,6 +60,8 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
             continue
         if not done and id(node) in open_:
             raise yaml.YAMLError("an alias refers to the value that contains it (a recursive anchor)")
+        if not done and isinstance(node, yaml.MappingNode):
+            _no_repeated_key(node)
         children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
                     else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
         if done or not children:

@@ -34,6 +34,16 @@ def test_malformed_scenario_yaml(cli, tmp_path):
     check_error(exposure(cli, "--graph", REF / "debtrank_edges.csv", "--scenario", bad), str(bad), "not valid YAML")
 
 
+def test_a_key_written_twice_in_a_scenario_is_refused_with_its_line(cli, tmp_path):
+    """YAML keeps the second of two equal keys and drops the first silently: a reason pasted twice
+    under one rule would replace another rule's reason. It is an error, with both lines."""
+    bad = tmp_path / "twice.yaml"
+    bad.write_text("name: x\nchannels: [supply]\nseeds:\n  - select: {id: a}\n    magnitude: 0.5\n"
+                   "    why: one\n    why: two\n", encoding="utf-8")
+    check_error(exposure(cli, "--graph", REF / "debtrank_edges.csv", "--scenario", bad),
+                str(bad), "line 7: key 'why' appears twice", "first on line 6")
+
+
 def test_scenario_with_bad_magnitude(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nchannels: [supply]\nseeds: {a: lots}\n", encoding="utf-8")
