@@ -86,6 +86,19 @@ def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
         assert "revenue_share_region jur_cn" in seed["why"] and china["source"]["publisher"] in seed["why"]
 
 
+def test_export_controls_hit_a_chinese_fab_both_ways(cli):
+    """SMIC gains the buyers who switch to domestic chips and loses the tools it buys abroad: both
+    show, the loss sized by its recorded toolmakers, so it is no longer the largest gainer."""
+    out = run_json(cli, "--shock", "export_controls", "--top", "0")
+    seeds = [s for s in out["shock"]["seeds"] if s["node"] == "smic"]
+    loss = next(s for s in seeds if s["side"] == "loss")
+    assert loss["channel"] == "supply" and 0 < loss["magnitude"] < 0.33
+    assert all(v in loss["why"] for v in ("asml", "applied_materials", "lam_research", "tokyo_electron"))
+    assert any(s["side"] == "gain" for s in seeds)
+    gainers = [r["id"] for r in out.get("gainers", [])]
+    assert gainers and gainers[0] != "smic"
+
+
 def test_capex_cut_hits_suppliers_not_the_hyperscalers(cli):
     out = run_json(cli, "--shock", "capex_cut", "--top", "0")
     by_id = {r["id"]: r for r in out["results"]}
