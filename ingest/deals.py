@@ -240,9 +240,13 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
         kept.append(k)
     # "agreed to acquire", "합의해 인수": an agreement word right before another class's deal word is
     # that deal's verb, not a second deal
+    # "제휴 계약을 체결", "partnership agreement": contract words right after a partnership word
+    # name and sign that partnership, not a sale
     return [k for i, k in enumerate(kept)
             if not (k.cls == "contract" and any(o.cls != "contract" and 0 <= o.start - k.end <= 2
-                                                for o in kept[i + 1:i + 3]))]
+                                                for o in kept[i + 1:i + 3]))
+            and not (k.cls == "contract" and any(o.cls == "partner" and 0 <= k.start - o.end <= 8
+                                                 for o in kept[max(0, i - 3):i]))]
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -1003,6 +1007,10 @@ def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Ment
 _SOLD_BY_RECORD = frozenset({"cloud_capacity", "lease", "power_supply"})
 
 
+#: Korean contract words that say something is sold: 공급계약, 판매계약, "증축공사’ 계약", 시공 계약, 납품
+_KO_SALE_CONTRACT = re.compile(r"(?:공급|판매|공사|시공|납품)[’'\"”]?\s?계약")
+
+
 def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype: str | None,
               product_type: str | None, new: set[str]) -> tuple[Mention, Mention, str, float]:
     """An agreement's seller, buyer and type (and a confidence penalty) from the two parties'
@@ -1025,6 +1033,12 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
     else:
         seller_sells = sa if ta is not None else None
         penalty = 0.1 if ta == tb and ta is not None else 0.05
+        if ta is None and tb is None and s.lang == "ko" and kw.cls == "contract" and \
+                _KO_SALE_CONTRACT.search(s.text, max(0, kw.start - 30), kw.end + 4):
+            # "동부건설이 앰코코리아와 1,729억원 규모의 '... 증축공사' 계약을 체결했다고 공시": in a
+            # Korean supply, sale or construction contract the subject is the seller (the one that
+            # files the order it won)
+            return agent, patient, "supplies", 0.05
     if kw.cls == "lease":
         rtype = "lease"
     elif kw.cls == "partner":
@@ -1130,7 +1144,8 @@ _KO_GENERIC = re.compile(r"(?:기업|업체|회사|고객사|고객|정부|당�
                          r"투자사|운영사|제조사|기업들|업계|양사|자사|당사|대형|글로벌|미국|중국|대만|일본|한국|"
                          r"유럽|현지|국내|해외|발주처|상대방|빅테크|스타트업|파트너|거래처|전문기업|"
                          r"최고경영자|대표|회장|관계자|정부와|주주|은행|증권|지역|주|시|국|팀|부문)$")
-_KO_PARTICLE_ROLE = re.compile(r"([\uac00-\ud7a3A-Za-z0-9]{2,12}?)(와의|과의|와|과|에게|로부터|으로부터)(?=\s)")
+_KO_PARTICLE_ROLE = re.compile(r"([\uac00-\ud7a3A-Za-z0-9]{2,12}?)(?:\(이하\s*[‘'\"“]?[^()]{1,20}?[’'\"”]?\))?"
+                               r"(와의|과의|와|과|에게|로부터|으로부터)(?=\s)")
 _SLUG = re.compile(r"[^a-z0-9]+")
 GENERIC_WORDS = {"Energy", "Power", "Capital", "Group", "Holdings", "Partners", "Technologies", "Systems",
                  "Networks", "Labs", "Cloud", "Data", "Global", "International", "Ventures", "Fund", "Bank",
@@ -1250,7 +1265,9 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
                 word, end, particle = word[:-1], end - 1, "사" + particle
             out.append(Mention(slug(word), start, end, word, particle, True))
-        out.extend(_ko_opening_subject(sentence, known, taken + [(x.start, x.stop) for x in out],
+        # the opening subject may face a counterparty the dataset lacks too ("동부건설이
+        # 앰코테크놀로지코리아(이하 '앰코코리아')와 1,729억원 규모 ... 계약")
+        out.extend(_ko_opening_subject(sentence, known + out, taken + [(x.start, x.stop) for x in out],
                                        _matchers(path)["not_names_ko"]))
     return out
 

@@ -632,6 +632,22 @@ def test_the_short_form_of_a_new_name_is_the_same_company(index):
     assert got == {("benchmark_capital", "invests_in", "cerebras"), ("benchmark_capital", "invests_in", "starcloud")}
 
 
+def test_a_korean_construction_contract_between_two_new_companies_is_the_subjects_sale(index):
+    """"동부건설이 앰코테크놀로지코리아(이하 '앰코코리아')와 ... 증축공사' 계약을 체결했다고 공시":
+    both names are new to the dataset, the bracketed short name is not the party, and in a Korean
+    supply, sale or construction contract the subject is the seller."""
+    text = ("동부건설이 앰코테크놀로지코리아(이하 ‘앰코코리아’)와 1,729억 7,000만원 규모의 ‘송도사업장 신규 "
+            "테스트동 증축공사’ 계약을 체결했다고 29일 공시했다.")
+    (c,) = extract(text, index, "ko")
+    assert (c.new_entities[c.source], c.type, c.new_entities[c.target]) == ("동부건설", "supplies", "앰코테크놀로지코리아")
+    assert c.amount == 172_970_000_000
+
+
+def test_a_korean_partnership_contract_is_a_partnership(index):
+    (c,) = extract("카카오가 네이버와 전략적 제휴 계약을 체결했다.", index, "ko")
+    assert c.type == "partners_with"
+
+
 def test_a_korean_name_keeps_all_of_itself_in_its_id():
     assert slug("퓨리오사AI") != slug("퓨리오사") and slug("한국투자증권") != slug("한국투자파트너스")
 
