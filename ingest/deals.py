@@ -304,6 +304,8 @@ def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
     if m.particle:
         if m.particle == "에" and re.match(r"\s*대한", sentence[m.stop:]):
             return "TO"
+        if m.particle in ("와", "과") and re.match(r"\s+[^\s,]{1,20},\s", sentence[m.stop:]):
+            return "AND"       # "삼성전자와 SK그룹, 현대차그룹이": 와 joins a list, it is no "with"
         return ROLE_OF_PARTICLE.get(m.particle, "NONE")
     tail = sentence[m.end:m.end + 30]
     # "인텔 측과" (Intel's side), "JP모건 등이" (JPMorgan and others): the particle after the noun
@@ -685,6 +687,8 @@ _KO_OWN_TARGET = re.compile(r"[\uac00-\ud7a3A-Za-z0-9)]+(?<![일월년초말중�
 #: "A, B, C 등이" / "A, B 등은": a comma list of names right before an investing word
 _KO_LIST_BEFORE = re.compile(r"((?:[^\s,()]{2,20}(?:\([^()]{1,30}\))?\s*,\s*)+[^\s,()]{2,20}(?:\([^()]{1,30}\))?)"
                              r"\s*등(?:이|은|도)\s+$")
+#: a comma list of single words closed by 등 and a particle, anywhere in a sentence
+_KO_LIST_ANYWHERE = re.compile(r"((?:[^\s,()]{2,20}\s*,\s*)+[^\s,()]{2,20})\s*등(?:이|은|도|과|와|에|을|를|의)(?![\uac00-\ud7a3])")
 #: "라이온엑스벤처스(LionX Ventures)는 600만달러 투자를": a name glossed in brackets, as the clause's subject
 _KO_GLOSSED_SUBJECT = re.compile(r"(?:^|\s)([\uac00-\ud7a3A-Za-z0-9]{2,20})\(([A-Za-z][^()]{1,40})\)(?:은|는|이|가)\s")
 
@@ -699,11 +703,16 @@ def _ko_item(s: "_Sentence", start: int, end: int, path: str | None) -> Mention 
     known = next((m for m in s.mentions if m.start < end and start < m.end), None)
     if known is not None:
         return known
-    if len(word) < 2 or _KO_GENERIC.fullmatch(word.removesuffix("들")) or word in ("VC", "IB", "PE") or word.endswith(("투자자", "투자자들")) or \
-            word in _matchers(path)["not_names_ko"] or \
-            not (HANGUL.search(word) or word[:1].isupper()):
+    return _ko_list_item(word, start, path)
+
+
+def _ko_list_item(word: str, start: int, path: str | None) -> Mention | None:
+    """A listed word as a new company: one word, not a common noun (기관, 투자자들, 정부)."""
+    if len(word) < 2 or _KO_GENERIC.fullmatch(word.removesuffix("들")) or word in ("VC", "IB", "PE") or \
+            word.endswith(("투자자", "투자자들")) or word in _matchers(path)["not_names_ko"] or \
+            not (HANGUL.search(word) or word[:1].isupper()) or re.search(r"\d", word):
         return None
-    return Mention(slug(word), start, end, word, "", True)
+    return Mention(slug(word), start, start + len(word), word, "", True)
 
 
 def _ko_joined_round(f: _Frame) -> list[Pair]:
@@ -1265,6 +1274,17 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
                 word, end, particle = word[:-1], end - 1, "사" + particle
             out.append(Mention(slug(word), start, end, word, particle, True))
+        # "삼성전자, SK, 현대차그룹, 네이버클라우드 등이 엔비디아 GPU를 공급받아": the items of a
+        # comma list closed by 등 (and others) are names, each one a party the deal's list shares
+        for lst in _KO_LIST_ANYWHERE.finditer(sentence):
+            pos = lst.start(1)
+            for part in re.split(r"(\s*,\s*)", lst.group(1)):
+                word = part.strip(" ,")
+                if word and not any(a < pos + len(part) and pos < b for a, b in taken + [(x.start, x.stop) for x in out]):
+                    item = _ko_list_item(word, pos, path)
+                    if item is not None:
+                        out.append(item)
+                pos += len(part)
         # the opening subject may face a counterparty the dataset lacks too ("동부건설이
         # 앰코테크놀로지코리아(이하 '앰코코리아')와 1,729억원 규모 ... 계약")
         out.extend(_ko_opening_subject(sentence, known + out, taken + [(x.start, x.stop) for x in out],

@@ -158,10 +158,13 @@ def test_a_role_noun_refers_back_to_the_last_company_of_its_role(index, text, ex
      {("softbank", "invests_in", "intel")}),
     # a one-syllable name counts with its particle; 조달 of equipment is a purchase
     ("아이렌은 델에서 약 58억달러 규모의 GPU 장비를 조달했다.", "ko", {("dell", "supplies", "iren")}),
-    # the buyer receives supply ("공급받"): the maker named before what is bought supplies it, and
-    # "클라우드" inside a company's name (네이버클라우드) is not the cloud capacity the deal sells
+    # the buyer receives supply ("공급받"): the maker named before what is bought supplies it, each
+    # name of the buyers' list takes the deal, and "클라우드" inside a company's name (네이버클라우드)
+    # is not the cloud capacity the deal sells
     ("삼성전자, 네이버클라우드 등이 엔비디아 최신 GPU를 공급받아 AI팩토리를 조성한다.", "ko",
-     {("nvidia", "supplies", "samsung")}),
+     {("nvidia", "supplies", "samsung"), ("nvidia", "supplies", "naver")}),
+    # "A와 B, C이": 와 joins a list there, it is no "with"
+    ("삼성전자와 SK그룹, 네이버클라우드가 각 5만장을 공급받는다.", "ko", set()),
     # money raised comes from the investor; raised as debt, it is a loan
     ("CoreWeave raised $1 billion from Nvidia.", "en", {("nvidia", "invests_in", "coreweave")}),
     ("CoreWeave closed a $2 billion debt raise led by Blackstone.", "en", {("blackstone", "lends", "coreweave")}),
@@ -641,6 +644,15 @@ def test_a_korean_construction_contract_between_two_new_companies_is_the_subject
     (c,) = extract(text, index, "ko")
     assert (c.new_entities[c.source], c.type, c.new_entities[c.target]) == ("동부건설", "supplies", "앰코테크놀로지코리아")
     assert c.amount == 172_970_000_000
+
+
+def test_a_korean_list_closed_by_deung_proposes_its_new_names(index):
+    """"삼성전자, 현대차그룹 등이": the words of a comma list closed by 등 are names, so a name the
+    dataset lacks takes the list's deal; a common noun in the list does not."""
+    got = triples("삼성전자, 현대차그룹 등이 엔비디아 최신 GPU를 공급받는다.", index, "ko")
+    assert got == {("nvidia", "supplies", "samsung"), ("nvidia", "supplies", slug("현대차그룹"))}
+    got = triples("삼성전자, 정부 등이 엔비디아 최신 GPU를 공급받는다.", index, "ko")
+    assert got == {("nvidia", "supplies", "samsung")}
 
 
 def test_a_korean_partnership_contract_is_a_partnership(index):
