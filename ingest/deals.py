@@ -207,7 +207,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     # optional lists (a rules file written before them still loads)
     for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
-                "consortium_words"):
+                "consortium_words", "join_round_verbs", "sale_contracts"):
         spec = rules.get(key) or {}
         compile_ = _compile_refs if key == "coreference_any" else _compile_terms
         out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
@@ -443,8 +443,7 @@ def _role_references(text: str, lang: str, idx: EntityIndex, mentions: list[Ment
             if ROLE_OF_PARTICLE.get(particle, "NONE") in ("SUBJ", "POSS", "NONE") or \
                     HANGUL.match(text[hit.start() - 1:hit.start()] or " "):
                 continue     # the subject "이 회사는" is the previous sentence's subject (coreference)
-        elif _own_participle_subject(text, hit, mentions, m) is not None:
-            own = _own_participle_subject(text, hit, mentions, m)
+        elif (own := _own_participle_subject(text, hit, mentions, m)) is not None:
             out.append(Mention(own.entity, hit.start(), hit.end(), hit.group(0), "", own.new))
             continue
         elif not re.search(r"\b(?:in|into|with|to|from|by|for)\s+$", text[max(0, hit.start() - 6):hit.start()],
@@ -680,8 +679,6 @@ def _join_pairs(f: _Frame) -> list[Pair]:
     return out
 
 
-#: "투자를 확정", "투자에 참여": an investing word whose investor is named and whose investee is not
-_KO_JOIN_VERB = re.compile(r"(?:를|은|도)?\s*(?:확정|결정|준비|단행|집행)|에\s*(?:참여|참가|나서|나섰)")
 #: "공장에", "리벨리온에": what an investment goes to, stated (a date, "3월에", "상반기에", is not)
 _KO_OWN_TARGET = re.compile(r"[\uac00-\ud7a3A-Za-z0-9)]+(?<![일월년초말중기])(?<!분기|반기)(?:에|에게)(?:\s|$)")
 #: "A, B, C 등이" / "A, B 등은": a comma list of names right before an investing word
@@ -722,7 +719,9 @@ def _ko_joined_round(f: _Frame) -> list[Pair]:
     clause's subject does). Only where the sentence names no investee itself."""
     s, kw = f.s, f.kw
     raiser = s.join_memory.get("round")
-    if raiser is None or not _KO_JOIN_VERB.match(s.text, kw.end):
+    verbs = _matchers(s.path)["join_round_verbs"]["ko"]
+    # "투자를 확정", "투자에 참여": the words right after the investing word (news_rules.yaml)
+    if raiser is None or verbs is None or not verbs.match(s.text, kw.end):
         return []
     before = s.text[:kw.start]
     clause_start = max(before.rfind(". "), before.rfind("다, "), 0)
@@ -1016,10 +1015,6 @@ def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Ment
 _SOLD_BY_RECORD = frozenset({"cloud_capacity", "lease", "power_supply"})
 
 
-#: Korean contract words that say something is sold: 공급계약, 판매계약, "증축공사’ 계약", 시공 계약, 납품
-_KO_SALE_CONTRACT = re.compile(r"(?:공급|판매|공사|시공|납품)[’'\"”]?\s?계약")
-
-
 def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype: str | None,
               product_type: str | None, new: set[str]) -> tuple[Mention, Mention, str, float]:
     """An agreement's seller, buyer and type (and a confidence penalty) from the two parties'
@@ -1042,8 +1037,9 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
     else:
         seller_sells = sa if ta is not None else None
         penalty = 0.1 if ta == tb and ta is not None else 0.05
-        if ta is None and tb is None and s.lang == "ko" and kw.cls == "contract" and \
-                _KO_SALE_CONTRACT.search(s.text, max(0, kw.start - 30), kw.end + 4):
+        sale = _matchers(s.path)["sale_contracts"][s.lang]
+        if ta is None and tb is None and s.lang == "ko" and kw.cls == "contract" and sale is not None and \
+                sale.search(s.text, max(0, kw.start - 30), kw.end + 4):
             # "동부건설이 앰코코리아와 1,729억원 규모의 '... 증축공사' 계약을 체결했다고 공시": in a
             # Korean supply, sale or construction contract the subject is the seller (the one that
             # files the order it won)
