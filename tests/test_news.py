@@ -655,6 +655,15 @@ def test_a_korean_list_closed_by_deung_proposes_its_new_names(index):
     assert got == {("nvidia", "supplies", "samsung")}
 
 
+def test_a_gpu_maker_named_between_a_possessive_and_graphics_processing_units_is_a_brand(index):
+    """"to host CoreWeave's NVIDIA Graphics Processing Units": Nvidia is the brand of what is hosted,
+    the host's customer is CoreWeave (the product word spelled out, not only "GPUs")."""
+    text = ("Under the terms of the option exercise, Core Scientific will modify infrastructure at one of its "
+            "sites to deliver approximately 120 incremental MW of critical IT load to host CoreWeave's NVIDIA "
+            "Graphics Processing Units.")
+    assert triples(text, index, "en") == {("core_scientific", "lease", "coreweave")}
+
+
 def test_a_korean_partnership_contract_is_a_partnership(index):
     (c,) = extract("카카오가 네이버와 전략적 제휴 계약을 체결했다.", index, "ko")
     assert c.type == "partners_with"
