@@ -207,7 +207,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
     # optional lists (a rules file written before them still loads)
     for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
-                "consortium_words", "join_round_verbs", "sale_contracts"):
+                "consortium_words", "join_round_verbs", "sale_contracts", "pair_reference"):
         spec = rules.get(key) or {}
         compile_ = _compile_refs if key == "coreference_any" else _compile_terms
         out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
@@ -597,6 +597,10 @@ def _frame_pairs(s: "_Sentence", kw: Keyword, cls: str) -> list[Pair]:
         joined = _ko_joined_round(f)
         if joined:
             return joined
+    if cls == "partner" and not f.near:
+        both = _both_named_before(s, kw)
+        if both:
+            return both
     if len(f.near) < 2:
         return []
     if s.lang == "en" and cls in ("partner", "contract", "lease"):
@@ -756,6 +760,21 @@ def _ko_joined_round(f: _Frame) -> list[Pair]:
             return []              # "삼성전자는 텍사스 공장에 170억달러 투자를 결정": it invests in something named
     return [(m, raiser, 0.75, f"ko: X {kw.text}{s.text[kw.end:kw.end + 3].strip()} (the round of Y, named before)")
             for m in investors if m.entity != raiser.entity]
+
+
+def _both_named_before(s: "_Sentence", kw: Keyword) -> list[Pair]:
+    """"Nvidia will invest $1 billion in Nokia ... Both companies will collaborate on AI networking",
+    "양사는 ... 협력하기로 했다": the two companies are the two the sentences just before named (none
+    when they named more than two: which two is not clear)."""
+    rx = _matchers(s.path)["pair_reference"][s.lang]
+    hit = next((h for h in rx.finditer(s.text, 0, kw.start) if kw.start - h.end() <= 40), None) if rx is not None else None
+    if hit is None:
+        return []
+    named = list({x.entity: x for x in s.recent if not x.new}.values())
+    if len(named) != 2:
+        return []
+    a, b = named
+    return [(a, b, 0.7, f"{s.lang}: {hit.group(0)} {kw.text} (the two companies named before)")]
 
 
 def _mates(f: _Frame, m: Mention) -> list[Mention]:
@@ -976,7 +995,7 @@ def _attributive(f: _Frame, agent: Mention | None = None) -> tuple[Mention, Ment
 def _en_agreement(f: _Frame) -> list[Pair]:
     """contract, partner, lease: two parties, the direction left to products and tiers."""
     kw = f.kw
-    joint = _joint_subject(f.s, [m for m in f.before if not m.new])
+    joint = _joint_subject(f.s, [m for m in f.before if not m.new], kw if f.cls == "partner" else None)
     if joint is not None:
         agent, patient = joint
     else:
@@ -1000,13 +1019,20 @@ _EN_FRAMES = {"invest": _en_invest, "lend": _en_invest, "raise": _en_raise, "acq
               "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade}
 
 
-def _joint_subject(s: "_Sentence", before: list[Mention]) -> tuple[Mention, Mention] | None:
+#: what may stand between a joint subject and the deal word that is its verb ("will", "plan to")
+_JOINT_AUX = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:have|has|will|would|also|jointly|plan|plans|agreed|"
+                        r"are|were|to|now|further|officially)\s+)*")
+
+
+def _joint_subject(s: "_Sentence", before: list[Mention], kw: Keyword | None = None) -> tuple[Mention, Mention] | None:
     """Two names opening a clause together, followed by its verb: "Meta and Corning signed",
-    "Meta, Corning sign", "AMD (AMD) and OpenAI announced" (not "the Nvidia and AMD GPU deals")."""
+    "Meta, Corning sign", "AMD (AMD) and OpenAI announced" (not "the Nvidia and AMD GPU deals"),
+    or by the deal word itself as the verb: "Nvidia and Nokia will collaborate"."""
     for first, second in reversed(list(zip(before, before[1:]))):
         if first.entity != second.entity and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|&)\s*",
                                                           s.text[first.end:second.start]) \
-                and JOINT_VERB.match(s.text[second.end:]):
+                and (JOINT_VERB.match(s.text[second.end:]) or
+                     kw is not None and _JOINT_AUX.fullmatch(s.text, second.end, kw.start)):
             return first, second
     return None
 

@@ -664,6 +664,21 @@ def test_a_gpu_maker_named_between_a_possessive_and_graphics_processing_units_is
     assert triples(text, index, "en") == {("core_scientific", "lease", "coreweave")}
 
 
+def test_two_names_whose_verb_is_the_partnership_word_are_its_parties(index):
+    assert triples("Nvidia and Nokia will collaborate on AI-powered networking solutions.", index, "en") == \
+        {("nvidia", "partners_with", "nokia")}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Nokia's chief executive met Nvidia's Jensen Huang in Helsinki. Both companies will collaborate on "
+     "AI-powered networking.", "en"),
+    ("노키아 최고경영자가 엔비디아 젠슨 황과 헬싱키에서 만났다. 양사는 AI 네트워킹 분야에서 협력하기로 했다.", "ko"),
+])
+def test_both_companies_are_the_two_named_just_before(index, text, lang):
+    got = {tuple(sorted((a, b))) + (t,) for a, t, b in triples(text, index, lang)}
+    assert got == {("nokia", "nvidia", "partners_with")}
+
+
 def test_a_korean_partnership_contract_is_a_partnership(index):
     (c,) = extract("카카오가 네이버와 전략적 제휴 계약을 체결했다.", index, "ko")
     assert c.type == "partners_with"
