@@ -205,6 +205,10 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["roles"] = {lang: [(set(r["categories"]), _compile_refs(r[lang], lang))
                            for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
     out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
+    jp = rules.get("joint_project") or {}
+    out["joint_project"] = {lang: re.compile(
+        r"(?<=[와과])\s*(" + "|".join(map(re.escape, spec["together"])) + r")\s[^.?!]{0,80}?(?:"
+        + "|".join(map(re.escape, spec["verbs"])) + r")") for lang, spec in jp.items() if spec}
     # optional lists (a rules file written before them still loads)
     for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
                 "consortium_words", "join_round_verbs", "sale_contracts", "pair_reference"):
@@ -231,6 +235,13 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
                 if cls == "supply" and re.match(r"(?:망|업체|자|사\b|처)", after):
                     continue
             found.append(Keyword(cls, k.start(), k.end(), k.group(0)))
+    joint = m["joint_project"].get(lang)
+    if joint is not None:
+        # "SK텔레콤은 아마존웹서비스(AWS)와 함께 ... AI 전용 DC를 세워": building something together
+        # is a partnership (news_rules.yaml: joint_project)
+        for hit in joint.finditer(sentence):
+            if not any(a <= hit.start(1) < b for a, b in blocked):
+                found.append(Keyword("partner", hit.start(1), hit.end(1), hit.group(1)))
     found.sort(key=lambda k: (k.start, -(k.end - k.start)))
     kept: list[Keyword] = []
     for k in found:  # a shorter keyword inside (or overlapping) a longer one ("investment from" vs
@@ -307,6 +318,9 @@ def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
         if m.particle in ("와", "과") and re.match(r"\s+[^\s,]{1,20},\s", sentence[m.stop:]):
             return "AND"       # "삼성전자와 SK그룹, 현대차그룹이": 와 joins a list, it is no "with"
         return ROLE_OF_PARTICLE.get(m.particle, "NONE")
+    glossed = re.match(r"\)([\uac00-\ud7a3]+)", sentence[m.end:m.end + 8])
+    if m.start > 0 and sentence[m.start - 1] == "(" and glossed and _PARTICLE.fullmatch(glossed.group(1)):
+        return ROLE_OF_PARTICLE.get(glossed.group(1), "NONE")   # "아마존웹서비스(AWS)와": the gloss's particle
     tail = sentence[m.end:m.end + 30]
     # "인텔 측과" (Intel's side), "JP모건 등이" (JPMorgan and others): the particle after the noun
     etc = re.match(r"\s*(?:등|측)(과의|와의|과|와|에게|에|의|을|를|이|가|은|는|으로부터|로부터)(?![\uac00-\ud7a3])",

@@ -679,6 +679,18 @@ def test_both_companies_are_the_two_named_just_before(index, text, lang):
     assert got == {("nokia", "nvidia", "partners_with")}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # building something together is a partnership; the bracketed gloss takes the particle after it
+    ("삼성전자는 아마존웹서비스(AWS)와 함께 울산에 AI 전용 데이터센터를 세울 계획이다.",
+     {("samsung", "partners_with", "amazon")}),
+    # rising together is not
+    ("삼성전자는 SK하이닉스와 함께 상승했다.", set()),
+])
+def test_a_korean_joint_project_is_a_partnership(index, text, expected):
+    got = {(a, t, b) if a < b else (b, t, a) for a, t, b in triples(text, index, "ko")}
+    assert got == {(a, t, b) if a < b else (b, t, a) for a, t, b in expected}
+
+
 def test_a_korean_partnership_contract_is_a_partnership(index):
     (c,) = extract("카카오가 네이버와 전략적 제휴 계약을 체결했다.", index, "ko")
     assert c.type == "partners_with"
