@@ -368,8 +368,9 @@ def test_recall_is_split_by_whether_the_label_names_a_company_the_dataset_lacks(
     assert ev.known_split() == {"known": (1, 2), "new": (0, 1)}
 
 
-@pytest.mark.parametrize("folder", [EVAL, EVAL / "dev_2", EVAL / "held_aside", EVAL / "held_aside_2"],
-                         ids=["development", "development-2", "held-aside", "held-aside-2"])
+@pytest.mark.parametrize("folder", [EVAL, EVAL / "dev_2", EVAL / "held_aside", EVAL / "held_aside_2",
+                                    EVAL / "held_aside_3"],
+                         ids=["development", "development-2", "held-aside", "held-aside-2", "held-aside-3"])
 def test_every_labelled_article_records_publisher_date_and_url(folder):
     files = sorted((folder / "articles").glob("*.txt"))
     for p in files:
@@ -382,14 +383,17 @@ def test_every_labelled_article_records_publisher_date_and_url(folder):
     assert len(set(urls)) == len(urls)
 
 
-@pytest.mark.parametrize("held_aside", ["held_aside", "held_aside_2"])
+HELD_ASIDE = ("held_aside", "held_aside_2", "held_aside_3")
+
+
+@pytest.mark.parametrize("held_aside", HELD_ASIDE)
 def test_the_held_aside_set_shares_no_article_with_the_development_set(held_aside):
     url = lambda p: p.read_text(encoding="utf-8").splitlines()[2]  # noqa: E731
     held = {url(p) for p in (EVAL / held_aside / "articles").glob("*.txt")}
     langs = [p.name[:2] for p in (EVAL / held_aside / "articles").glob("*.txt")]
     assert len(held) >= 15 and langs.count("ko") >= 5 and langs.count("en") >= 5
     others = [EVAL / "articles", EVAL / "dev_2" / "articles"] + [
-        EVAL / h / "articles" for h in ("held_aside", "held_aside_2") if h != held_aside]
+        EVAL / h / "articles" for h in HELD_ASIDE if h != held_aside]
     assert not held & {url(p) for d in others for p in d.glob("*.txt")}
 
 
