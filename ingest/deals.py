@@ -264,6 +264,10 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\uac00-\ud7a3]+|\d[\d,.]*|[^\sA-Za-z\d\uac00-\ud7a3]")
 
 
+#: what may stand between a clause's subject and its participle ("with the company also entering")
+_BEFORE_PARTICIPLE = r"(?:also\s+|now\s+)?"
+
+
 def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
             stops: list[int] | None = None, path: str | None = None) -> str:
     """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ.
@@ -273,7 +277,7 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
         return "POSS"
     rules = _matchers(path)
     participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
-    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?(?:also\s+|now\s+)?", sentence[m.end:m.end + 50])
+    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?" + _BEFORE_PARTICIPLE, sentence[m.end:m.end + 50])
     if participle is not None and gap and m.start < kw.start and participle.match(sentence, m.end + gap.end()):
         return "SUBJ"          # "with Boom closing a round led by X": Boom is its clause's subject
     # the nearest preposition within four words before the name, not across a comma or a name
@@ -478,7 +482,7 @@ def _own_participle_subject(text: str, hit: re.Match, mentions: list[Mention], m
     participle = m["participle_subject"]["en"]
     if participle is None or not re.search(r"\bwith\s+$", text[max(0, hit.start() - 6):hit.start()], re.IGNORECASE):
         return None
-    after = re.match(r"\s+(?:also\s+|now\s+)?", text[hit.end():])
+    after = re.match(r"\s+" + _BEFORE_PARTICIPLE, text[hit.end():])
     if not participle.match(text, hit.end() + after.end()):
         return None
     before = {x.entity: x for x in mentions if x.stop <= hit.start()}
@@ -708,6 +712,16 @@ _KO_LIST_ANYWHERE = re.compile(r"((?:[^\s,()]{2,20}\s*,\s*)+[^\s,()]{2,20})\s*�
 _KO_GLOSSED_SUBJECT = re.compile(r"(?:^|\s)([\uac00-\ud7a3A-Za-z0-9]{2,20})\(([A-Za-z][^()]{1,40})\)(?:은|는|이|가)\s")
 
 
+def _list_items(listed: re.Match) -> list[tuple[int, str]]:
+    """The items of the comma list a pattern's first group matched, each with where it starts."""
+    out, pos = [], listed.start(1)
+    for part in re.split(r"(\s*,\s*)", listed.group(1)):
+        if part.strip(" ,"):
+            out.append((pos, part))
+        pos += len(part)
+    return out
+
+
 def _ko_item(s: "_Sentence", start: int, end: int, path: str | None) -> Mention | None:
     """One item of a listed set of investors: the dataset's company there, else a new name
     (a single word, not a common noun such as 기관 or 투자자들)."""
@@ -749,14 +763,11 @@ def _ko_joined_round(f: _Frame) -> list[Pair]:
     investors: list[Mention] = []
     listed = _KO_LIST_BEFORE.search(before)
     if listed:
-        pos = listed.start(1)
-        for part in re.split(r"(\s*,\s*)", listed.group(1)):
-            if part.strip(" ,"):
-                item = _ko_item(s, pos, pos + len(part), s.path)
-                if item is None:
-                    return []      # "VC, 기관 투자자 등이": not a list of names
-                investors.append(item)
-            pos += len(part)
+        for start, word in _list_items(listed):
+            item = _ko_item(s, start, start + len(word), s.path)
+            if item is None:
+                return []          # "VC, 기관 투자자 등이": not a list of names
+            investors.append(item)
     else:
         glossed = [g for g in _KO_GLOSSED_SUBJECT.finditer(before) if g.start(1) >= clause_start]
         subj = [m for m in s.mentions if clause_start <= m.start < kw.start and
@@ -1313,14 +1324,12 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
         # "삼성전자, SK, 현대차그룹, 네이버클라우드 등이 엔비디아 GPU를 공급받아": the items of a
         # comma list closed by 등 (and others) are names, each one a party the deal's list shares
         for lst in _KO_LIST_ANYWHERE.finditer(sentence):
-            pos = lst.start(1)
-            for part in re.split(r"(\s*,\s*)", lst.group(1)):
-                word = part.strip(" ,")
-                if word and not any(a < pos + len(part) and pos < b for a, b in taken + [(x.start, x.stop) for x in out]):
-                    item = _ko_list_item(word, pos, path)
+            spans = taken + [(x.start, x.stop) for x in out]
+            for start, word in _list_items(lst):
+                if not any(a < start + len(word) and start < b for a, b in spans):
+                    item = _ko_list_item(word, start, path)
                     if item is not None:
                         out.append(item)
-                pos += len(part)
         # the opening subject may face a counterparty the dataset lacks too ("동부건설이
         # 앰코테크놀로지코리아(이하 '앰코코리아')와 1,729억원 규모 ... 계약")
         out.extend(_ko_opening_subject(sentence, known + out, taken + [(x.start, x.stop) for x in out],
@@ -1519,7 +1528,7 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
                 found_in[cand.key] = len(read) - 1
             elif old.amount is None and cand.amount is not None:
                 old.take_amount_of(cand)
-        for kind, (x, i) in list(memory.items()):
+        for kind, (x, _) in list(memory.items()):
             if x.text in s.text:   # an article that keeps naming the raiser keeps its round in mind
                 memory[kind] = (x, len(read) - 1)
         for kind, x in _remembered(s).items():
