@@ -336,13 +336,16 @@ def _own_share(spec: Any, data: dict) -> tuple[float, str]:
 
 def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tuple[float, str]:
     """How much of node's supply comes through the named suppliers and classes: the sum of those
-    supply weights (criticality x share x status), so a cut supply line hits as the data weigh it."""
+    supply weights (criticality x share x status), so a cut supply line hits as the data weigh it.
+    A place's share of a company (located_in) matches by its kinds of site: a grid's power plants
+    are the part of a generator's fleet that sells into that grid."""
     classes = set(via.get("classes") or [])
     total, parts = 0.0, []
     for (u, v), e in weights.edges.get("supply", {}).items():
         if v != node or u not in g or not _matches(u, g.nodes[u], via["from"], idx):
             continue
-        w = sum(p.own_w for p in e.parts if not classes or p.product_class in classes)
+        w = sum(p.own_w for p in e.parts
+                if not classes or p.product_class in classes or classes & set(p.sites))
         if w > 0:
             total += w
             parts.append(f"{u} {w:.3f}")

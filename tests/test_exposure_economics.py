@@ -155,6 +155,18 @@ def test_power_shortage_hurts_data_center_operators_and_favours_generators(g, ru
     assert losers(ex)[:3] and all(cats(g, n) & {"neocloud", "hyperscaler", "datacenter"} for n in losers(ex)[:3])
 
 
+def test_a_generator_gains_from_a_short_grid_by_the_part_of_its_fleet_there(runs):
+    """A price spike in PJM and ERCOT pays the plants that sell into them: Talen's recorded fleet
+    is all in PJM; Constellation also runs Calpine's Geysers in California, so it gains less; a
+    generator whose recorded plants are all elsewhere gains nothing."""
+    ex = runs["power_shortage"]
+    gain = {ex.nodes[i]: ex.gains[i] for i in ex.winners()}
+    assert gain["talen"] == pytest.approx(0.1)
+    assert gain["constellation"] == pytest.approx(0.1 * 2 / 3)
+    assert gain["talen"] > gain["constellation"] > gain.get("nextera", 0.0)
+    assert max(ex.gains) <= 0.1 + 1e-12
+
+
 def test_hbm_shortage_hurts_the_hbm_buyers_not_the_makers_nor_tesla(g, runs):
     ex = runs["hbm_shortage"]
     top = losers(ex, 10)
