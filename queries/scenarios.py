@@ -279,13 +279,14 @@ def _matches(node: str, data: dict, sel: dict, idx: _Index) -> bool:
 
 def _unrecorded_value(node: str, weights) -> tuple[float, str] | None:
     """The part of a company's disclosed data-center revenue share that no recorded customer
-    holds (queries/weights.py): revenue from data-center buyers the data does not name."""
+    holds (queries/weights.py): revenue from data-center buyers the data does not name. Where
+    only a share of orders is published, it stands for the revenue share and is named as such."""
     share, held, f = weights.unrecorded.get(node, (0.0, 0.0, None))
     if f is None or share - held <= 0:
         return None
     s = f["source"]
     seg = f" ({f['segment']})" if f.get("segment") else ""
-    return share - held, (f"revenue_share_datacenter{seg} {share:.1%} ({f['period']}; {s['publisher']}, "
+    return share - held, (f"{f['metric']}{seg} {share:.1%} ({f['period']}; {s['publisher']}, "
                           f"{s['date']}) less {held:.1%} held by recorded data-center customers")
 
 

@@ -88,7 +88,7 @@ def coverage(g: nx.MultiDiGraph, weights=None, top: int = 50) -> pd.DataFrame:
             "geography": ", ".join(r.replace("jur_", "").upper() for r in regions),
             "customer_shares": len(customers),
             "named_customers": sum(1 for f in customers if f.get("counterparty")),
-            "datacenter_share": "revenue_share_datacenter" in metrics,
+            "datacenter_share": bool({"revenue_share_datacenter", "orders_share_datacenter"} & set(metrics)),
             "capex": (capex["period"] if capex else "") if set(d.get("category") or []) & CAPEX_CATEGORIES else "n/a",
             "sites": len(sites),
         })

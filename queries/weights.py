@@ -220,7 +220,10 @@ class _Facts:
             for f in d.get("facts", []):
                 by_key[(n, f["metric"], f.get("counterparty"), f.get("segment"))].append(f)
         for n, d in g.nodes(data=True):
-            best = latest_fact(d.get("facts", []), "revenue_share_datacenter")
+            # a share of orders stands for the revenue share only where no revenue share is
+            # published (orders lead revenue; the rule text says which one it read)
+            best = (latest_fact(d.get("facts", []), "revenue_share_datacenter")
+                    or latest_fact(d.get("facts", []), "orders_share_datacenter"))
             if best is not None:
                 self.datacenter[n] = best
             disclosure = _latest_disclosure(d.get("facts", []))
@@ -236,8 +239,8 @@ class _Facts:
                 self.group[n].append(best)
             elif metric == "input_share" and cp and seg:
                 self.input[(n, cp, seg)] = best
-            elif metric == "revenue_share_datacenter":
-                pass  # several segment names: the graph's own choice below
+            elif metric in ("revenue_share_datacenter", "orders_share_datacenter"):
+                pass  # several segment names: the choice above
             elif metric == "revenue_share_product" and seg:
                 self.product[(n, seg)] = best
             elif metric == "market_cap" and best["unit"] == "USD":
@@ -710,11 +713,13 @@ def _split_total(g, supplier, fact, members, parts, customers, dem, status_facto
     if not rest or room <= 0:
         return
     split, how = _group_split(g, supplier, rest, customers, dem, status_factor, market)
+    of = ("orders (standing for revenue: no revenue share is published)"
+          if fact["metric"].startswith("orders_") else "revenue")
     for c in rest:
         factor = _status_of(customers[c], status_factor)
         st = "" if factor == 1 else f", x status {factor:g}"
         parts[c] = Part(room * split[c] * factor, basis,
-                        f"disclosed: {what} {_pct(fact['value'])} of {supplier}'s revenue ({fact['period']}; "
+                        f"disclosed: {what} {_pct(fact['value'])} of {supplier}'s {of} ({fact['period']}; "
                         f"{_cite(fact)}), less disclosed customers, split {how} over {len(rest)} recorded "
                         f"{'data-center' if basis == 'data-center share' else fact['segment']} customer(s){st}",
                         [k for k, _ in customers[c]], None, factor, [_cite(fact)])

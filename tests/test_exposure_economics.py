@@ -184,6 +184,19 @@ def test_published_customer_shares_are_used_as_published(weights):
     assert disclosed and disclosed[0].w == pytest.approx(0.67) and "scaled" not in disclosed[0].rule
 
 
+def test_a_share_of_orders_stands_for_revenue_only_where_none_is_published(g, runs):
+    """Orders lead revenue, so a share of orders is a proxy: Schneider publishes both (a quarter
+    of revenue, 30% of orders) and the capex cut reads its revenue; GE Vernova publishes only
+    its order book, which then stands in, named as orders in the explanation."""
+    ex = runs["capex_cut"]
+    i = ex.weights.index
+    su = [s.why for s in ex.seeds if s.node == "schneider"]
+    gev = [s.why for s in ex.seeds if s.node == "ge_vernova"]
+    assert su and "revenue_share_datacenter" in su[0] and "orders_share" not in su[0]
+    assert gev and "orders_share_datacenter" in gev[0]
+    assert ex.scores[i["schneider"]] > 0 and ex.scores[i["ge_vernova"]] > 0
+
+
 def test_a_stated_term_is_used(weights):
     e = weights.edges["demand"][("meta", "coreweave")]
     assert "over 6.33 years" in e.rule and "assumed" not in e.rule   # "through December 2031"
