@@ -58,7 +58,12 @@ MAX_SPAN = 160   # characters between a name and its deal word
 NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have |had |will |also |on \w+ )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
-                              r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads)\b")
+                              r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads|"
+                              # the deal verbs themselves: "Fluxon Energy will supply", "Acme acquired"
+                              r"supply|supplies|supplied|provide|provides|provided|deliver|delivers|delivered|"
+                              r"invest|invests|invested|acquire|acquires|acquired|buy|buys|bought|purchased|"
+                              r"lease|leases|leased|lend|lends|lent|license|licenses|licensed|raised|raises|"
+                              r"ordered|build|builds|built)\b")
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
@@ -910,6 +915,12 @@ def _en_invest(f: _Frame) -> list[Pair]:
         found = _attributive(f, agent)
         if found is not None:
             return [(*found, 0.75, f"en: X's Y {kw.text}")]
+    if patient is None and agent is not None and f.role(agent) == "SUBJ":
+        # "Crusoe secured a $750 million credit facility from Brookfield": the money comes from the
+        # party after "from"; the subject receives it
+        lender = f.pick([m for m in f.own_after if m is not agent], ("FROM",), kw.end)
+        if lender is not None:
+            return [(lender, agent, 0.8, f"en: Y ... {kw.text} from X")]
     if agent is None or patient is None or (f.role(patient) == "OBJ" and
                                             kw.text.lower() not in ("backs", "backed", "backing")):
         return []
@@ -965,8 +976,8 @@ def _en_trade(f: _Frame) -> list[Pair]:
     agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
     wanted = ("TO", "FOR", "OBJ", "WITH") if cls == "supply" else ("FROM", "WITH", "OBJ", "POSS")
     won = _matchers(s.path)["order_won"]["en"]
-    if cls == "supply" and won is not None and won.match(kw.text):
-        wanted += ("FROM", "BY")        # "won a $1 billion contract from Meta": Meta buys
+    if cls == "supply" and (won is not None and won.match(kw.text) or re.search(r"\bfrom$", kw.text, re.I)):
+        wanted += ("FROM", "BY")        # "won a $1 billion contract from Meta", "an order from Meta": Meta buys
     deploy = cls == "buy" and kw.text.lower().startswith("deploy")
     if deploy:
         wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
@@ -987,8 +998,9 @@ def _en_trade(f: _Frame) -> list[Pair]:
     if agent is None or patient is None:
         return []
     sym = f.role(patient) == "WITH" or (cls == "buy" and f.role(patient) == "OBJ")
-    return [(agent, patient, 0.65 if sym else 0.85,
-             f"en: X {kw.text} {f.role(patient).lower()} Y{' (tiers)' if sym else ''}")]
+    role = f.role(patient).lower()
+    said = kw.text if kw.text.lower().endswith(" " + role) else f"{kw.text} {role}"
+    return [(agent, patient, 0.65 if sym else 0.85, f"en: X {said} Y{' (tiers)' if sym else ''}")]
 
 
 #: English: words that never stand inside a noun phrase "a $17.4 billion Microsoft deal"
@@ -1027,7 +1039,9 @@ def _en_agreement(f: _Frame) -> list[Pair]:
         agent = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
         other = [m for m in f.own_after + [m for m in f.before if m is not agent]
                  if m is not agent and (agent is None or f.group[id(m)] != f.group[id(agent)])]
-        wanted = ("WITH", "BETWEEN", "FOR") if f.cls == "partner" else ("WITH", "BETWEEN")
+        # "lease a campus from Vantage", "leases 200 MW to Oracle": the other party of a lease
+        wanted = {"partner": ("WITH", "BETWEEN", "FOR"), "lease": ("WITH", "BETWEEN", "FROM", "TO")
+                  }.get(f.cls, ("WITH", "BETWEEN"))
         patient = f.pick([m for m in other if m.start > kw.start or f.role(m) == "WITH"], wanted, kw.start)
         won = _matchers(f.s.path)["order_won"]["en"]
         if patient is None and agent is not None and won is not None and won.search(f.s.text, agent.end, kw.start):
@@ -1208,6 +1222,9 @@ GENERIC_WORDS = {"Energy", "Power", "Capital", "Group", "Holdings", "Partners", 
                  "Ethernet", "PCIe", "NVLink", "InfiniBand", "Nuclear", "Solar", "Wind", "Gas", "Grid"}
 PRODUCTISH = (r"\b(?:Units?|Processing|Processors?|Chips?|GPUs?|TPUs?|Platform|Systems?|Servers?|"
               r"Superchips?|Models?|Cloud|Services?|Data Centers?|Campus|Plant|Act|Program|Fund)$")
+#: endings that products and companies share ("Azure Cloud" / "Lumina Cloud"): in the slot of a deal's
+#: other party ("an agreement with ...") they end a company's name
+_COMPANY_ENDING = r"\b(?:Cloud|Systems|Services|Data Centers)$"
 
 
 #: a list of names after a sentence's first word ("Greylock, Blackbird and IVP also ..."): that word
@@ -1293,9 +1310,12 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 continue      # "(NASDAQ: AVGO)" after a name
             if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name) and not listed:
                 continue
+            party_slot = len(words) > 1 and re.search(r"\b(?:with|from|between)\s+$", sentence[:start]) and \
+                re.search(_COMPANY_ENDING, name)
             if re.search(r"[A-Z]+-[a-z]|-(?:based|headquartered|owned|backed|listed|born)\b", name) or \
-                    re.search(PRODUCTISH, name):
+                    re.search(PRODUCTISH, name) and not party_slot:
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
+                #               (but "an agreement with Lumina Cloud": the party a deal is with)
             if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
                 continue      # "Singapore's Temasek", "Abu Dhabi's MGX": the owner or place of a name
             if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3

@@ -319,6 +319,28 @@ def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
     assert got == [("iren", "cloud_capacity", "microsoft", 9.7e9)], got
 
 
+@pytest.mark.parametrize("text, expected", [
+    # money borrowed comes from the party after "from"; the subject receives it
+    ("Crusoe Energy secured a $750 million credit facility from Brookfield Asset Management.",
+     {("brookfield", "lends", "crusoe")}),
+    # an order from a company: it buys, whatever verb comes first
+    ("Hitachi Energy won a $1 billion order from Iberdrola to supply transformers.",
+     {("hitachi", "supplies", "iberdrola")}),
+    # a lease's other party may stand after "from" or "to"; the tiers give the direction
+    ("Oracle has agreed to lease a 1.4 GW campus in Texas from Vantage Data Centers.",
+     {("vantage", "lease", "oracle")}),
+    # a company the dataset lacks, as the subject of the deal verb itself, or as the party an
+    # agreement is with even when its name ends like a product ("Cloud")
+    ("Fluxon Energy will supply 500 MW of power to Meta's Ohio campus under a 15-year deal.",
+     {("fluxon_energy", "supplies", "meta")}),
+    ("Nebius signed a $3 billion agreement with Lumina Cloud to supply GPU capacity.",
+     {("nebius", "cloud_capacity", "lumina_cloud")}),
+])
+def test_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expected):
+    """Written as a reader would phrase typical deals, before any rule was run on them."""
+    assert triples(text, index, "en") == expected
+
+
 def test_an_order_from_a_company_makes_it_the_buyer(index):
     """"an order from Y" (a noun) names the customer, "ordered from Y" (a verb) the supplier."""
     got = triples("CoreWeave disclosed a separate order from Nvidia worth at least $6.3 billion.", index, "en")
