@@ -499,23 +499,31 @@ def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
     # campus is not where ASML is. The home country joins its places under the home-share rule.
     # (A company whose only recorded sites are announced ones keeps them as its places: its
     # legal home may be a holding company's, as Eaton's Irish domicile is.)
+    # So does a company whose only recorded site at home is an announced new one (Wiwynn's
+    # Kaohsiung plant under construction): the announced site carries none, the headquarters does.
     home_of = {d.get("country"): n for n, d in g.nodes(data=True) if d.get("kind") == "jurisdiction"}
+    hq: dict[str, str] = {}
     for company, by_place in rows.items():
         home = home_of.get(g.nodes[company].get("country"))
-        abroad_operating = any(g.nodes[p].get("kind") == "jurisdiction" and
+        abroad_operating = any(g.nodes[p].get("kind") == "jurisdiction" and p != home and
                                (not r or any(d["status"] != "announced" for _, d in r))
                                for p, r in by_place.items())
-        if home and home not in by_place and abroad_operating:
-            by_place[home] = []
+        if home and abroad_operating and all(d["status"] == "announced" for _, d in by_place.get(home, [])):
+            by_place.setdefault(home, [])
+            hq[company] = home
     for company, by_place in rows.items():
         for kind in ("jurisdiction", "grid_region"):
             here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
             if here:
-                _place_parts(g, company, here, sup, facts, edges)
+                _place_parts(g, company, here, sup, facts, edges, hq.get(company))
 
 
-def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _Edges) -> None:
+def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _Edges,
+                 hq_home: str | None = None) -> None:
     budget = sup["located_in"]
+    # hq_home: the home country a company operates in through its headquarters, its only recorded
+    # site there being an announced one (which itself carries none)
+    here = {p: ([] if p == hq_home else r) for p, r in here.items()}
     operating = {p for p, r in here.items() if not r or any(d["status"] != "announced" for _, d in r)}
     live = [p for p in here if p in operating] or list(here)
     skipped = len(here) - len(live)
@@ -546,7 +554,8 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
         # the capacity no published figure places (all of it, or what a published share for
         # another country leaves) is split the same way: most at home, the rest abroad
         hs = sup.get("home_share", 0.7)
-        hq = "" if here[home[0]] else " (its headquarters; no site there is recorded)"
+        hq = "" if here[home[0]] else (" (its headquarters; its site there is only announced)" if home[0] == hq_home
+                                       else " (its headquarters; no site there is recorded)")
         of = f" of the {room / budget:.0%} not placed by a published share" if published else ""
         part(home[0], room * hs, "place rule", f"home country of {company}{hq}: share {hs:g}{of} "
              f"(data/exposure.yaml, no published split), operates in {len(live)} places")

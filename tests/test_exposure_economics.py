@@ -197,6 +197,16 @@ def test_a_share_of_orders_stands_for_revenue_only_where_none_is_published(g, ru
     assert ex.scores[i["schneider"]] > 0 and ex.scores[i["ge_vernova"]] > 0
 
 
+def test_an_announced_site_at_home_does_not_erase_the_headquarters(weights):
+    """Wiwynn runs its plants in Mexico (70% of capacity, published), Malaysia, the Czech Republic
+    and the US, and records only an announced new plant in Taiwan. It still operates at home: Taiwan
+    takes the home share of what the published figure leaves (0.7 x 0.3), as it would with no
+    Taiwanese site recorded at all; the announced plant itself adds nothing."""
+    e = weights.edges["supply"][("jur_tw", "wiwynn")]
+    assert e.w == pytest.approx(0.7 * 0.3)
+    assert "headquarters" in e.parts[0].rule and e.parts[0].sites == ("operations",)
+
+
 def test_a_stated_term_is_used(weights):
     e = weights.edges["demand"][("meta", "coreweave")]
     assert "over 6.33 years" in e.rule and "assumed" not in e.rule   # "through December 2031"
