@@ -60,7 +60,7 @@ def _is_forecast(fact: dict) -> bool:
 
 
 def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = None,
-                segment: str | None = None, bounds: bool = False) -> dict | None:
+                segment: str | None = None, bounds: bool = False, actual_only: bool = False) -> dict | None:
     """The most recent fact of a metric (by period, then source tier, then source date) that
     needs no conversion.
 
@@ -70,6 +70,8 @@ def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = N
     figures the latest is used; a flow is annualised and its period says so ('Q1 FY2026 x4,
     annualised'). An upper bound ('up_to') is not a value; with `bounds` it stands in where no
     value is published (a scenario sizing a seed by "at most this share"), its qualifier kept.
+    With `actual_only` a forecast or target never stands in (a place's share of capacity is
+    today's, not a plan for the next decade).
     """
     fitting = [f if f["unit"] in ("USD", "fraction") else
                {**f, "value": f["value_usd"], "unit": "USD", "converted": f.get("usd_note")}
@@ -81,7 +83,7 @@ def latest_fact(facts: Iterable[dict], metric: str, counterparty: str | None = N
     # a figure for a year that had not begun when it was published is a forecast ("ASML expects
     # China to fall to about 20% of 2026 sales", said in January 2026): actual figures come first
     actual = [f for f in fitting if not _is_forecast(f)]
-    fitting = actual or fitting
+    fitting = actual if actual or actual_only else fitting
     if not fitting:
         return None
     def key(f):

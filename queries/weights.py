@@ -254,7 +254,10 @@ class _Facts:
                 self.market[(n, seg)] = best
             elif metric == "capacity_share" and cp:
                 # a whole-company figure ("total ...") stands for the place; without one, the
-                # largest product-line share does, flagged as such
+                # largest product-line share does, flagged as such; a target is no capacity yet
+                best = latest_fact(facts, metric, cp, seg, actual_only=True)
+                if best is None:
+                    continue
                 old = self.capacity.get((n, cp))
                 total = "total" in (seg or "").lower()
                 if old is None or (total and not old["_total"]) or (

@@ -207,6 +207,16 @@ def test_an_announced_site_at_home_does_not_erase_the_headquarters(weights):
     assert "headquarters" in e.parts[0].rule and e.parts[0].sites == ("operations",)
 
 
+def test_a_capacity_target_is_not_capacity(g, weights):
+    """Micron's plan to make 40% of its leading-edge DRAM in the US "over the next decade" is a
+    target: the US site it would fill is only announced, so the plan places nothing today."""
+    facts = g.nodes["micron"]["facts"]
+    assert latest_fact(facts, "capacity_share", "jur_us", bounds=True) is not None      # the row is there
+    assert latest_fact(facts, "capacity_share", "jur_us", actual_only=True) is None     # but it is a target
+    us = weights.edges["supply"].get(("jur_us", "micron"))
+    assert us is None or not any("capacity share" in p.basis for p in us.parts)
+
+
 def test_a_stated_term_is_used(weights):
     e = weights.edges["demand"][("meta", "coreweave")]
     assert "over 6.33 years" in e.rule and "assumed" not in e.rule   # "through December 2031"
