@@ -894,6 +894,9 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
     if patient is None:
         return []
     if cls == "supply" and f.role(patient) == "WITH":
+        sale = _matchers(s.path)["sale_contracts"]["ko"]
+        if sale is not None and sale.match(s.text, kw.start):
+            return []   # "Y와 ... 공급 계약": the contract word's frame gives this deal's roles
         return [(agent, patient, 0.65, f"ko: {agent.particle} ... {patient.particle} {kw.text} (tiers)")]
     out = [(agent, patient, 0.85, f"ko: X{agent.particle} Y{patient.particle} {kw.text}")]
     if cls in ("invest", "acquire") and f.role(agent) == "SUBJ":
@@ -1088,6 +1091,14 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
     ta, sa = _tier(s.idx, agent.entity, tiers, new)
     tb, sb = _tier(s.idx, patient.entity, tiers, new)
     src, dst, penalty = agent, patient, 0.0
+    sale = _matchers(s.path)["sale_contracts"][s.lang]
+    if ta is None and s.lang == "ko" and kw.cls == "contract" and sale is not None and \
+            sale.search(s.text, max(0, kw.start - 30), kw.end + 4):
+        # "동부건설이 앰코코리아와 1,729억원 규모의 '... 증축공사' 계약", "두산에너빌리티가 엑스에너지와
+        # ... 공급 계약": in a Korean supply, sale or construction contract a subject the dataset
+        # lacks is the seller (the one that files the order it won), whatever the counterparty's
+        # tier; a known subject keeps its tier ("메타가 ... 코닝과 광섬유 공급 계약": Meta buys)
+        return agent, patient, product_type or "supplies", 0.05
     if ta is not None and tb is not None and ta != tb:
         src, dst = (agent, patient) if ta > tb else (patient, agent)
         seller_sells = sa if ta > tb else sb
@@ -1102,13 +1113,6 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
     else:
         seller_sells = sa if ta is not None else None
         penalty = 0.1 if ta == tb and ta is not None else 0.05
-        sale = _matchers(s.path)["sale_contracts"][s.lang]
-        if ta is None and tb is None and s.lang == "ko" and kw.cls == "contract" and sale is not None and \
-                sale.search(s.text, max(0, kw.start - 30), kw.end + 4):
-            # "동부건설이 앰코코리아와 1,729억원 규모의 '... 증축공사' 계약을 체결했다고 공시": in a
-            # Korean supply, sale or construction contract the subject is the seller (the one that
-            # files the order it won)
-            return agent, patient, "supplies", 0.05
     if kw.cls == "lease":
         rtype = "lease"
     elif kw.cls == "partner":

@@ -12,6 +12,7 @@ news extractor uses this to propose companies the dataset does not know yet.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .sentences import _kiwi
 
@@ -28,20 +29,30 @@ class NameSpan:
     particle: str
 
 
+def _named(t: Any) -> bool:
+    """A proper noun or Latin letters, or a noun Kiwi's dictionary does not hold (`oov`): most such
+    words in deal news are names it has not seen ("두산에너빌리티", tagged a common noun)."""
+    return t.tag in NAME_TAGS or (t.tag == "NNG" and getattr(t, "oov", False))
+
+
 def name_spans(sentence: str) -> list[NameSpan]:
     """Words that are a proper noun (or Latin letters) followed only by one particle: "SK텔레콤은",
-    "KT가", "델에서". A word that continues with a common noun ("SK그룹", "울산 지역") is left out."""
+    "KT가", "델에서". A word that continues with a common noun ("SK그룹", "울산 지역") is left out.
+
+    >>> [n.text for n in name_spans("두산에너빌리티가 엑스에너지와 공급 계약을 체결했다.")]
+    ['두산에너빌리티', '엑스에너지']
+    """
     tokens = _kiwi().tokenize(sentence)
     out: list[NameSpan] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
         word_start = t.start == 0 or sentence[t.start - 1] in " \t\"'“‘(["
-        if t.tag not in NAME_TAGS or t.tag == "SN" or not word_start:
+        if not _named(t) or t.tag == "SN" or not word_start:
             i += 1
             continue
         j, end = i, t.start + t.len
-        while j + 1 < len(tokens) and tokens[j + 1].tag in NAME_TAGS and tokens[j + 1].start == end:
+        while j + 1 < len(tokens) and _named(tokens[j + 1]) and tokens[j + 1].start == end:
             j += 1
             end = tokens[j].start + tokens[j].len
         nxt = tokens[j + 1] if j + 1 < len(tokens) else None

@@ -341,6 +341,22 @@ def test_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expecte
     assert triples(text, index, "en") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a name Kiwi's dictionary lacks (oov) opens the sentence as its subject; in a Korean supply
+    # contract a subject the dataset lacks is the seller, whatever the counterparty's tier
+    ("두산에너빌리티가 엑스에너지와 소형모듈원자로 핵심 기자재 공급 계약을 체결했다.",
+     {(slug("두산에너빌리티"), "supplies", "x_energy")}),
+    # a known subject keeps its tier: Meta buys the fiber (the article's own spelling of Corning)
+    ("메타가 특수유리 전문기업 코팅과 60억달러 규모의 광섬유 공급 계약을 체결했다.",
+     {(slug("코팅"), "supplies", "meta")}),
+    # AWS's Korean name is Amazon's
+    ("SK텔레콤은 아마존웹서비스와 손잡고 울산에 AI 데이터센터를 짓는다.",
+     {(slug("SK텔레콤"), "partners_with", "amazon")}),
+])
+def test_korean_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expected):
+    assert triples(text, index, "ko") == expected
+
+
 def test_an_order_from_a_company_makes_it_the_buyer(index):
     """"an order from Y" (a noun) names the customer, "ordered from Y" (a verb) the supplier."""
     got = triples("CoreWeave disclosed a separate order from Nvidia worth at least $6.3 billion.", index, "en")
