@@ -953,9 +953,15 @@ def _en_acquire(f: _Frame) -> list[Pair]:
         # "a controlling stake in Motivair": a stake that gives control is an acquisition of Motivair
         wanted = ("OBJ", "OF", "IN") if re.search(r"stake$", kw.text, re.IGNORECASE) else ("OBJ", "OF")
         target = f.pick([m for m in f.after if m is not acquirer], wanted, kw.end)
+    if target is not None and f.role(target) == "OF" and _GOODS_OF.search(f.s.text, kw.end, target.start):
+        return []      # "agreed to buy up to $10 billion of Google Cloud capacity": goods, not the company
     if acquirer is None or target is None:
         return []
     return [(acquirer, target, 0.85, f"en: X {kw.text} Y")]
+
+
+#: an amount of something bought: "buy $10 billion of", "up to 1 GW worth of"
+_GOODS_OF = re.compile(r"[\d.,]+\s*(?:[a-zA-Z]+\s+){0,2}(?:worth\s+)?of\s+(?:the\s+)?$")
 
 
 def _en_commit(f: _Frame) -> list[Pair]:
@@ -985,6 +991,11 @@ def _en_trade(f: _Frame) -> list[Pair]:
     if deploy:
         wanted = ("OF", "POSS", "FROM")    # "deploy 1 GW of AMD GPUs", "deploy AMD's GPUs"
     patient = f.pick([m for m in f.own_after if m is not agent], wanted, kw.end)
+    if patient is None and cls == "buy" and not deploy:
+        # "buy up to $10 billion of Google Cloud capacity": the seller of the goods named after "of"
+        seller = f.pick([m for m in f.own_after if m is not agent], ("OF",), kw.end)
+        if seller is not None and _product(s.plain[seller.end:seller.end + 40], "en", s.path)[0]:
+            patient = seller
     if patient is None and cls == "supply":
         # "deliver 120 MW to host CoreWeave's GPUs": whose data centers, servers ... are supplied
         patient = f.pick([m for m in f.own_after if m is not agent], ("POSS",), kw.end)
@@ -1049,7 +1060,7 @@ def _en_agreement(f: _Frame) -> list[Pair]:
         won = _matchers(f.s.path)["order_won"]["en"]
         if patient is None and agent is not None and won is not None and won.search(f.s.text, agent.end, kw.start):
             # "Celestica won a $1 billion contract from Meta": the party it was won from
-            patient = f.pick([m for m in f.own_after if m is not agent], ("FROM", "BY"), kw.end)
+            patient = f.pick([m for m in f.own_after if m is not agent], ("FROM", "BY", "FOR"), kw.end)
         if patient is None:
             agent, patient = _attributive(f, agent) or (agent, None)
     if agent is None or patient is None or agent.entity == patient.entity:

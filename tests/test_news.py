@@ -335,6 +335,11 @@ def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
      {("fluxon_energy", "supplies", "meta")}),
     ("Nebius signed a $3 billion agreement with Lumina Cloud to supply GPU capacity.",
      {("nebius", "cloud_capacity", "lumina_cloud")}),
+    # buying an amount "of" a company's goods is no acquisition of the company
+    ("Meta Platforms has agreed to buy up to $10 billion of Google Cloud capacity over six years.", set()),
+    # a contract won "to make chips for Tesla": Tesla buys; "is buying Splunk for $28 billion": an acquisition
+    ("Samsung Electronics won a $16.5 billion contract to make chips for Tesla.", {("samsung", "supplies", "tesla")}),
+    ("Cisco is buying Splunk for $28 billion.", {("cisco", "acquires", "splunk")}),
 ])
 def test_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expected):
     """Written as a reader would phrase typical deals, before any rule was run on them."""
