@@ -201,11 +201,20 @@ def _paths_ahead(side: Side, channels: list[str], n: int) -> PathGraph:
     return pg
 
 
+def cut_links(seeds: list[Seed]) -> frozenset[tuple[str, str]]:
+    """(buyer, supplier) demand links a scenario's own loss seeds cut (`via`: a ban on the tools a
+    Chinese fab buys from foreign toolmakers): its gains do not travel back along them, so the
+    fab's substitution gain is no extra order for the toolmakers the ban shuts out."""
+    return frozenset((s.node, u) for s in seeds if not s.gain for u in s.cut)
+
+
 def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool,
-          ahead: ThreadPoolExecutor | None = None) -> Side:
+          ahead: ThreadPoolExecutor | None = None, cut: frozenset[tuple[str, str]] = frozenset()) -> Side:
     psi, discount = seed_vectors(weights, seeds, channels, cap)
     layer, reach = _supply_layer(weights, seeds)
     wt = {c: weights.matrix_t(c) for c in CHANNELS}
+    if cut:
+        wt["demand"] = weights.without_parts("demand", lambda e, p: (e.u, e.v) in cut)
     x0 = None if layer.plain else layer.seed_states(psi["supply"], reach)
     side = Side(seeds, psi, wt, layer, None, discount, weights.index, None, x0)   # type: ignore[arg-type]
     if ahead is not None and seeds:
@@ -399,7 +408,7 @@ def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str]
     ahead = ThreadPoolExecutor(1) if large else None   # path graphs built beside the solves
     try:
         loss = _side(weights, [s for s in seeds if not s.gain], channels, cap, ahead)
-        gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead)
+        gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead, cut_links(seeds))
     finally:
         if ahead is not None:
             ahead.shutdown(wait=False)
@@ -478,13 +487,14 @@ def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bo
     groups: dict[tuple, list[tuple[int, dict, np.ndarray]]] = {}
     for j, (seeds, channels, cap) in enumerate(runs):
         channels = [c for c in CHANNELS if c in channels]
+        cut = cut_links(seeds)
         for gain in (False, True):
             mine = [s for s in seeds if s.gain == gain]
             if not mine:
                 continue
             if any(s.reaches is not None or s.buyers_in is not None or s.node in weights.places
-                   for s in mine):
-                out[gain][:, j] = _side(weights, mine, channels, cap).scores
+                   for s in mine) or (gain and cut):
+                out[gain][:, j] = _side(weights, mine, channels, cap, cut=cut if gain else frozenset()).scores
                 continue
             psi, discount = seed_vectors(weights, mine, channels, cap)   # kept sparse: a few seeds each
             groups.setdefault((gain, tuple(channels), cap), []).append(
@@ -536,6 +546,6 @@ def weights_from_frame(frame) -> ChannelWeights:
     return weights
 
 
-__all__ = ["Exposure", "Side", "Solution", "solve", "run_exposure", "run_batch", "run_many", "weights_from_frame",
+__all__ = ["Exposure", "Side", "Solution", "solve", "run_exposure", "cut_links", "run_batch", "run_many", "weights_from_frame",
            "order_nodes", "place_mask",
            "Weight"]

@@ -24,7 +24,7 @@ import numpy as np
 
 from capexgraph.graph.neo4j_model import BASE_LABEL, EXPOSURE_TYPES, STATE_LABEL, STATE_TYPES
 
-from .exposure import Exposure, seed_buyers, seed_reach, seed_vectors
+from .exposure import Exposure, cut_links, seed_buyers, seed_reach, seed_vectors
 from .layers import ANY
 from .propagation import TOL
 from .scenarios import Seed
@@ -100,8 +100,10 @@ def has_weights(run: Run) -> bool:
 
 def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]], channels: list[str],
              cap: bool = True, tol: float = TOL, states: bool | None = None,
-             buyers: list[str] | None = None) -> SideRun:
-    """One side's fixed points in the database; its scores by node id (only nonzero ones)."""
+             buyers: list[str] | None = None, cut: list[list[str]] | None = None) -> SideRun:
+    """One side's fixed points in the database; its scores by node id (only nonzero ones). `cut`:
+    the (buyer, supplier) demand links the scenario's loss seeds cut, which its gains do not take
+    (queries/exposure.py `cut_links`)."""
     out = SideRun({})
     if not rows:
         return out
@@ -133,7 +135,8 @@ def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]],
     # demand
     if "demand" in channels:
         h, out.iterations["demand"] = fixed_point(run, BASE_LABEL, EXPOSURE_TYPES["demand"], "cg_psi_demand",
-                                                  cap, tol)
+                                                  cap, tol, where="WHERE NOT [s.id, t.id] IN $cut",
+                                                  params={"cut": cut or []})
         run(f"MATCH (n:{BASE_LABEL}) SET n.cg_h_demand = n.{h}")
     else:
         run(f"MATCH (n:{BASE_LABEL}) SET n.cg_h_demand = n.cg_psi_demand")
@@ -189,9 +192,10 @@ def run_in_database(run: Run, weights: ChannelWeights, name: str, seeds: list[Se
     states = has_states(run)
     sides, iterations = {}, {}
     try:
+        cut = sorted([b, s] for b, s in cut_links(seeds))
         for side, chosen in (("loss", [s for s in seeds if not s.gain]), ("gain", [s for s in seeds if s.gain])):
             rows, masked, buyers = seed_rows(weights, chosen, channels, cap)
-            res = run_side(run, rows, masked, channels, cap, tol, states, buyers)
+            res = run_side(run, rows, masked, channels, cap, tol, states, buyers, cut if side == "gain" else None)
             sides[side], iterations[side] = res.scores, res.iterations
     finally:
         run(f"MATCH (n:{BASE_LABEL}) REMOVE " + ", ".join(f"n.{p}" for p in _WORK))

@@ -58,6 +58,9 @@ class Seed:
     #: the same reason in Korean, where the scenario gives one (`why_ko`); the figures read from the
     #: data are appended as in `why`
     why_ko: str | None = None
+    #: suppliers whose supply to this node the seed cuts (a `via` rule: every class they supply it
+    #: is one the rule names): the same scenario's gains do not travel back along those links
+    cut: tuple[str, ...] = ()
 
     def reason(self, lang: str = "en") -> str:
         return (self.why_ko or self.why) if lang == "ko" else self.why
@@ -335,22 +338,24 @@ def _own_share(spec: Any, data: dict) -> tuple[float, str]:
     return min(1.0, max(0.0, found[0])), found[1]
 
 
-def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tuple[float, str]:
+def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tuple[float, str, tuple[str, ...]]:
     """How much of node's supply comes through the named suppliers and classes: the sum of those
     supply weights (criticality x share x status), so a cut supply line hits as the data weigh it.
     A place's share of a company (located_in) matches by its kinds of site: a grid's power plants
     are the part of a generator's fleet that sells into that grid."""
     classes = set(via.get("classes") or [])
-    total, parts = 0.0, []
+    total, parts, cut = 0.0, [], []
     for (u, v), e in weights.edges.get("supply", {}).items():
         if v != node or u not in g or not _matches(u, g.nodes[u], via["from"], idx):
             continue
-        w = sum(p.own_w for p in e.parts
-                if not classes or p.product_class in classes or classes & set(p.sites))
+        inside = [p for p in e.parts if not classes or p.product_class in classes or classes & set(p.sites)]
+        w = sum(p.own_w for p in inside)
         if w > 0:
             total += w
             parts.append(f"{u} {w:.3f}")
-    return min(total, 1.0), ", ".join(parts)
+            if len(inside) == len(e.parts):
+                cut.append(u)
+    return min(total, 1.0), ", ".join(parts), tuple(cut)
 
 
 def edge_list_seeds(sc: Scenario, nodes: Mapping[str, int], scale: float = 1.0) -> list[Seed]:
@@ -410,10 +415,11 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                     why_ko = rule.get("why_ko")
                 if isinstance(mag, dict) and rule.get("why"):
                     why = f"{rule['why']}: {why}"
+                cut: tuple[str, ...] = ()
                 if rule.get("via"):
                     if weights is None:
                         raise ScenarioError(f"{sc.path}: a seed with 'via' needs the graph's weights")
-                    share, which = _via(node, rule["via"], g, idx, weights)
+                    share, which, cut = _via(node, rule["via"], g, idx, weights)
                     if share <= 0:
                         continue
                     why = f"{why} x supply weight {share:.3f} from {which}"
@@ -428,5 +434,5 @@ def resolve_seeds(sc: Scenario, g: nx.MultiDiGraph, scale: float = 1.0, weights=
                     seeds.append(Seed(node, ch, value * scale, why,
                                       counts=gain or not rule.get("transmit_only", sc.seeds_transmit_only),
                                       gain=gain, reaches=reaches, buyers_in=buyers, own=own,
-                                      why_ko=why_ko))
+                                      why_ko=why_ko, cut=cut))
     return seeds
