@@ -55,7 +55,7 @@ LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:[·,/、]|,?\s*(?i:and|or
 MAX_SPAN = 160   # characters between a name and its deal word
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
-NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have |had |will |also |on \w+ )*"
+NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
                               r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads|"
@@ -533,10 +533,20 @@ class _Sentence:
                          if not any(x.start <= k.start and k.end <= x.end for x in found)]
         if lang == "en":
             self._drop_brands()
+            self._goods_bought()
         self.amounts = find_amounts(text)
         self.reported = bool(m["reported"][lang].search(text))
         self.exploratory = bool(m["exploratory"][lang].search(text))
         self.terminated = bool(m["terminated"][lang].search(text))
+
+    def _goods_bought(self) -> None:
+        """"agreed to buy gas turbines from Siemens Energy": a buying word whose next company stands
+        after "from" buys goods from it, it does not acquire it; the word is read as a purchase too."""
+        for k in [k for k in self.keywords if k.cls == "acquire" and re.search(r"\bbuy(?:ing)?$", k.text, re.I)]:
+            nxt = next((x for x in self.mentions if x.start >= k.end), None)
+            if nxt is not None and re.search(r"\bfrom\s+$", self.text[k.end:nxt.start]) and \
+                    not re.search(r"[.;]", self.text[k.end:nxt.start]):
+                self.keywords.append(Keyword("buy", k.start, k.end, k.text))
 
     def _drop_brands(self) -> None:
         """"CoreWeave's Nvidia GPUs": a company named between another's possessive and a product
@@ -1334,8 +1344,10 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
                 continue      # "Singapore's Temasek", "Abu Dhabi's MGX": the owner or place of a name
             if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3
-                   and not re.search(r"[,;&]|\band\b|\bor\b", sentence[end:k.start]) for k in known):
+                   and not re.search(r"[,;&]|\band\b|\bor\b", sentence[end:k.start])
+                   and not any(_NOT_IN_NP.fullmatch(w) for w in sentence[end:k.start].split()) for k in known):
                 continue      # "chipmaker Intel", "AI-cloud operator IREN": it describes the next name
+                #               (not "Rivos was acquired by Meta": a verb stands between)
             out.append(Mention(slug(name), start, end, name, "", True))
     else:
         for m in _KO_PARTICLE_ROLE.finditer(sentence):

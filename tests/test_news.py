@@ -340,6 +340,14 @@ def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
     # a contract won "to make chips for Tesla": Tesla buys; "is buying Splunk for $28 billion": an acquisition
     ("Samsung Electronics won a $16.5 billion contract to make chips for Tesla.", {("samsung", "supplies", "tesla")}),
     ("Cisco is buying Splunk for $28 billion.", {("cisco", "acquires", "splunk")}),
+    # goods bought "from" a company: a purchase, not an acquisition
+    ("Fermi America, a Texas-based developer, agreed to buy gas turbines from Siemens Energy.",
+     {("siemens_energy", "supplies", "fermi_america")}),
+    # a role noun opening the sentence is not part of the name; a verb between a new name and a
+    # known one means the first is no description of the second
+    ("Startup Lightmatter raised $400 million in a round led by T. Rowe Price.",
+     {("t_rowe_price", "invests_in", "lightmatter")}),
+    ("Chipmaker Rivos was acquired by Meta.", {("meta", "acquires", "rivos")}),
 ])
 def test_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expected):
     """Written as a reader would phrase typical deals, before any rule was run on them."""
