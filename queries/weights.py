@@ -512,8 +512,9 @@ def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
                                (not r or any(d["status"] != "announced" for _, d in r))
                                for p, r in by_place.items())
         if home and abroad_operating and all(d["status"] == "announced" for _, d in by_place.get(home, [])):
+            if by_place.get(home):
+                hq[company] = home       # only an announced site there: the headquarters counts
             by_place.setdefault(home, [])
-            hq[company] = home
     for company, by_place in rows.items():
         for kind in ("jurisdiction", "grid_region"):
             here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
