@@ -342,7 +342,8 @@ def _via(node: str, via: dict, g: nx.MultiDiGraph, idx: _Index, weights) -> tupl
     """How much of node's supply comes through the named suppliers and classes: the sum of those
     supply weights (criticality x share x status), so a cut supply line hits as the data weigh it.
     A place's share of a company (located_in) matches by its kinds of site: a grid's power plants
-    are the part of a generator's fleet that sells into that grid."""
+    are the part of a generator's fleet that sells into that grid. Also returns the suppliers whose
+    every class into the node is a named one: the links the rule cuts whole (`Seed.cut`)."""
     classes = set(via.get("classes") or [])
     total, parts, cut = 0.0, [], []
     for (u, v), e in weights.edges.get("supply", {}).items():
