@@ -862,7 +862,9 @@ def _among(f: _Frame) -> list[Pair]:
 
 #: Korean: the particle roles a deal's second party takes, by keyword class.
 _KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
-               "buy": ("FROM", "WITH", "POSS"), "raise": ("FROM",)}
+               "buy": ("FROM", "WITH", "POSS"), "raise": ("FROM",),
+               # "Y로부터 ... 임차", "Y에 ... 임대": a lease's other party; the tiers give the direction
+               "lease": ("WITH", "FROM", "TO")}
 
 
 def _ko_pairs(f: _Frame) -> list[Pair]:

@@ -365,6 +365,8 @@ def test_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expecte
     # AWS's Korean name is Amazon's
     ("SK텔레콤은 아마존웹서비스와 손잡고 울산에 AI 데이터센터를 짓는다.",
      {(slug("SK텔레콤"), "partners_with", "amazon")}),
+    # a lease's other party may be the one it is leased from (로부터) or to (에)
+    ("마이크로소프트가 네비우스로부터 174억달러 규모의 GPU 인프라를 임차한다.", {("nebius", "lease", "microsoft")}),
 ])
 def test_korean_deal_frames_written_for_sentences_no_rule_had_seen(index, text, expected):
     assert triples(text, index, "ko") == expected
