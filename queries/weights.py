@@ -230,7 +230,8 @@ class _Facts:
             if disclosure is not None:
                 self.concentration[n] = disclosure
         for (n, metric, cp, seg), facts in by_key.items():
-            best = latest_fact(facts, metric, cp, seg)
+            # a place's share of capacity is today's: a target for the next decade is no capacity yet
+            best = latest_fact(facts, metric, cp, seg, actual_only=metric == "capacity_share")
             if best is None:
                 continue
             if metric == "revenue_share_customer" and cp:
@@ -254,10 +255,7 @@ class _Facts:
                 self.market[(n, seg)] = best
             elif metric == "capacity_share" and cp:
                 # a whole-company figure ("total ...") stands for the place; without one, the
-                # largest product-line share does, flagged as such; a target is no capacity yet
-                best = latest_fact(facts, metric, cp, seg, actual_only=True)
-                if best is None:
-                    continue
+                # largest product-line share does, flagged as such
                 old = self.capacity.get((n, cp))
                 total = "total" in (seg or "").lower()
                 if old is None or (total and not old["_total"]) or (
