@@ -210,12 +210,14 @@ class _Facts:
         self.market: dict[tuple[str, str], dict] = {}        # (provider, class) -> world share
         self.regional: dict[tuple[str, str, str], dict] = {}  # (provider, class, country) -> share
         self.capacity: dict[tuple[str, str], dict] = {}      # (company, place) -> fact
+        self.line: dict[tuple[str, str], dict] = {}          # (company, product line) -> revenue share
         self.market_cap: dict[str, dict] = {}                # company -> latest USD market value
         self.datacenter: dict[str, dict] = {}                # company -> data-center revenue share
         self.product: dict[tuple[str, str], dict] = {}       # (company, class) -> revenue share
         self.concentration: dict[str, list[dict]] = {}       # company -> its latest disclosure
         self.country = {n: (d.get("country") or "").upper() for n, d in g.nodes(data=True)}
         by_key: dict[tuple, list[dict]] = defaultdict(list)
+        place_lines: dict[tuple[str, str], list[dict]] = defaultdict(list)
         for n, d in g.nodes(data=True):
             for f in d.get("facts", []):
                 by_key[(n, f["metric"], f.get("counterparty"), f.get("segment"))].append(f)
@@ -253,20 +255,76 @@ class _Facts:
                     self.regional[(n, seg, country)] = best
             elif metric == "market_share" and seg:
                 self.market[(n, seg)] = best
+            elif metric == "revenue_share_segment" and seg and not cp and "(" not in seg:
+                self.line[(n, seg.lower())] = best   # "DRAM": a product line's share of revenue
             elif metric == "capacity_share" and cp:
-                # a whole-company figure ("total ...") stands for the place; without one, the
-                # largest product-line share does, flagged as such
-                old = self.capacity.get((n, cp))
-                total = "total" in (seg or "").lower()
-                if old is None or (total and not old["_total"]) or (
-                        total == old["_total"] and best["value"] > old["value"]):
-                    self.capacity[(n, cp)] = {**best, "_total": total}
+                place_lines[(n, cp)].append(best)
+        for (n, cp), found in place_lines.items():
+            self.capacity[(n, cp)] = _place_share(n, found, self.line)
 
     def market_share(self, provider: str, cls: str, buyer: str) -> dict | None:
         """The provider's share of the buyer's own market where one is published (Nvidia's share
         of China's accelerator market for a Chinese buyer), else its world share."""
         regional = self.regional.get((provider, cls, self.country.get(buyer, "")))
         return regional if regional is not None else self.market.get((provider, cls))
+
+
+def _line_of(segment: str | None) -> str:
+    """The product line a capacity figure measures: its first word ("DRAM output" -> "dram")."""
+    words = (segment or "").lower().split()
+    return words[0] if words else ""
+
+
+def _place_share(company: str, found: list[dict], lines: dict[tuple[str, str], dict]) -> dict:
+    """A place's share of a company's capacity, from the figures published for it.
+
+    A whole-company figure ("total ...") stands as published. A product line's figure ("65% of
+    Micron's DRAM is made in Taiwan") is a share of that line, not of the company: where the
+    line's share of revenue is published (DRAM 77% of Micron's revenue) it counts at that share,
+    the latest figure for the line; lines whose revenue share is not published stand, the largest
+    of them, for the part of revenue the published lines leave (for a company with none published,
+    the whole company, flagged as such). Summing lines this way, a company's places cannot hold
+    more than all of it (Micron's DRAM in Taiwan and NAND in Singapore are two lines, not 165%).
+
+    >>> import datetime; src = {"publisher": "P", "date": datetime.date(2025, 1, 1)}
+    >>> lines = {("m", "dram"): {"value": 0.75, "segment": "DRAM", "period": "FY2025", "source": src}}
+    >>> f = lambda v, seg: {"metric": "capacity_share", "counterparty": "tw", "value": v, "unit": "fraction",
+    ...                     "segment": seg, "period": "2024", "source": src}
+    >>> round(_place_share("m", [f(0.6, "DRAM output")], lines)["value"], 3)
+    0.45
+    >>> round(_place_share("m", [f(0.6, "DRAM output"), f(0.4, "NAND output")], lines)["value"], 3)
+    0.55
+    >>> _place_share("m", [f(0.4, "NAND output"), f(0.9, "total capacity")], lines)["value"]
+    0.9
+    """
+    totals = [f for f in found if "total" in (f.get("segment") or "").lower()]
+    if totals:
+        return {**max(totals, key=lambda f: f["value"]), "_total": True}
+    by_line: dict[str, list[dict]] = defaultdict(list)
+    for f in found:
+        by_line[_line_of(f.get("segment"))].append(f)
+    weighed = {ln: latest_fact(fs, "capacity_share", fs[0]["counterparty"], actual_only=True)
+               for ln, fs in by_line.items() if (company, ln) in lines}
+    others = [f for ln, fs in by_line.items() if ln not in weighed for f in fs]
+    largest = max(others, key=lambda f: f["value"]) if others else None
+    if not weighed:
+        return {**largest, "_total": False}
+    left = max(0.0, 1.0 - sum(lines[(company, ln)]["value"] for ln in weighed))
+    value, words, cites = 0.0, [], []
+    for ln, f in weighed.items():
+        r = lines[(company, ln)]
+        value += f["value"] * r["value"]
+        words.append(f"{_pct(f['value'])} of its {f.get('segment')} ({f['period']}; {_cite(f)}) x "
+                     f"{r['segment']} {_pct(r['value'])} of its revenue "
+                     f"({r['period']}; {_cite(r)})")
+        cites += [_cite(f), _cite(r)]
+    if largest is not None and left > 0:
+        value += largest["value"] * left
+        words.append(f"{_pct(largest['value'])} of its {largest.get('segment')} ({largest['period']}; "
+                     f"{_cite(largest)}) x the {_pct(left)} of revenue the published lines leave")
+        cites.append(_cite(largest))
+    return {**(largest or next(iter(weighed.values()))), "value": min(1.0, value), "_total": False,
+            "_lines": "; ".join(words), "_cites": cites}
 
 
 def _latest_disclosure(facts: list[dict]) -> list[dict] | None:
@@ -540,6 +598,11 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
     published = {p: facts.capacity[(company, p)] for p in live if (company, p) in facts.capacity}
     for p, f in published.items():
         whole = f["_total"]
+        if f.get("_lines"):
+            part(p, budget * f["value"], "product-line shares",
+                 f"capacity share {_pct(f['value'])} of {company}'s revenue made in {p}, by product line: "
+                 f"{f['_lines']}", f["_cites"])
+            continue
         part(p, budget * f["value"], "capacity share" if whole else "product-line share",
              f"capacity share {_pct(f['value'])} of {company}'s {f.get('segment') or 'capacity'} "
              f"in {p} ({f['period']}){'' if whole else ', one product line standing for the whole company'}",

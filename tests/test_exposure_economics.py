@@ -542,6 +542,35 @@ def test_a_published_share_abroad_leaves_the_rest_to_the_home_rule():
     assert "of the 50% not placed by a published share" in w[("jur_tw", "odm")].parts[0].rule
 
 
+
+def test_product_line_shares_weigh_by_each_lines_revenue_share():
+    """Known answer on three nodes: a memory maker makes 60% of its DRAM in Taiwan and all of its
+    NAND in Singapore, and DRAM is 75% of its revenue, NAND 25%. Taiwan carries 0.6 x 0.75 = 0.45
+    and Singapore 1.0 x 0.25 = 0.25, not 0.6 and 1.0 (165% of one company). A line whose revenue
+    share is unpublished stands for what the published lines leave: none here."""
+    import datetime as dt
+
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for j, c in (("jur_us", "US"), ("jur_tw", "TW"), ("jur_sg", "SG")):
+        g.add_node(j, kind="jurisdiction", country=c, name=j, category=[], facts=[])
+    src = {"publisher": "X", "date": dt.date(2025, 6, 1)}
+    fact = lambda metric, v, cp, seg: dict(metric=metric, value=v, unit="fraction", period="FY2025",
+                                           qualifier=None, counterparty=cp, segment=seg, source=src)
+    facts = [fact("capacity_share", 0.6, "jur_tw", "DRAM output"), fact("capacity_share", 1.0, "jur_sg", "NAND output"),
+             fact("revenue_share_segment", 0.75, None, "DRAM"), fact("revenue_share_segment", 0.25, None, "NAND")]
+    g.add_node("mem", kind="company", country="US", name="Mem", category=["memory"], facts=facts)
+    for j in ("jur_tw", "jur_sg"):
+        g.add_edge("mem", j, key=f"mem-{j}", type="located_in", status="active", product_class="fab",
+                   date=dt.date(2024, 1, 1), sources=[])
+    w = derive_weights(g, Schema.load()).edges["supply"]
+    assert w[("jur_tw", "mem")].w == pytest.approx(0.45)
+    assert w[("jur_sg", "mem")].w == pytest.approx(0.25)
+    assert "DRAM 75% of its revenue" in w[("jur_tw", "mem")].parts[0].rule
+    # the rest of the company (30%) is where no share places it: at home
+    assert w[("jur_us", "mem")].w == pytest.approx(0.30)
+
 def test_the_shipped_foreign_sites_do_not_relocate_a_company(weights):
     sup = weights.edges["supply"]
     assert sup[("jur_nl", "asml")].w > sup[("jur_kr", "asml")].w      # ASML is Dutch, not Korean
