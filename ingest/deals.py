@@ -63,7 +63,7 @@ NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have
                               r"supply|supplies|supplied|provide|provides|provided|deliver|delivers|delivered|"
                               r"invest|invests|invested|acquire|acquires|acquired|buy|buys|bought|purchased|"
                               r"lease|leases|leased|lend|lends|lent|license|licenses|licensed|raised|raises|"
-                              r"ordered|build|builds|built)\b")
+                              r"ordered|build|builds|built|awarded|awards)\b")
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
@@ -204,6 +204,8 @@ def _matchers(path: str | None) -> dict[str, Any]:
         out.setdefault("product_class", {})[lang] = [
             (p.get("class"), _compile_terms(p.get(lang) or [], lang, True)) for p in rules["products"] if p.get(lang)]
     out["not_names"] = set(rules["not_names"])
+    out["name_endings"] = set(rules.get("name_endings") or [])
+    out["legal_forms"] = set(rules.get("legal_forms") or [])
     out["not_names_ko"] = set(rules.get("not_names_ko") or [])
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
@@ -216,7 +218,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
         + "|".join(map(re.escape, spec["verbs"])) + r")") for lang, spec in jp.items() if spec}
     # optional lists (a rules file written before them still loads)
     for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
-                "consortium_words", "join_round_verbs", "sale_contracts", "pair_reference"):
+                "consortium_words", "join_round_verbs", "sale_contracts", "pair_reference", "company_purchase"):
         spec = rules.get(key) or {}
         compile_ = _compile_refs if key == "coreference_any" else _compile_terms
         out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
@@ -614,7 +616,8 @@ class _Frame:
             r = self.roles[id(m)]
             if r not in wanted or (r == "AND" and m.start > kw.start):
                 return False
-            if m.new and r in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and self.cls != "acquire":
+            if m.new and r in ("OBJ", "BARE", "SUBJ", "POSS", "AND") and self.cls != "acquire" and not (
+                    r == "OBJ" and self.cls == "award"):   # "awarded Fluor a contract": who is awarded
                 return r == "SUBJ" and (s.lang == "ko" or bool(NEW_SUBJECT_VERB.match(s.text[m.end:])))
             return True
         hits = [m for m in cands if usable(m)]
@@ -1023,6 +1026,13 @@ def _en_trade(f: _Frame) -> list[Pair]:
         patient = None    # "deploy OpenAI's models" is not a purchase; "deploy 50,000 GPUs from AMD" is
     if agent is None or patient is None:
         return []
+    bought = _matchers(s.path)["company_purchase"]["en"]
+    if cls == "buy" and f.role(patient) == "OBJ" and bought is not None and bought.fullmatch(kw.text) \
+            and re.fullmatch(r"\s*(?:the\s+|rival\s+)?", s.text[kw.end:patient.start]) \
+            and not _product(s.plain[patient.end:patient.end + 40], "en", s.path)[0]:
+        # "CoreWeave will buy Core Scientific in an all-stock deal": the company itself is bought
+        # (not "buy Nvidia chips", "buy Corning fiber": goods of a maker)
+        return [(agent, patient, 0.8, f"en: X {kw.text} Y (the company itself)")]
     sym = f.role(patient) == "WITH" or (cls == "buy" and f.role(patient) == "OBJ")
     role = f.role(patient).lower()
     said = kw.text if kw.text.lower().endswith(" " + role) else f"{kw.text} {role}"
@@ -1080,8 +1090,26 @@ def _en_agreement(f: _Frame) -> list[Pair]:
     return [(agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)")]
 
 
+def _en_award(f: _Frame) -> list[Pair]:
+    """"Oracle awarded a $2 billion contract to Fluor", "Oracle awarded Fluor the contract": the
+    subject buys; "Fluor was awarded a contract by Oracle": the party after "by" does. (agent,
+    patient) = (buyer, seller), as the reversed frame wants."""
+    kw = f.kw
+    if re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", f.s.text[:kw.start]):   # passive
+        seller = f.pick(f.before, ("SUBJ",), kw.start)
+        buyer = f.pick([m for m in f.after if m is not seller], ("BY", "FROM"), kw.end)
+    else:
+        buyer = f.pick(f.before, ("SUBJ", "POSS"), kw.start)
+        # past the contract word the award names: "awarded a contract to Y"
+        seller = f.pick([m for m in f.after if m is not buyer], ("TO", "OBJ"), kw.end)
+    if buyer is None or seller is None:
+        return []
+    return [(buyer, seller, 0.8, f"en: X {kw.text} ... Y")]
+
+
 _EN_FRAMES = {"invest": _en_invest, "lend": _en_invest, "raise": _en_raise, "acquire": _en_acquire,
-              "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade}
+              "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade,
+              "award": _en_award}
 
 
 #: what may stand between a joint subject and the deal word that is its verb ("will", "plan to")
@@ -1181,6 +1209,8 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     src, dst = (patient, agent) if frame == "reversed" else (agent, patient)
     conf = base
     product_type, product_label, _ = _product(s.plain, s.lang, s.path)
+    if rule.endswith("(the company itself)"):
+        src, dst, rtype = agent, patient, "acquires"
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type
@@ -1303,7 +1333,8 @@ def _ticker_like(name: str) -> bool:
 def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Mention],
                     path: str | None) -> list[Mention]:
     """Names of companies the dataset does not have, where a deal needs a counterparty."""
-    not_names = _matchers(path)["not_names"]
+    rules = _matchers(path)
+    not_names, name_endings, legal_forms = rules["not_names"], rules["name_endings"], rules["legal_forms"]
     taken = [(m.start, m.stop) for m in known]
     out: list[Mention] = []
     if lang == "en":
@@ -1316,8 +1347,9 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             words = m.group(0).split()
             while words and (words[0] in not_names or words[0].rstrip(".,") in not_names):
                 words = words[1:]
-            while words and (words[-1] in not_names or words[-1] in ("&", "of")):
-                words = words[:-1]
+            while words and (words[-1] in not_names - name_endings or words[-1] in ("&", "of")
+                             or words[-1].rstrip(".,") in legal_forms):
+                words = words[:-1]   # "Proseware Robotics Inc." is Proseware Robotics; "Mistral AI" stays
             if not words:
                 continue
             name = " ".join(words).rstrip(".,")
@@ -1360,8 +1392,10 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             # only a counterparty right before the deal itself ("테슬라와 23조원 규모 ... 계약"):
             # Korean nouns and names look alike, so the deal must follow within a few words
             if not re.match(r"\s*(?:다년간\s*|향후\s*|총\s*|약\s*|최대\s*)?(?:[\d.,]+\s*[조억만천]|"
-                            r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자)",
-                            sentence[m.end():m.end() + 24]):
+                            r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자|"
+                            # "X에너지에 원전 핵심 부품을 공급": goods and their supply verb right after
+                            r"(?:[\uac00-\ud7a3A-Za-z0-9]+\s){0,3}[\uac00-\ud7a3A-Za-z0-9]+[을를]\s?(?:공급|납품))",
+                            sentence[m.end():m.end() + 30]):
                 continue
             if not HANGUL.search(word) and not word[0].isupper():
                 continue

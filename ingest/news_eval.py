@@ -12,6 +12,7 @@ there is a false positive.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,13 +93,31 @@ def read_labels(path: Path) -> list[Label]:
         return out
 
 
+#: words of a company's legal form, which a reader may write or leave out ("Temasek Holdings" is
+#: Temasek); a name is compared without them
+_LEGAL_FORM = re.compile(r"\b(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|sa|ag|nv|se|"
+                         r"holdings?|group)\b\.?|주식회사|\(주\)|㈜", re.IGNORECASE)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one company name, its legal form and punctuation aside.
+
+    >>> same_name("Temasek Holdings", "temasek"), same_name("Hyundai E&C Co., Ltd.", "Hyundai E&C")
+    (True, True)
+    >>> same_name("Korea Zinc", "Korea"), same_name("LS Electric", "LS Cable")
+    (False, False)
+    """
+    def key(name: str) -> str:
+        return " ".join(re.sub(r"[,.'’]", " ", _LEGAL_FORM.sub(" ", name)).casefold().split())
+    return bool(key(a)) and key(a) == key(b)
+
+
 def _end_matches(label_end: str, cand_end: str, cand: Candidate, names: dict[str, set[str]]) -> bool:
     if not label_end.startswith("new:"):
         return label_end == cand_end
-    wanted = {w.strip().casefold() for w in label_end[4:].split("|")}
-    if cand_end in cand.new_entities:
-        return cand.new_entities[cand_end].casefold() in wanted
-    return bool(wanted & names.get(cand_end, set()))
+    wanted = [w.strip() for w in label_end[4:].split("|")]
+    spellings = [cand.new_entities[cand_end]] if cand_end in cand.new_entities else names.get(cand_end, set())
+    return any(same_name(w, s) for w in wanted for s in spellings)
 
 
 def _matches(label: Label, c: Candidate, names: dict[str, set[str]]) -> bool:

@@ -250,6 +250,20 @@ def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     ("그록은 엔비디아와 기술 라이선스 계약을 체결했다.", "ko", {("groq", "licenses", "nvidia")}),
     # a bare name opening the noun phrase of the deal word is what the deal is for
     ("소프트뱅크는 오픈AI 지분 투자를 늘렸다.", "ko", {("softbank", "invests_in", "openai")}),
+    # a legal form ends a new name ("Inc.") and the verb after it still makes it the subject
+    ("Proseware Robotics Inc. said it will buy $1 billion of GPUs from Nvidia.", "en", {("nvidia", "supplies", "proseware_robotics")}),
+    # "AI" ends many names: kept at the end ("Tailspin AI"), dropped at the start ("AI startup ...")
+    ("Tailspin AI raised $200 million from Nvidia.", "en", {("nvidia", "invests_in", "tailspin_ai")}),
+    ("AI startup Tailspin raised $200 million from Nvidia.", "en", {("nvidia", "invests_in", "tailspin")}),
+    # who awards a contract buys; the one awarded sells, active or passive
+    ("Oracle awarded a $2 billion contract to Vertiv.", "en", {("vertiv", "supplies", "oracle")}),
+    ("Oracle awarded Fluor a $2 billion construction contract.", "en", {("fluor", "supplies", "oracle")}),
+    ("Fluor was awarded a $2 billion contract by Oracle.", "en", {("fluor", "supplies", "oracle")}),
+    # buying a company is acquiring it; buying its goods is a purchase
+    ("CoreWeave will buy Core Scientific in an all-stock deal valued at $9 billion.", "en", {("coreweave", "acquires", "core_scientific")}),
+    ("Microsoft will buy Nvidia chips worth $5 billion.", "en", {("nvidia", "supplies", "microsoft")}),
+    # the payer buys
+    ("Meta will pay Corning up to $6 billion for fiber.", "en", {("corning", "supplies", "meta")}),
 ])
 def test_general_grammar_rules(index, text, lang, expected):
     assert triples(text, index, lang) == expected
@@ -810,3 +824,4 @@ def test_names_a_consortium_word_introduces_join_the_acquisition_named_before(in
             ("kia", "acquires", "aligned")} <= got
     # without an acquisition before, a consortium list is no deal
     assert extract("이번 컨소시엄에는 마이크로소프트와 xAI도 참여했다.", index, "ko") == []
+
