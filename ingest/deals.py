@@ -1382,7 +1382,8 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                    and not any(_NOT_IN_NP.fullmatch(w) for w in sentence[end:k.start].split()) for k in known):
                 continue      # "chipmaker Intel", "AI-cloud operator IREN": it describes the next name
                 #               (not "Rivos was acquired by Meta": a verb stands between)
-            out.append(Mention(slug(name), start, end, name, "", True))
+            # a name whose id the dataset already has is that company, not a new one
+            out.append(Mention(slug(name), start, end, name, "", slug(name) not in idx.by_id))
     else:
         for m in _KO_PARTICLE_ROLE.finditer(sentence):
             word = m.group(1)

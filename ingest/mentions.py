@@ -126,6 +126,8 @@ class EntityIndex:
         for e in self.entities:
             self.by_id[e["id"]] = e
             names = [e["name"], e.get("name_ko"), *(e.get("aliases") or [])]
+            # "Foxconn (Hon Hai Precision Industry)": news writes the name before the gloss
+            names += [m.group(1) for n in names if n and (m := re.match(r"(.+?)\s*[(（].+[)）]$", n))]
             ticker = e.get("ticker")
             if ticker and re.fullmatch(r"[A-Z]{2,5}", ticker):
                 names.append(ticker)

@@ -825,3 +825,13 @@ def test_names_a_consortium_word_introduces_join_the_acquisition_named_before(in
     # without an acquisition before, a consortium list is no deal
     assert extract("이번 컨소시엄에는 마이크로소프트와 xAI도 참여했다.", index, "ko") == []
 
+
+
+@pytest.mark.parametrize("text, known", [
+    # the name before a gloss ("Foxconn (Hon Hai Precision Industry)") and a listed short form
+    ("Nvidia will supply GPUs to Foxconn.", "foxconn"),
+    ("Super Micro said it will buy $1 billion of GPUs from Nvidia.", "super_micro"),
+])
+def test_a_company_the_dataset_has_is_never_proposed_as_new(index, text, known):
+    (c,) = extract(text, index, "en")
+    assert known in (c.source, c.target) and c.new_entities == {}
