@@ -55,7 +55,11 @@ LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:[·,/、]|,?\s*(?i:and|or
 MAX_SPAN = 160   # characters between a name and its deal word
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
-NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
+NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?"
+                              # an appositive between the name and its verb: "Ecolab, a company whose
+                              # identity rested on water treatment, announced ..."
+                              r"(?:,\s+(?:a|an|the)\s[^;.]{1,160}?,)?"
+                              r"\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
                               r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads|"
@@ -1369,8 +1373,11 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 continue      # "(NASDAQ: AVGO)" after a name
             if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name) and not listed:
                 continue
-            party_slot = len(words) > 1 and re.search(r"\b(?:with|from|between)\s+$", sentence[:start]) and \
-                re.search(_COMPANY_ENDING, name)
+            # the slot of a deal's other party ("an agreement with ...") or of what is acquired
+            # ("to acquire CoolIT Systems")
+            party_slot = len(words) > 1 and re.search(
+                r"\b(?:with|from|between|acquire|acquires|acquired|acquiring|acquisition of)\s+$",
+                sentence[:start]) and re.search(_COMPANY_ENDING, name)
             if re.search(r"[A-Z]+-[a-z]|-(?:based|headquartered|owned|backed|listed|born)\b", name) or \
                     re.search(PRODUCTISH, name) and not party_slot:
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products

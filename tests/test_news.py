@@ -264,6 +264,10 @@ def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     ("Microsoft will buy Nvidia chips worth $5 billion.", "en", {("nvidia", "supplies", "microsoft")}),
     # the payer buys
     ("Meta will pay Corning up to $6 billion for fiber.", "en", {("corning", "supplies", "meta")}),
+    # an appositive between a new name and its verb; a name ending like a product ("Systems") is a
+    # company where what is acquired stands
+    ("Ecolab, a company whose identity rested on water treatment, announced an agreement to acquire "
+     "CoolIT Systems.", "en", {("ecolab", "acquires", "coolit_systems")}),
 ])
 def test_general_grammar_rules(index, text, lang, expected):
     assert triples(text, index, lang) == expected
