@@ -58,7 +58,7 @@ MAX_SPAN = 160   # characters between a name and its deal word
 NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?"
                               # an appositive between the name and its verb: "Ecolab, a company whose
                               # identity rested on water treatment, announced ..."
-                              r"(?:,\s+(?:a|an|the)\s[^;.]{1,160}?,)?"
+                              r"(?:,\s+(?:a|an|the)\s[^;.]{1,160}?,)?"   # APPOSITIVE, below
                               r"\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
@@ -592,12 +592,28 @@ class _Sentence:
 Pair = tuple[Mention, Mention, float, str]
 
 
+#: English: an appositive after a name, "Ecolab, a company whose identity rested on water
+#: treatment, hygiene services and infection prevention, announced ...": it does not take the
+#: name farther from its verb
+APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s[^;.]{1,160}?,(?=\s)")
+
+
+def _reach(text: str, m: Mention, kw: Keyword) -> int:
+    """Characters between a name and a deal word, less an appositive the name opens."""
+    far = abs(m.start - kw.start)
+    if m.end < kw.start and far > MAX_SPAN:
+        app = APPOSITIVE.match(text, m.end)
+        if app is not None and app.end() <= kw.start:
+            far -= app.end() - m.end
+    return far
+
+
 class _Frame:
     """The names around one deal word, with their roles: what every frame rule reads."""
 
     def __init__(self, s: "_Sentence", kw: Keyword, cls: str):
         self.s, self.kw, self.cls = s, kw, cls
-        self.near = [m for m in s.mentions if abs(m.start - kw.start) <= MAX_SPAN]
+        self.near = [m for m in s.mentions if _reach(s.text, m, kw) <= MAX_SPAN]
         self.roles = {id(m): s.role(m, kw) for m in self.near} if len(self.near) >= 2 else {}
         self.group = {id(m): g for m, g in zip(s.mentions, s.groups)}
         self.before = [m for m in self.near if m.start < kw.start]
