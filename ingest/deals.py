@@ -1110,6 +1110,18 @@ def _en_agreement(f: _Frame) -> list[Pair]:
     return [(agent, patient, 0.75, f"en: X ... {kw.text} with Y (tiers)")]
 
 
+def _en_make_for(f: _Frame) -> list[Pair]:
+    """"TSMC is the sole manufacturer of Nvidia's Blackwell GPUs", "Foxconn assembles servers for
+    Meta": the maker supplies whoever owns what is made (the possessor, or the party after "for")."""
+    kw = f.kw
+    maker = f.pick(f.before, ("SUBJ",), kw.start)
+    owner = f.pick([m for m in f.own_after if m is not maker], ("POSS", "FOR"), kw.end)
+    if maker is None or owner is None or f.role(owner) == "POSS" and not _product(
+            f.s.plain[owner.end:owner.end + 40], "en", f.s.path)[0]:
+        return []      # "Nvidia's" must own goods ("Nvidia's GPUs"), not a plan or a share
+    return [(maker, owner, 0.8, f"en: X {kw.text} Y's goods")]
+
+
 def _en_award(f: _Frame) -> list[Pair]:
     """"Oracle awarded a $2 billion contract to Fluor", "Oracle awarded Fluor the contract": the
     subject buys; "Fluor was awarded a contract by Oracle": the party after "by" does. (agent,
@@ -1129,7 +1141,7 @@ def _en_award(f: _Frame) -> list[Pair]:
 
 _EN_FRAMES = {"invest": _en_invest, "lend": _en_invest, "raise": _en_raise, "acquire": _en_acquire,
               "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade,
-              "award": _en_award}
+              "award": _en_award, "make_for": _en_make_for}
 
 
 #: what may stand between a joint subject and the deal word that is its verb ("will", "plan to")

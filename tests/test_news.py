@@ -268,6 +268,10 @@ def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     # company where what is acquired stands
     ("Ecolab, a company whose identity rested on water treatment, announced an agreement to acquire "
      "CoolIT Systems.", "en", {("ecolab", "acquires", "coolit_systems")}),
+    # who makes a company's goods supplies it; a maker's own plant is no customer
+    ("TSMC is the sole manufacturer of Nvidia's Blackwell GPUs.", "en", {("tsmc", "supplies", "nvidia")}),
+    ("Foxconn manufactured servers for Meta.", "en", {("foxconn", "supplies", "meta")}),
+    ("Nvidia manufactures its chips at TSMC.", "en", set()),
 ])
 def test_general_grammar_rules(index, text, lang, expected):
     assert triples(text, index, lang) == expected
