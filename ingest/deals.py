@@ -338,8 +338,8 @@ def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
         return ROLE_OF_PARTICLE.get(glossed.group(1), "NONE")   # "아마존웹서비스(AWS)와": the gloss's particle
     tail = sentence[m.end:m.end + 30]
     # "인텔 측과" (Intel's side), "JP모건 등이" (JPMorgan and others): the particle after the noun
-    etc = re.match(r"\s*(?:등|측)(과의|와의|과|와|에게|에|의|을|를|이|가|은|는|으로부터|로부터)(?![\uac00-\ud7a3])",
-                   tail)
+    etc = re.match(r"\s*(?:등|측|컨소시엄|연합)(과의|와의|과|와|에게|에|의|을|를|이|가|은|는|으로부터|로부터)"
+                   r"(?![\uac00-\ud7a3])", tail)   # "블랙록 컨소시엄이": the consortium it leads
     if etc:
         return ROLE_OF_PARTICLE.get(etc.group(1), "NONE")
     if re.match(r"\s*(?:보통주|우선주|주식|지분|신주)\s*(?:[\d.,]+\s*%\s*)?(?:을|를|의)?(?![\uac00-\ud7a3])", tail):
@@ -910,6 +910,10 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
         return []
     rest = [m for m in pool if m is not agent and f.group[id(m)] != f.group[id(agent)]]
     if cls == "buy" and f.role(agent) == "SUBJ":
+        stake = f.pick(rest, ("STAKE",), kw.start)
+        if stake is not None:
+            # "엔비디아는 인텔 지분 50억달러어치를 사들였다": shares bought are an investment
+            return [(agent, stake, 0.8, f"ko: X{agent.particle} Y 지분 ... {kw.text} (a stake)")]
         rest = [m for m in rest if f.role(m) in patient_roles and (f.role(m) != "POSS" or m.start > agent.start)]
     patient = f.pick(rest, patient_roles, kw.start)
     if patient is None and cls in ("invest", "acquire") and f.role(agent) == "POSS":
@@ -1243,6 +1247,8 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     product_type, product_label, _ = _product(s.plain, s.lang, s.path)
     if rule.endswith("(the company itself)"):
         src, dst, rtype = agent, patient, "acquires"
+    elif rule.endswith("(a stake)"):
+        src, dst, rtype = agent, patient, "invests_in"
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type

@@ -272,6 +272,11 @@ def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     ("TSMC is the sole manufacturer of Nvidia's Blackwell GPUs.", "en", {("tsmc", "supplies", "nvidia")}),
     ("Foxconn manufactured servers for Meta.", "en", {("foxconn", "supplies", "meta")}),
     ("Nvidia manufactures its chips at TSMC.", "en", set()),
+    # a name followed by the consortium it leads takes the consortium's particle; shares bought are
+    # an investment; the long Korean spelling of a name is the name
+    ("블랙록 컨소시엄이 얼라인드를 400억달러에 인수한다.", "ko", {("blackrock", "acquires", "aligned")}),
+    ("엔비디아는 인텔 지분 50억달러어치를 사들였다.", "ko", {("nvidia", "invests_in", "intel")}),
+    ("블랙록이 얼라인드 데이터센터를 400억달러에 인수한다.", "ko", {("blackrock", "acquires", "aligned")}),
 ])
 def test_general_grammar_rules(index, text, lang, expected):
     assert triples(text, index, lang) == expected
