@@ -992,7 +992,17 @@ def _en_acquire(f: _Frame) -> list[Pair]:
         # "a controlling stake in Motivair": a stake that gives control is an acquisition of Motivair
         wanted = ("OBJ", "OF", "IN") if re.search(r"stake$", kw.text, re.IGNORECASE) else ("OBJ", "OF")
         target = f.pick([m for m in f.after if m is not acquirer], wanted, kw.end)
-    if target is not None and f.role(target) == "OF" and _GOODS_OF.search(f.s.text, kw.end, target.start):
+    goods = target is not None and f.role(target) == "OF" and _GOODS_OF.search(f.s.text, kw.end, target.start)
+    if acquirer is not None and _GOODS_AFTER.match(f.s.text, kw.end):
+        # "agreed to buy $9.7 billion of cloud computing capacity from IREN": goods bought from a seller
+        others = [m for m in f.after if m is not acquirer]
+        seller = f.pick(others, ("FROM",), kw.end)
+        if seller is None:   # "... of Google Cloud capacity": the maker of the goods named
+            seller = next((m for m in others if f.role(m) == "OF" and not m.new
+                           and _product(f.s.text[m.start:m.end + 40], "en", f.s.path)[0]), None)
+        if seller is not None:
+            return [(acquirer, seller, 0.8, f"en: X {kw.text} goods from Y (goods bought)")]
+    if goods:
         return []      # "agreed to buy up to $10 billion of Google Cloud capacity": goods, not the company
     if acquirer is None or target is None:
         return []
@@ -1001,6 +1011,9 @@ def _en_acquire(f: _Frame) -> list[Pair]:
 
 #: an amount of something bought: "buy $10 billion of", "up to 1 GW worth of"
 _GOODS_OF = re.compile(r"[\d.,]+\s*(?:[a-zA-Z]+\s+){0,2}(?:worth\s+)?of\s+(?:the\s+)?$")
+#: an amount of goods right after a buying word: "buy $9.7 billion of cloud computing capacity"
+_GOODS_AFTER = re.compile(r"\s+(?:up to\s+|about\s+|nearly\s+|more than\s+)?(?:US)?\$?[\d.,]+\s*"
+                          r"(?:[a-zA-Z]+\s+){0,2}(?:worth\s+)?of\s")
 
 
 def _en_commit(f: _Frame) -> list[Pair]:
@@ -1038,7 +1051,8 @@ def _en_trade(f: _Frame) -> list[Pair]:
     if patient is None and cls == "supply":
         # "deliver 120 MW to host CoreWeave's GPUs": whose data centers, servers ... are supplied
         patient = f.pick([m for m in f.own_after if m is not agent], ("POSS",), kw.end)
-        if patient is not None and not patient.new:
+        if patient is not None and not patient.new and not re.search(r"\b(?:for|into)\s+$", s.text[:patient.start]):
+            # (not "supply HBM4 for AMD's MI450 accelerators": what it is supplied for is AMD's)
             # "access to Nvidia's GB300 processors": a maker's own product is a brand, not a customer's
             spec = _matchers(s.path)["tiers"].get((s.idx.categories(patient.entity) or [""])[0]) or {}
             made = _named_class(s.plain[patient.end:patient.end + 40], "en", s.path)
@@ -1249,6 +1263,10 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
         src, dst, rtype = agent, patient, "acquires"
     elif rule.endswith("(a stake)"):
         src, dst, rtype = agent, patient, "invests_in"
+    elif rule.endswith("(goods bought)"):
+        # what is bought may be named with its maker ("Google Cloud capacity")
+        named = _product(s.text[patient.start:patient.end + 40], s.lang, s.path)[0]
+        src, dst, rtype = patient, agent, named or product_type or "supplies"
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type

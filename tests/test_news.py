@@ -362,8 +362,15 @@ def test_a_contract_named_again_without_an_amount_is_the_same_deal(index):
      {("fluxon_energy", "supplies", "meta")}),
     ("Nebius signed a $3 billion agreement with Lumina Cloud to supply GPU capacity.",
      {("nebius", "cloud_capacity", "lumina_cloud")}),
-    # buying an amount "of" a company's goods is no acquisition of the company
-    ("Meta Platforms has agreed to buy up to $10 billion of Google Cloud capacity over six years.", set()),
+    # buying an amount "of" a company's goods is no acquisition of the company: a purchase from its
+    # maker, named with the goods or after "from"
+    ("Meta Platforms has agreed to buy up to $10 billion of Google Cloud capacity over six years.",
+     {("alphabet", "cloud_capacity", "meta")}),
+    ("Microsoft has agreed to buy $9.7 billion of cloud computing capacity from IREN over five years.",
+     {("iren", "cloud_capacity", "microsoft")}),
+    ("Meta agreed to buy $2 billion of Nvidia shares.", set()),
+    # what is supplied "for" a company's product is supplied to that company
+    ("Samsung will supply HBM4 for AMD's MI450 accelerators.", {("samsung", "supplies", "amd")}),
     # a contract won "to make chips for Tesla": Tesla buys; "is buying Splunk for $28 billion": an acquisition
     ("Samsung Electronics won a $16.5 billion contract to make chips for Tesla.", {("samsung", "supplies", "tesla")}),
     ("Cisco is buying Splunk for $28 billion.", {("cisco", "acquires", "splunk")}),
