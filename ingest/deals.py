@@ -55,10 +55,11 @@ LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:[·,/、]|,?\s*(?i:and|or
 MAX_SPAN = 160   # characters between a name and its deal word
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
-NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?"
-                              # an appositive between the name and its verb: "Ecolab, a company whose
-                              # identity rested on water treatment, announced ..."
-                              r"(?:,\s+(?:a|an|the)\s[^;.]{1,160}?,)?"   # APPOSITIVE, below
+#: English: an appositive after a name, "Ecolab, a company whose identity rested on water
+#: treatment, hygiene services and infection prevention, announced ...": it stands between the name
+#: and its verb, and does not take the name farther from its deal word
+APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s[^;.]{1,160}?,(?=\s)")
+NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?(?:" + APPOSITIVE.pattern + r")?"
                               r"\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
                               r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
@@ -592,12 +593,6 @@ class _Sentence:
 Pair = tuple[Mention, Mention, float, str]
 
 
-#: English: an appositive after a name, "Ecolab, a company whose identity rested on water
-#: treatment, hygiene services and infection prevention, announced ...": it does not take the
-#: name farther from its verb
-APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s[^;.]{1,160}?,(?=\s)")
-
-
 def _reach(text: str, m: Mention, kw: Keyword) -> int:
     """Characters between a name and a deal word, less an appositive the name opens."""
     far = abs(m.start - kw.start)
@@ -982,9 +977,14 @@ def _en_raise(f: _Frame) -> list[Pair]:
     return [(*found, 0.8, f"en: Y {f.kw.text} ... from/by X")] if found else []
 
 
+def _passive(f: _Frame) -> bool:
+    """The deal word is a passive verb ("was acquired by", "was awarded a contract by")."""
+    return bool(re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", f.s.text[:f.kw.start]))
+
+
 def _en_acquire(f: _Frame) -> list[Pair]:
     kw = f.kw
-    if re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", f.s.text[:kw.start]):   # passive
+    if _passive(f):
         target = f.pick(f.before, ("SUBJ",), kw.start)
         acquirer = f.pick(f.after, ("BY",), kw.end)
     else:
@@ -1145,7 +1145,7 @@ def _en_award(f: _Frame) -> list[Pair]:
     subject buys; "Fluor was awarded a contract by Oracle": the party after "by" does. (agent,
     patient) = (buyer, seller), as the reversed frame wants."""
     kw = f.kw
-    if re.search(r"\b(?:was|were|been|be|is|being)\s+(?:\w+\s+)?$", f.s.text[:kw.start]):   # passive
+    if _passive(f):
         seller = f.pick(f.before, ("SUBJ",), kw.start)
         buyer = f.pick([m for m in f.after if m is not seller], ("BY", "FROM"), kw.end)
     else:
@@ -1250,6 +1250,13 @@ def _raised_as_debt(s: "_Sentence", kw: Keyword, m: dict[str, Any]) -> bool:
     return lending and not (equity is not None and equity.search(window))
 
 
+#: Frames whose grammar says the deal is of another kind than their keyword's class, marked at the
+#: end of the rule they return: (the patient sells, the type; None: read from what is bought)
+_READ_AS = {"(the company itself)": (False, "acquires"),   # "CoreWeave will buy Core Scientific"
+            "(a stake)": (False, "invests_in"),            # "인텔 지분 50억달러어치를 사들였다"
+            "(goods bought)": (True, None)}                # "agreed to buy $9.7 billion of ... from IREN"
+
+
 def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: float, rule: str,
             new: set[str]) -> Candidate | None:
     """The candidate one frame gives: its type and direction, amount, status and confidence."""
@@ -1259,14 +1266,12 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
     src, dst = (patient, agent) if frame == "reversed" else (agent, patient)
     conf = base
     product_type, product_label, _ = _product(s.plain, s.lang, s.path)
-    if rule.endswith("(the company itself)"):
-        src, dst, rtype = agent, patient, "acquires"
-    elif rule.endswith("(a stake)"):
-        src, dst, rtype = agent, patient, "invests_in"
-    elif rule.endswith("(goods bought)"):
-        # what is bought may be named with its maker ("Google Cloud capacity")
-        named = _product(s.text[patient.start:patient.end + 40], s.lang, s.path)[0]
-        src, dst, rtype = patient, agent, named or product_type or "supplies"
+    override = next((v for k, v in _READ_AS.items() if rule.endswith(k)), None)
+    if override is not None:
+        seller_first, rtype = override
+        src, dst = (patient, agent) if seller_first else (agent, patient)
+        if rtype is None:   # what is bought may be named with its maker ("Google Cloud capacity")
+            rtype = _product(s.text[patient.start:patient.end + 40], s.lang, s.path)[0] or product_type or "supplies"
     if frame == "commit" and product_type is not None:
         # money committed to a seller for a product is a purchase: the seller supplies the buyer
         src, dst, rtype = patient, agent, product_type
@@ -1453,7 +1458,7 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             # Korean nouns and names look alike, so the deal must follow within a few words
             if not re.match(r"\s*(?:다년간\s*|향후\s*|총\s*|약\s*|최대\s*)?(?:[\d.,]+\s*[조억만천]|"
                             r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자|"
-                            # "X에너지에 원전 핵심 부품을 공급": goods and their supply verb right after
+                            # "리벨리온에게 HBM3E를 공급": goods and their supply verb right after
                             r"(?:[\uac00-\ud7a3A-Za-z0-9]+\s){0,3}[\uac00-\ud7a3A-Za-z0-9]+[을를]\s?(?:공급|납품))",
                             sentence[m.end():m.end() + 30]):
                 continue
