@@ -318,13 +318,14 @@ def _place_share(company: str, found: list[dict], lines: dict[tuple[str, str], d
                      f"{r['segment']} {_pct(r['value'])} of its revenue "
                      f"({r['period']}; {_cite(r)})")
         cites += [_cite(f), _cite(r)]
-    if largest is not None and left > 0:
+    estimated = largest is not None and left > 0
+    if estimated:
         value += largest["value"] * left
         words.append(f"{_pct(largest['value'])} of its {largest.get('segment')} ({largest['period']}; "
                      f"{_cite(largest)}) x the {_pct(left)} of revenue the published lines leave")
         cites.append(_cite(largest))
     return {**(largest or next(iter(weighed.values()))), "value": min(1.0, value), "_total": False,
-            "_lines": "; ".join(words), "_cites": cites}
+            "_lines": "; ".join(words), "_cites": cites, "_estimated": estimated}
 
 
 def _latest_disclosure(facts: list[dict]) -> list[dict] | None:
@@ -599,7 +600,9 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
     for p, f in published.items():
         whole = f["_total"]
         if f.get("_lines"):
-            part(p, budget * f["value"], "product-line shares",
+            # two published figures (a line's capacity share there, the line's revenue share) are
+            # a published figure; a line standing for what the published ones leave is not
+            part(p, budget * f["value"], "product-line shares" if f["_estimated"] else "capacity share",
                  f"capacity share {_pct(f['value'])} of {company}'s revenue made in {p}, by product line: "
                  f"{f['_lines']}", f["_cites"])
             continue

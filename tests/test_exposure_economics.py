@@ -568,6 +568,7 @@ def test_product_line_shares_weigh_by_each_lines_revenue_share():
     assert w[("jur_tw", "mem")].w == pytest.approx(0.45)
     assert w[("jur_sg", "mem")].w == pytest.approx(0.25)
     assert "DRAM 75% of its revenue" in w[("jur_tw", "mem")].parts[0].rule
+    assert w[("jur_tw", "mem")].parts[0].basis == "capacity share"   # two published figures: published
     # the rest of the company (30%) is where no share places it: at home
     assert w[("jur_us", "mem")].w == pytest.approx(0.30)
 
