@@ -154,6 +154,11 @@ def test_power_shortage_hurts_data_center_operators_and_favours_generators(g, ru
     win = gainers(ex)
     assert {"constellation", "vistra", "talen"} <= set(win)
     assert losers(ex)[:3] and all(cats(g, n) & {"neocloud", "hyperscaler", "datacenter"} for n in losers(ex)[:3])
+    # the landlords of Northern Virginia's and Texas's campuses are hit, each by the part of its
+    # recorded grids that is short: Equinix also runs Silicon Valley (CAISO), so it loses less
+    loss = {ex.nodes[i]: ex.net[i] for i in ex.ranked()}
+    assert {"equinix", "digital_realty", "iron_mountain"} <= set(losers(ex, 20))
+    assert loss["iron_mountain"] > loss["equinix"] > 0
 
 
 def test_a_generator_gains_from_a_short_grid_by_the_part_of_its_fleet_there(runs):
