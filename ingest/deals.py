@@ -50,15 +50,20 @@ EN_PREPOSITIONS = {"in": "IN", "into": "IN", "with": "WITH", "to": "TO", "from":
                    "by": "BY", "for": "FOR", "between": "BETWEEN", "and": "AND"}
 #: What joins names of one list: punctuation or "and", after a bracketed repeat ("(KIA)"), before
 #: "the" or a place's possessive ("..., and Singapore's Temasek", "Abu Dhabi's MGX").
-LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:[·,/、]|,?\s*(?i:and|or)|및|&|또는|그리고)\s*"
+LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?"
+                       # a company's venture arm or foundry stands for it in a list ("AMD Ventures, Intel
+                       # Capital, and NVIDIA")
+                       r"(?:(?:Ventures|Capital|Foundry)\b\s*)?"
+                       r"(?:[·,/、]|,?\s*(?i:and|or)|및|&|또는|그리고)\s*"
                        r"(?:the\s+)?(?:[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?['’]s\s+)?$")
 MAX_SPAN = 160   # characters between a name and its deal word
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
-#: English: an appositive after a name, "Ecolab, a company whose identity rested on water
-#: treatment, hygiene services and infection prevention, announced ...": it stands between the name
+#: English: an appositive or a relative clause after a name, "Ecolab, a company whose identity rested
+#: on water treatment, hygiene services and infection prevention, announced ...", "Ayar Labs, which
+#: develops chips that transmit data using light, said ...": it stands between the name
 #: and its verb, and does not take the name farther from its deal word
-APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s[^;.]{1,160}?,(?=\s)")
+APPOSITIVE = re.compile(r",\s+(?:a|an|the|which|who)\s[^;.]{1,160}?,(?=\s)")
 NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?(?:" + APPOSITIVE.pattern + r")?"
                               r"\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
                               r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
@@ -236,8 +241,8 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
     found: list[Keyword] = []
     for cls, rx in m["keywords"][lang]:
         for k in rx.finditer(sentence):
-            if any(a <= k.start() < b for a, b in blocked):
-                continue
+            if any(a <= k.start() < b and not (k.end() > b and cls.startswith("join")) for a, b in blocked):
+                continue   # (a joining phrase may open with a blocked word: "investors including")
             if lang == "en" and sentence[k.start() - 1:k.start()] == "-" and k.group(0).lower() in ("backed", "led"):
                 continue   # "asset-backed securities", "GPU-backed capacity", "AI-led": adjectives, not deals
             if lang == "ko":
@@ -287,6 +292,10 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
     after = sentence[m.end:m.end + 2]
     if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
         return "POSS"
+    if re.match(r"-(?:backed|based|owned|led|funded|controlled|affiliated)\b", sentence[m.end:m.end + 14]):
+        return "MOD"           # "Nvidia-backed Ayar Labs raised ...": a description of the next name
+    if re.match(r"\s+(?:co-)?founders?\s+[A-Z]", sentence[m.end:m.end + 16]):
+        return "MOD"           # "Citadel founder Ken Griffin": the founder invests, not the firm
     rules = _matchers(path)
     participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
     gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?" + _BEFORE_PARTICIPLE, sentence[m.end:m.end + 50])
@@ -507,7 +516,10 @@ class _Sentence:
         self.text, self.lang, self.idx, self.path = text, lang, idx, path
         self.recent = recent or []
         m = _matchers(path)
-        found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"]
+        # a ticker that is also a common word of the trade is not the company ("SMR", NuScale's
+        # ticker, is a small modular reactor; `not_names` in the rules)
+        found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"
+                 and not (x.text.isupper() and x.text in m["not_names"])]
         # "AMD (AMD)", "엔비디아(NVDA)": a repeat in brackets is the same mention
         self.mentions = [x for i, x in enumerate(found)
                          if not (i and found[i - 1].entity == x.entity
@@ -670,7 +682,11 @@ def spec_frame(path: str | None, cls: str) -> str:
 JOIN_MEMORY = {"round": 4, "loan": 10, "acquire": 8}
 _JOIN_BEFORE = re.compile(r"\s*(?:,\s*)?(?:also\s+|have\s+|has\s+|had\s+|was\s+|were\s+|are\s+|is\s+|will\s+|"
                           r"the\s+|an?\s+|joint\s+|lead\s+|sole\s+|co-)*$")
-_JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?$")
+#: what may stand between a joining word and the first name it lists: "led by the", "led by
+#: investment firm Neuberger Berman"
+_JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?(?:(?:[a-z-]+\s+){0,2}(?:firm|fund|company|manager|giant)\s+)?$")
+#: what introduces the names after a joining word: "participating in the round include ..."
+_JOIN_LIST_AFTER = re.compile(r"(?:\s+in\s+the\s+(?:round|financing|raise))?\s+(?:include|includes|included|are|were)\b")
 
 
 def _join_kind(cls: str) -> str:
@@ -702,12 +718,17 @@ def _participants(f: _Frame) -> list[Mention]:
             return []
         return [m for m in s.mentions if opener[-1].end() <= m.start and m.stop <= kw.start
                 and m.particle in ("와", "과", "도", "이", "가", "")]
-    if re.search(r"(?:\bby|\bfrom|\bof|alongside|with)$", kw.text, re.IGNORECASE):
+    if re.search(r"(?:\bby|\bfrom|\bof|alongside|with|including|such as|include)$", kw.text, re.IGNORECASE):
         found = [m for m in s.mentions if m.start >= kw.end and _JOIN_AFTER.fullmatch(s.text[kw.end:m.start])]
         anchor = found[0] if found else None
     else:
         found = [m for m in s.mentions if m.stop <= kw.start and _JOIN_BEFORE.fullmatch(s.text[m.stop:kw.start])]
         anchor = found[-1] if found else None
+        listed = _JOIN_LIST_AFTER.match(s.text, kw.end)
+        if anchor is None and listed is not None:
+            # "investors participating in the round include 3M Ventures and Autopilot"
+            found = [m for m in s.mentions if m.start >= listed.end() and _JOIN_AFTER.fullmatch(s.text[listed.end():m.start])]
+            anchor = found[0] if found else None
     if anchor is None:
         return []
     g = f.group.get(id(anchor))
@@ -726,9 +747,9 @@ def _join_pairs(f: _Frame) -> list[Pair]:
         return []
     out = []
     for m in _participants(f):
-        if m.entity == raiser.entity:
-            continue
-        if m.new and not (m.text[:1].isupper() or re.match(r"[a-z][A-Z]|\d+[A-Z]", m.text)):
+        if m.entity == raiser.entity or s.lang == "en" and s.role(m, kw) == "MOD":
+            continue       # (not "Citadel founder Ken Griffin": the firm describes its founder)
+        if m.new and not (m.text[:1].isupper() or re.match(r"[a-z][A-Z]|\d+\s?[A-Z]", m.text)):
             continue
         out.append((m, raiser, 0.8, f"{s.lang}: X {kw.text} (the {kind} of Y, named before)"))
     return out
@@ -1245,7 +1266,10 @@ def _raised_as_debt(s: "_Sentence", kw: Keyword, m: dict[str, Any]) -> bool:
     if m["debt"][s.lang].search(window):
         return True
     lo, hi = kw.start - 40, kw.end + 40
-    lending = any(k.cls == "lend" and lo <= k.start <= hi for k in s.keywords)
+    # a bare "financing" names money raised of any kind ("secured $155 million in financing led by
+    # Advent"); a financing named for what it builds or borrows against is debt (`lend` in the rules)
+    lending = any(k.cls == "lend" and k.text.lower() != "financing" and lo <= k.end and k.start <= hi
+                  for k in s.keywords)
     equity = m["equity"][s.lang]
     return lending and not (equity is not None and equity.search(window))
 
@@ -1353,6 +1377,10 @@ _NAME_LIST_AFTER = re.compile(r",\s+" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"
 
 #: a name item of a list that starts with a digit ("Greylock, 01A, Blackbird"): _EN_NAME skips it
 _DIGIT_NAME = re.compile(r"(?<![\w$.,])\d+[A-Z][A-Za-z\d]*\b")
+#: a word that describes the name after it: "Nvidia-backed", "Seattle-based"
+_DESCRIBED_BY = re.compile(r"-(?:based|headquartered|owned|backed|listed|born|led|funded|controlled)$")
+#: a digit-led name of a fund, a name wherever it stands ("1789 Capital", "3M Ventures")
+_DIGIT_FUND = re.compile(r"(?<![\w$.,])\d+[A-Z]?[A-Za-z\d]*\s+(?:Ventures|Capital|Partners)\b")
 
 
 def _in_name_list(sentence: str, start: int, end: int) -> bool:
@@ -1404,10 +1432,15 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                     not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
         taken += [(x.start, x.stop) for x in out]
+        for m in _DIGIT_FUND.finditer(sentence):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
+        taken += [(x.start, x.stop) for x in out]
         for m in _EN_NAME.finditer(sentence):
             words = m.group(0).split()
-            while words and (words[0] in not_names or words[0].rstrip(".,") in not_names):
-                words = words[1:]
+            while words and (words[0] in not_names or words[0].rstrip(".,") in not_names
+                             or _DESCRIBED_BY.search(words[0])):
+                words = words[1:]    # "Nvidia-backed Ayar Labs": the name is Ayar Labs
             while words and (words[-1] in not_names - name_endings or words[-1] in ("&", "of")
                              or words[-1].rstrip(".,") in legal_forms):
                 words = words[:-1]   # "Proseware Robotics Inc." is Proseware Robotics; "Mistral AI" stays

@@ -211,6 +211,9 @@ def test_an_agreement_between_listed_names_pairs_them_and_a_loan_keeps_its_money
      {("blackstone", "lends", "coreweave")}),
     ("Boom raised $300 million in a Series B financing round led by Nvidia.", {("nvidia", "invests_in", "boom_supersonic")}),
     ("CoreWeave borrowed $2 billion from Blackstone.", {("blackstone", "lends", "coreweave")}),
+    # a bare "financing" led by investors is a round, not a loan
+    ("Ayar Labs has secured $155 million in financing led by Advent Global Opportunities.",
+     {("advent_global_opportunities", "invests_in", "ayar_labs")}),
 ])
 def test_money_raised_beside_a_lending_word_is_a_loan(index, text, expected):
     assert triples(text, index, "en") == expected
@@ -808,8 +811,10 @@ def test_banks_that_arrange_a_loan_lend_to_its_borrower(index):
     # an "and" inside a description is not a list; a maker's own product is a brand, not its purchase
     ("Data centre owner and operator IREN signed a $9.7 billion cloud services contract with Microsoft to "
      "provide the tech giant with access to Nvidia's GB300 processors.", {("iren", "cloud_capacity", "microsoft")}),
-    # "Seattle-based" describes a company, it is none; "asset-backed" is no investment
-    ("Microsoft signed a partnership with Seattle-based Acme.", set()),
+    # "Seattle-based" describes the company after it, it is none; "asset-backed" is no investment
+    ("Microsoft signed a partnership with Seattle-based Acme.", {("acme", "partners_with", "microsoft")}),
+    ("Nvidia-backed Ayar Labs, which develops optical chips, said it has raised $500 million from "
+     "Neuberger Berman.", {("neuberger_berman", "invests_in", "ayar_labs")}),
     ("Nvidia closed $1 billion in asset-backed securities with Intel.", set()),
 ])
 def test_descriptions_are_not_parties(index, text, expected):
@@ -855,3 +860,24 @@ def test_names_a_consortium_word_introduces_join_the_acquisition_named_before(in
 def test_a_company_the_dataset_has_is_never_proposed_as_new(index, text, known):
     (c,) = extract(text, index, "en")
     assert known in (c.source, c.target) and c.new_entities == {}
+
+
+def test_a_rounds_investors_wherever_the_article_lists_them(index):
+    """Venture arms stand for their parents in a list, investors may follow "include" or "investors
+    including", a digit-led fund is a name, and a founder invests, not the firm he founded."""
+    text = ("Ayar Labs said it has raised $155 million in a round led by Advent Global Opportunities. "
+            "The round drew participation from AMD Ventures, Intel Capital, and NVIDIA. "
+            "Other investors participating in the round include 3M Ventures and Autopilot. "
+            "It also involved new investors including ARK Invest, Qatar Investment Authority and 1789 Capital, "
+            "and Citadel founder Ken Griffin.")
+    got = {(s, t) for s, ty, t in triples(text, index, "en") if ty == "invests_in"}
+    assert {("amd", "ayar_labs"), ("intel", "ayar_labs"), ("nvidia", "ayar_labs"), ("3m_ventures", "ayar_labs"),
+            ("autopilot", "ayar_labs"), ("ark_invest", "ayar_labs"), ("qia", "ayar_labs"),
+            ("1789_capital", "ayar_labs")} <= got
+    assert ("citadel", "ayar_labs") not in got
+
+
+def test_a_ticker_that_is_a_word_of_the_trade_is_no_company(index):
+    # "SMR" is NuScale's ticker and a small modular reactor
+    assert not any("nuscale" in (c.source, c.target) for c in extract(
+        "Amazon invested in X-Energy, an SMR startup, and agreed to buy power from its SMRs.", index, "en"))
