@@ -216,6 +216,7 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["not_names"] = set(rules["not_names"])
     out["name_endings"] = set(rules.get("name_endings") or [])
     out["legal_forms"] = set(rules.get("legal_forms") or [])
+    out["name_openings"] = set(rules.get("name_openings") or [])
     out["not_names_ko"] = set(rules.get("not_names_ko") or [])
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
@@ -685,6 +686,8 @@ _JOIN_BEFORE = re.compile(r"\s*(?:,\s*)?(?:also\s+|have\s+|has\s+|had\s+|was\s+|
 #: what may stand between a joining word and the first name it lists: "led by the", "led by
 #: investment firm Neuberger Berman"
 _JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?(?:(?:[a-z-]+\s+){0,2}(?:firm|fund|company|manager|giant)\s+)?$")
+#: a relative clause inside a list of names: ", which is now a part of Hewlett Packard Enterprise Co., "
+_LIST_ASIDE = re.compile(r",\s+(?:which|who)\s(?:[^;.]|(?<=Co|nc|rp|td)\.){1,120}?,\s*")
 #: what introduces the names after a joining word: "participating in the round include ..."
 _JOIN_LIST_AFTER = re.compile(r"(?:\s+in\s+the\s+(?:round|financing|raise))?\s+(?:include|includes|included|are|were)\b")
 
@@ -732,7 +735,14 @@ def _participants(f: _Frame) -> list[Mention]:
     if anchor is None:
         return []
     g = f.group.get(id(anchor))
-    return [m for m in s.mentions if f.group.get(id(m)) == g]
+    out = [m for m in s.mentions if f.group.get(id(m)) == g]
+    # "participation from Juniper Networks, which is now a part of HPE Co., Mayfield, Lam Capital
+    # and K2 Access": a relative clause inside the list does not end it (what it names is not listed)
+    aside = _LIST_ASIDE.match(s.text, out[-1].stop)
+    nxt = next((m for m in s.mentions if aside is not None and m.start == aside.end()), None)
+    if nxt is not None:
+        out += [m for m in s.mentions if f.group.get(id(m)) == f.group.get(id(nxt))]
+    return out
 
 
 def _join_pairs(f: _Frame) -> list[Pair]:
@@ -900,7 +910,7 @@ def _among(f: _Frame) -> list[Pair]:
 
 
 #: Korean: the particle roles a deal's second party takes, by keyword class.
-_KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
+_KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "grant": ("TO",), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
                "buy": ("FROM", "WITH", "POSS"), "raise": ("FROM",),
                # "Y로부터 ... 임차", "Y에 ... 임대": a lease's other party; the tiers give the direction
                "lease": ("WITH", "FROM", "TO")}
@@ -1175,12 +1185,15 @@ def _en_award(f: _Frame) -> list[Pair]:
         seller = f.pick([m for m in f.after if m is not buyer], ("TO", "OBJ"), kw.end)
     if buyer is None or seller is None:
         return []
+    if any(k.cls == "grant" for k in f.s.keywords):
+        # "Commerce awarded Micron up to $6.165 billion in direct funding": a grant, not a purchase
+        return [(buyer, seller, 0.8, f"en: X {kw.text} Y ... funding (a grant)")]
     return [(buyer, seller, 0.8, f"en: X {kw.text} ... Y")]
 
 
 _EN_FRAMES = {"invest": _en_invest, "lend": _en_invest, "raise": _en_raise, "acquire": _en_acquire,
               "commit": _en_commit, "license": _en_license, "supply": _en_trade, "buy": _en_trade,
-              "award": _en_award, "make_for": _en_make_for}
+              "award": _en_award, "make_for": _en_make_for, "grant": _en_invest}
 
 
 #: what may stand between a joint subject and the deal word that is its verb ("will", "plan to")
@@ -1274,11 +1287,16 @@ def _raised_as_debt(s: "_Sentence", kw: Keyword, m: dict[str, Any]) -> bool:
     return lending and not (equity is not None and equity.search(window))
 
 
+#: the name of a government or agency, the only grantors ("U.S. Department of Commerce", "미국 상무부")
+_GRANTOR = re.compile(r"(?i)government|department|ministry|agency|administration|정부|[가-힣]부$|[가-힣]청$")
+
+
 #: Frames whose grammar says the deal is of another kind than their keyword's class, marked at the
 #: end of the rule they return: (the patient sells, the type; None: read from what is bought)
 _READ_AS = {"(the company itself)": (False, "acquires"),   # "CoreWeave will buy Core Scientific"
             "(a stake)": (False, "invests_in"),            # "인텔 지분 50억달러어치를 사들였다"
-            "(goods bought)": (True, None)}                # "agreed to buy $9.7 billion of ... from IREN"
+            "(goods bought)": (True, None),                # "agreed to buy $9.7 billion of ... from IREN"
+            "(a grant)": (False, "grants")}                # "Commerce awarded Micron ... in direct funding"
 
 
 def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: float, rule: str,
@@ -1312,6 +1330,9 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
             rtype = sells
     if src.entity == dst.entity:
         return None
+    if rtype == "grants" and not (s.idx.sells.get(src.entity, {}).get("grants") or _GRANTOR.search(src.text)) \
+            or rtype == "grants" and dst.new:
+        return None      # a grant comes from a government or agency (the data's grantors), to a company it knows
     cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
                      confidence=conf, rule=f"{kw.cls}: {rule}", keyword_class=kw.cls,
                      product=product_label if rtype not in ("invests_in", "acquires", "lends",
@@ -1440,6 +1461,8 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             words = m.group(0).split()
             while words and (words[0] in not_names or words[0].rstrip(".,") in not_names
                              or _DESCRIBED_BY.search(words[0])):
+                if words[0] in rules["name_openings"] and len(words) >= 3 and not set(words[1:]) & not_names:
+                    break            # "New Legacy Ventures", "New Enterprise Associates": a name
                 words = words[1:]    # "Nvidia-backed Ayar Labs": the name is Ayar Labs
             while words and (words[-1] in not_names - name_endings or words[-1] in ("&", "of")
                              or words[-1].rstrip(".,") in legal_forms):

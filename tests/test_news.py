@@ -881,3 +881,28 @@ def test_a_ticker_that_is_a_word_of_the_trade_is_no_company(index):
     # "SMR" is NuScale's ticker and a small modular reactor
     assert not any("nuscale" in (c.source, c.target) for c in extract(
         "Amazon invested in X-Energy, an SMR startup, and agreed to buy power from its SMRs.", index, "en"))
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # a government's grant, however it is worded; a grant comes only from a government or agency
+    ("The U.S. Department of Commerce awarded Micron Technology up to $6.165 billion in direct funding.", "en",
+     {("us_government", "grants", "micron")}),
+    ("The Commerce Department finalized a $6.6 billion grant to TSMC.", "en", {("us_government", "grants", "tsmc")}),
+    ("미국 상무부는 SK하이닉스에 지원하는 반도체 보조금을 최종 확정했다고 발표했다.", "ko",
+     {("us_government", "grants", "sk_hynix")}),
+    ("Intel gave a grant to TSMC.", "en", set()),
+    # an agreement to secure a maker's goods is a purchase from it
+    ("AEP has an agreement in place to secure up to 1 gigawatt of Bloom Energy solid oxide fuel cells.", "en",
+     {("bloom_energy", "supplies", "aep")}),
+])
+def test_grants_and_goods_secured(index, text, lang, expected):
+    assert triples(text, index, lang) == expected
+
+
+def test_a_relative_clause_inside_a_list_of_investors_does_not_end_it(index):
+    text = ("OpenLight Photonics closed $34 million in Series A funding. The round saw participation from "
+            "Juniper Networks, which is now a part of Hewlett Packard Enterprise Co., Mayfield, New Legacy "
+            "Ventures and K2 Access.")
+    got = {s for s, ty, t in triples(text, index, "en") if ty == "invests_in" and t == "openlight_photonics"}
+    assert {"juniper_networks", "mayfield", "new_legacy_ventures", "k2_access"} <= got
+    assert "hpe" not in got        # named inside the clause, not in the list
