@@ -33,7 +33,7 @@ from .yamlio import safe_load as _yaml_load
 
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
-from .ko_names import name_spans
+from .ko_names import NameSpan, name_spans
 from .sentences import pieces, split as split_sentences
 
 ROLE_OF_PARTICLE = {
@@ -331,7 +331,7 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
 
 
 def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
-    wrapped = re.match(r"(?:\s*\([^()]{1,20}\)|['\"’”」』])([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
+    wrapped = re.match(r"(?:\s*\([^()]{1,40}\)|['\"’”」』])([\uac00-\ud7a3]+)", sentence[m.end:m.end + 46])
     if not m.particle and wrapped and _PARTICLE.fullmatch(wrapped.group(1)):
         return ROLE_OF_PARTICLE.get(wrapped.group(1), "NONE")
     quoted = re.match(r"[^‘’'\"“”]{0,20}[’'\"”]([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
@@ -1541,6 +1541,12 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     return out
 
 
+#: Korean: a description that opens a sentence before its subject's name, ending in a role noun
+#: ("반도체 후공정 장비 전문기업 ", "독일의 과학기술기업 ")
+_KO_DESCRIBED_SUBJECT = re.compile(r"(?:[\uac00-\ud7a3A-Za-z0-9·]+\s){0,5}[\uac00-\ud7a3A-Za-z]*"
+                                   r"(?:기업|업체|회사|제조사|스타트업)\s([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(이|가|은|는)\s")
+
+
 def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[int, int]],
                         not_names: set[str]) -> list[Mention]:
     """The sentence's opening word when Kiwi tags it a proper noun with a subject particle and a
@@ -1551,8 +1557,12 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     if any(a == 0 for a, _ in taken) or not any(
             k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM") for k in known):
         return []
-    spans = name_spans(sentence)
-    if not spans or spans[0].start != 0 or ROLE_OF_PARTICLE.get(spans[0].particle) != "SUBJ":
+    # "반도체 후공정 장비 전문기업 미래산업이 ...": after a description ending in a role noun, the
+    # word with the subject particle is the subject's name, whatever Kiwi tags it
+    described = _KO_DESCRIBED_SUBJECT.match(sentence)
+    spans = [NameSpan(described.start(1), described.end(1), described.group(1), described.group(2))] \
+        if described else name_spans(sentence)
+    if not spans or spans[0].start != 0 and not described or ROLE_OF_PARTICLE.get(spans[0].particle) != "SUBJ":
         return []
     first = spans[0]
     if any(a < first.end and first.start < b for a, b in taken) or _KO_GENERIC.search(first.text) \

@@ -891,6 +891,10 @@ def test_a_ticker_that_is_a_word_of_the_trade_is_no_company(index):
     ("미국 상무부는 SK하이닉스에 지원하는 반도체 보조금을 최종 확정했다고 발표했다.", "ko",
      {("us_government", "grants", "sk_hynix")}),
     ("Intel gave a grant to TSMC.", "en", set()),
+    # a Korean subject after a description ending in a role noun, whatever Kiwi tags it; a gloss in
+    # brackets of up to 40 characters passes its particle on
+    ("반도체 후공정 장비 전문기업 미래산업이 중국 반도체 업체 CXMT(ChangXin Memory Technologies)와 총 126억8000만원 "
+     "규모의 단일판매·공급 계약을 체결했다고 6일 밝혔다.", "ko", {("new_c539acaf5c6b", "supplies", "cxmt")}),
     # an agreement to secure a maker's goods is a purchase from it
     ("AEP has an agreement in place to secure up to 1 gigawatt of Bloom Energy solid oxide fuel cells.", "en",
      {("bloom_energy", "supplies", "aep")}),
