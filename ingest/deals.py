@@ -393,10 +393,15 @@ def _tier(idx: EntityIndex, eid: str, tiers: dict, new: set[str]) -> tuple[int |
 def _product(sentence: str, lang: str, path: str | None) -> tuple[str | None, str | None, str | None]:
     """The first product the sentence names (cached: every candidate of a sentence asks)."""
     for rtype, label, rx in _matchers(path)["products"][lang]:
-        hit = rx.search(sentence)
-        if hit:
+        for hit in rx.finditer(sentence):
+            if lang == "en" and _ROLE_NOUN_AFTER.match(sentence, hit.end()):
+                continue   # "AI cloud firm CoreWeave": it describes a party, it is not what is sold
             return rtype, label, hit.group(0)
     return None, None, None
+
+
+#: a role noun right after a product word makes the phrase a description of a company
+_ROLE_NOUN_AFTER = re.compile(r"\s+(?:firm|company|provider|operator|startup|specialist|giant|player)s?\b")
 
 
 @lru_cache(maxsize=4096)
@@ -1003,6 +1008,10 @@ def _subject_and(f: _Frame, cands: list[Mention], wanted: tuple[str, ...]) -> tu
 
 
 def _en_raise(f: _Frame) -> list[Pair]:
+    rounds = _matchers(f.s.path)["round_words"]["en"]
+    money = any(k.cls in ("raise", "lend", "invest") and k is not f.kw for k in f.s.keywords)
+    if f.kw.text.lower() == "led by" and not money and not (rounds is not None and rounds.search(f.s.text)):
+        return []      # "The firm, led by Mike Novogratz, ...": who runs a company, not a round
     found = _subject_and(f, f.near, ("FROM", "BY"))      # "Y raised $N from X", "a round led by X"
     # (agent, patient) as the Korean frame: the subject raises, the frame reverses it
     return [(*found, 0.8, f"en: Y {f.kw.text} ... from/by X")] if found else []
@@ -1495,6 +1504,8 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                     re.search(PRODUCTISH, name) and not party_slot:
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
                 #               (but "an agreement with Lumina Cloud": the party a deal is with)
+            if re.search(r"\b(?:its|their|our|his|her)\s+$", sentence[max(0, start - 8):start]):
+                continue      # "to expand its Helios data center": the company's own site or product
             if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
                 continue      # "Singapore's Temasek", "Abu Dhabi's MGX": the owner or place of a name
             if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3

@@ -910,3 +910,17 @@ def test_a_relative_clause_inside_a_list_of_investors_does_not_end_it(index):
     got = {s for s, ty, t in triples(text, index, "en") if ty == "invests_in" and t == "openlight_photonics"}
     assert {"juniper_networks", "mayfield", "new_legacy_ventures", "k2_access"} <= got
     assert "hpe" not in got        # named inside the clause, not in the list
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a company's own site after "its" is no company; "investment firm" describes, it is no investment;
+    # a product word in a description of a party is not what the deal sells; "led by" a person, with
+    # no round or money, is who runs a firm
+    ("Galaxy, the Nasdaq-listed digital asset investment firm, said it has secured $1.4 billion in funding "
+     "to expand its Helios data center in West Texas.", set()),
+    ("Galaxy projected its deal with AI cloud firm CoreWeave could generate $1 billion a year.",
+     {("galaxy_digital", "lease", "coreweave")}),
+    ("Galaxy, led by Mike Novogratz, signed a lease with CoreWeave.", {("galaxy_digital", "lease", "coreweave")}),
+])
+def test_descriptions_of_a_party_say_nothing_about_the_deal(index, text, expected):
+    assert triples(text, index, "en") == expected
