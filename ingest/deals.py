@@ -297,6 +297,10 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
         return "MOD"           # "Nvidia-backed Ayar Labs raised ...": a description of the next name
     if re.match(r"\s+(?:co-)?founders?\s+[A-Z]", sentence[m.end:m.end + 16]):
         return "MOD"           # "Citadel founder Ken Griffin": the founder invests, not the firm
+    if re.search(r"\b(?:equipped|powered|built|fitted|loaded)\s+(?:with|by)\s+$", sentence[max(0, m.start - 20):m.start]):
+        return "MOD"           # "servers equipped with Nvidia GB200 chips": a component's maker, not a party
+    if _BEATEN.search(sentence, max(0, m.start - 60), m.start):
+        return "MOD"           # "HPE had beaten Supermicro and Dell to win the contract": rivals, not parties
     rules = _matchers(path)
     participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
     gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?" + _BEFORE_PARTICIPLE, sentence[m.end:m.end + 50])
@@ -1013,8 +1017,15 @@ def _en_raise(f: _Frame) -> list[Pair]:
     if f.kw.text.lower() == "led by" and not money and not (rounds is not None and rounds.search(f.s.text)):
         return []      # "The firm, led by Mike Novogratz, ...": who runs a company, not a round
     found = _subject_and(f, f.near, ("FROM", "BY"))      # "Y raised $N from X", "a round led by X"
+    if found and re.search(r",\s+(?:which|who)\b", f.s.text[f.kw.end:found[1].start]):
+        return []      # "Celestial AI, which raised $250 million, as well as Coherent, which received ... from
+        #               Nvidia": the party after "from" belongs to another clause
     # (agent, patient) as the Korean frame: the subject raises, the frame reverses it
     return [(*found, 0.8, f"en: Y {f.kw.text} ... from/by X")] if found else []
+
+
+#: after an owner's name, the unit of it that is named: "Intel Corp.'s programmable chip business unit "
+_UNIT_OF = re.compile(r"(?:\s+(?:Corp|Inc|Co|Ltd)\.?)?['’]s\s+(?:[\w-]+\s+){0,4}(?:unit|business|division|subsidiary|arm)\s+")
 
 
 def _passive(f: _Frame) -> bool:
@@ -1032,6 +1043,11 @@ def _en_acquire(f: _Frame) -> list[Pair]:
         # "a controlling stake in Motivair": a stake that gives control is an acquisition of Motivair
         wanted = ("OBJ", "OF", "IN") if re.search(r"stake$", kw.text, re.IGNORECASE) else ("OBJ", "OF")
         target = f.pick([m for m in f.after if m is not acquirer], wanted, kw.end)
+    if target is not None:
+        unit = _UNIT_OF.match(f.s.text, target.end)
+        named = next((m for m in f.after if unit is not None and m.start == unit.end()), None)
+        if named is not None:
+            target = named       # "a majority stake in Intel's programmable chip business unit Altera"
     goods = target is not None and f.role(target) == "OF" and _GOODS_OF.search(f.s.text, kw.end, target.start)
     if acquirer is not None and _GOODS_AFTER.match(f.s.text, kw.end):
         # "agreed to buy $9.7 billion of cloud computing capacity from IREN": goods bought from a seller
@@ -1215,6 +1231,9 @@ def _joint_subject(s: "_Sentence", before: list[Mention], kw: Keyword | None = N
     "Meta, Corning sign", "AMD (AMD) and OpenAI announced" (not "the Nvidia and AMD GPU deals"),
     or by the deal word itself as the verb: "Nvidia and Nokia will collaborate"."""
     for first, second in reversed(list(zip(before, before[1:]))):
+        if re.search(r"\b(?:including|such as|like)\s+$", s.text[max(0, first.start - 12):first.start]) or \
+                kw is not None and re.fullmatch(r"(?:agreements|deals|contracts|partnerships)", kw.text, re.I):
+            continue   # "companies including Amazon and Meta have signed agreements": examples, not a pair
         if first.entity != second.entity and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|&)\s*",
                                                           s.text[first.end:second.start]) \
                 and (JOINT_VERB.match(s.text[second.end:]) or
@@ -1407,6 +1426,9 @@ _NAME_LIST_AFTER = re.compile(r",\s+" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"
 
 #: a name item of a list that starts with a digit ("Greylock, 01A, Blackbird"): _EN_NAME skips it
 _DIGIT_NAME = re.compile(r"(?<![\w$.,])\d+[A-Z][A-Za-z\d]*\b")
+#: the rivals a winner beat, named right after it (one list item may come first)
+_BEATEN = re.compile(r"\b(?:beat|beaten|beating|outbid|outbidding|edged out|ousted)\s+"
+                     r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s*(?:,|and)\s+)?$")
 #: a word that describes the name after it: "Nvidia-backed", "Seattle-based"
 _DESCRIBED_BY = re.compile(r"-(?:based|headquartered|owned|backed|listed|born|led|funded|controlled)$")
 #: a digit-led name of a fund, a name wherever it stands ("1789 Capital", "3M Ventures")

@@ -15,6 +15,8 @@ Kiwi takes most of a second to load, so it loads once, on the first Korean text.
 """
 from __future__ import annotations
 
+import re
+
 import warnings
 from functools import lru_cache
 from typing import Any
@@ -80,4 +82,17 @@ def split(text: str, lang: str) -> list[str]:
         found = _kiwi().split_into_sents(lines, return_sub_sents=False)
         return [s.text.strip() for sents in found for s in sents if s.text.strip()]
     seg = _pysbd()
-    return [s.strip() for line in lines for s in seg.segment(line) if s.strip()]
+    out: list[str] = []
+    for line in lines:
+        for piece in (s.strip() for s in seg.segment(line)):
+            if piece and out and _CONTINUES.match(piece):
+                # "Intel Corp." | "’s programmable chip unit": a cut after an abbreviation, one sentence
+                out[-1] = f"{out[-1]}{'' if piece[0] in _APOSTROPHES else ' '}{piece}"
+            elif piece:
+                out.append(piece)
+    return out
+
+
+_APOSTROPHES = "'’"
+#: what a sentence never opens with: a possessive ending, or a lower-case word (not "xAI", "iPhone")
+_CONTINUES = re.compile(r"['’]s\b|[a-z]+(?=[\s,;:])")

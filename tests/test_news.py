@@ -924,3 +924,23 @@ def test_a_relative_clause_inside_a_list_of_investors_does_not_end_it(index):
 ])
 def test_descriptions_of_a_party_say_nothing_about_the_deal(index, text, expected):
     assert triples(text, index, "en") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # examples listed after "including" are no pair; a component's maker is no party; rivals a winner
+    # beat are no parties; money from a party in another clause is not this raise's; the unit of an
+    # owner named after its possessive is what is acquired, across a cut after "Corp."
+    ("Numerous technology companies including Amazon and Meta Platforms have signed agreements to power "
+     "their systems with nuclear energy.", set()),
+    ("Dell is close to finalizing a deal to supply AI servers equipped with Nvidia GB200 chips to xAI.",
+     {("dell", "supplies", "xai")}),
+    ("HPE had beaten Supermicro and Dell Technologies to win a $1 billion contract to supply servers to xAI.",
+     {("hpe", "supplies", "xai")}),
+    ("The company competes with firms such as Celestial AI, which raised $250 million last March, as well as "
+     "Lumentum and Coherent, which received $2 billion each in investments from Nvidia on Monday.",
+     {("nvidia", "invests_in", "lumentum"), ("nvidia", "invests_in", "coherent")}),
+    ("Silver Lake is in talks over the purchase of a majority stake in Intel Corp.’s programmable chip "
+     "business unit Altera.", {("silver_lake", "acquires", "altera")}),
+])
+def test_who_is_no_party_to_the_deal_a_sentence_reports(index, text, expected):
+    assert triples(text, index, "en") == expected
