@@ -520,6 +520,19 @@ def _own_participle_subject(text: str, hit: re.Match, mentions: list[Mention], m
     return next(iter(before.values())) if len(before) == 1 else None
 
 
+#: Korean: a business unit named after its owner ("인텔 낸드 사업부", "삼성전자 파운드리 사업부문")
+_KO_UNIT = re.compile(r"\s+(?:[\uac00-\ud7a3A-Za-z]+\s+){0,2}(?:사업부문|사업부)(?=[\s을를이가은는의와과에]|$)")
+
+
+def _ko_unit(text: str, m: Mention) -> Mention:
+    unit = _KO_UNIT.match(text, m.end)
+    if unit is None or m.particle:
+        return m
+    name = text[m.start:unit.end()]
+    particle = re.match(r"(을|를|이|가|은|는|의|와|과|에)(?![\uac00-\ud7a3])", text[unit.end():])
+    return Mention(slug(name), m.start, unit.end(), name, particle.group(1) if particle else "", True)
+
+
 class _Sentence:
     def __init__(self, text: str, lang: str, idx: EntityIndex, path: str | None,
                  prev_subject: Mention | None, recent: list[Mention] | None = None):
@@ -535,6 +548,9 @@ class _Sentence:
                          if not (i and found[i - 1].entity == x.entity
                                  and re.fullmatch(r"\s*(?:Inc\.?|Corp\.?|Co\.?|Ltd\.?)?\s*[(（]\s*(?:[A-Za-z]{2,8}\s*:\s*)?",
                                                   text[found[i - 1].stop:x.start]))]
+        if lang == "ko":
+            # "인텔 낸드 사업부 인수": a company's business unit, named after it, is a party of its own
+            self.mentions = [_ko_unit(text, x) for x in self.mentions]
         self.coref = False
         if prev_subject is not None:
             c = m["coref"][lang].match(text) if lang == "en" else m["coref"][lang].search(text[:12])

@@ -944,3 +944,8 @@ def test_descriptions_of_a_party_say_nothing_about_the_deal(index, text, expecte
 ])
 def test_who_is_no_party_to_the_deal_a_sentence_reports(index, text, expected):
     assert triples(text, index, "en") == expected
+
+
+def test_a_korean_business_unit_named_after_its_owner_is_a_party_of_its_own(index):
+    got = extract("SK하이닉스는 인텔 낸드 사업부를 90억달러에 인수했다.", index, "ko")
+    assert [(c.source, c.type, c.new_entities.get(c.target)) for c in got] == [("sk_hynix", "acquires", "인텔 낸드 사업부")]
