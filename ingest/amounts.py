@@ -11,6 +11,8 @@ filled only when the stated currency is the US dollar.
 [(17400000000.0, 'USD')]
 >>> [(m.value, m.currency) for m in find_amounts("22조7648억원 규모 계약")]
 [(22764800000000.0, 'KRW')]
+>>> [(m.value, m.currency) for m in find_amounts("인수 금액은 1억5천500만유로")]
+[(155000000.0, 'EUR')]
 >>> [(m.value, m.currency) for m in find_amounts("3천억 달러(약 417조원) 규모")][0]
 (300000000000.0, 'USD')
 """
@@ -54,7 +56,8 @@ NOT_A_DEAL = re.compile(
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # Korean: numbers with 조/억/만 units (and 천/백 inside a unit group: 3천억), then a currency word.
 _KO = re.compile(
-    r"(?P<ko>(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:천|백|십)?\s*(?:조|억|만)\s*)+(?:\d{1,4}(?:,\d{3})*)?)\s*"
+    r"(?P<ko>(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:(?:천|백|십)\s*(?:\d{1,3})?\s*)?(?:조|억|만)\s*)+"
+    r"(?:\d{1,4}(?:,\d{3})*)?)\s*"
     r"(?P<kcur>대만달러|달러|원|엔|유로|위안|파운드)")
 # English and symbols: $6 billion, USD 9.7 billion, €1.3bn, 6B dollars, 500 million euros.
 _EN = re.compile(

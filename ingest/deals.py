@@ -1574,6 +1574,12 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
                 word, end, particle = word[:-1], end - 1, "사" + particle
             out.append(Mention(slug(word), start, end, word, particle, True))
+        # "머크가 ... 유니티SC를 인수": the object of an acquisition named right before the word
+        for m in _KO_ACQUIRED.finditer(sentence):
+            word, start = m.group(1), m.start(1)
+            if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
+                    and not _KO_GENERIC.search(word) and (HANGUL.search(word) or word[0].isupper()):
+                out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
         # "삼성전자, SK, 현대차그룹, 네이버클라우드 등이 엔비디아 GPU를 공급받아": the items of a
         # comma list closed by 등 (and others) are names, each one a party the deal's list shares
         for lst in _KO_LIST_ANYWHERE.finditer(sentence):
@@ -1590,9 +1596,13 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     return out
 
 
+#: Korean: a name with an object particle right before an acquisition word ("유니티SC를 인수할")
+_KO_ACQUIRED = re.compile(r"(?<![\uac00-\ud7a3A-Za-z0-9])([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(을|를)\s*"
+                          r"(?:[\d.,]+\s*[조억만천][^\s]*\s*(?:원|유로|달러)?에\s*)?(?:인수|합병)")
 #: Korean: a description that opens a sentence before its subject's name, ending in a role noun
 #: ("반도체 후공정 장비 전문기업 ", "독일의 과학기술기업 ")
-_KO_DESCRIBED_SUBJECT = re.compile(r"(?:[\uac00-\ud7a3A-Za-z0-9·]+\s){0,5}[\uac00-\ud7a3A-Za-z]*"
+_KO_DESCRIBED_SUBJECT = re.compile(r"(?:\([^()]{1,20}\)\s*[\uac00-\ud7a3]{2,4}\s*기자\s*=\s*)?"   # "(서울=연합뉴스) 강태우 기자 = "
+                                   r"(?:[\uac00-\ud7a3A-Za-z0-9·]+\s){0,5}[\uac00-\ud7a3A-Za-z]*"
                                    r"(?:기업|업체|회사|제조사|스타트업)\s([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(이|가|은|는)\s")
 
 
@@ -1604,7 +1614,7 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     # the cheap tests first: Kiwi tags the sentence only when a known party could follow the
     # opening word and no name already stands at the start
     if any(a == 0 for a, _ in taken) or not any(
-            k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM") for k in known):
+            k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
         return []
     # "반도체 후공정 장비 전문기업 미래산업이 ...": after a description ending in a role noun, the
     # word with the subject particle is the subject's name, whatever Kiwi tags it
@@ -1617,7 +1627,7 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     if any(a < first.end and first.start < b for a, b in taken) or _KO_GENERIC.search(first.text) \
             or len(first.text) < 2 or first.text in not_names:
         return []
-    if not any(k.start > first.end and ko_role(sentence, k, known) in ("WITH", "TO", "FROM") for k in known):
+    if not any(k.start > first.end and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
         return []
     return [Mention(slug(first.text), first.start, first.end, first.text, first.particle, True)]
 

@@ -949,3 +949,13 @@ def test_who_is_no_party_to_the_deal_a_sentence_reports(index, text, expected):
 def test_a_korean_business_unit_named_after_its_owner_is_a_party_of_its_own(index):
     got = extract("SK하이닉스는 인텔 낸드 사업부를 90억달러에 인수했다.", index, "ko")
     assert [(c.source, c.type, c.new_entities.get(c.target)) for c in got] == [("sk_hynix", "acquires", "인텔 낸드 사업부")]
+
+
+def test_a_korean_acquisition_between_two_companies_the_dataset_lacks(index):
+    """A dateline, then a subject described by a role noun, then the acquired company with its object
+    particle right before the acquisition word; the amount in the next sentence, with 천 inside 만."""
+    text = ("(서울=연합뉴스) 강태우 기자 = 독일의 과학기술기업 머크가 프랑스에 본사를 둔 장비 공급업체 유니티SC를 인수할 "
+            "예정이라고 23일 밝혔다. 인수 금액은 1억5천500만유로(약 2천342억원)로 향후 지급액이 추가될 수 있다.")
+    (c,) = extract(text, index, "ko")
+    assert (c.new_entities[c.source], c.type, c.new_entities[c.target]) == ("머크", "acquires", "유니티SC")
+    assert (c.amount, c.currency) == (155000000.0, "EUR")
