@@ -1574,6 +1574,13 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                 # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
                 word, end, particle = word[:-1], end - 1, "사" + particle
             out.append(Mention(slug(word), start, end, word, particle, True))
+        # "‘스마트 글로벌 홀딩스’(SGH)에 2억달러를 투자": a name in quotes, with its particle, right
+        # before the deal (quotes mark a name the reader may not know)
+        for m in _KO_QUOTED_PARTY.finditer(sentence):
+            word, start = m.group(1), m.start(1)
+            if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
+                    and not _KO_GENERIC.search(word):
+                out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
         # "머크가 ... 유니티SC를 인수": the object of an acquisition named right before the word
         for m in _KO_ACQUIRED.finditer(sentence):
             word, start = m.group(1), m.start(1)
@@ -1596,6 +1603,10 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     return out
 
 
+#: Korean: a quoted name (its gloss in brackets may follow) with a particle, right before a deal
+_KO_QUOTED_PARTY = re.compile(r"[‘'\"“]([\uac00-\ud7a3A-Za-z0-9 ]{2,24})[’'\"”](?:\([A-Za-z0-9 ]{2,20}\))?"
+                              r"(에|에게|와|과|을|를|로부터|으로부터)\s*"
+                              r"(?=(?:[\d.,]+\s*[조억만천]|[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?계약|인수|합병|투자))")
 #: Korean: a name with an object particle right before an acquisition word ("유니티SC를 인수할")
 _KO_ACQUIRED = re.compile(r"(?<![\uac00-\ud7a3A-Za-z0-9])([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(을|를)\s*"
                           r"(?:[\d.,]+\s*[조억만천][^\s]*\s*(?:원|유로|달러)?에\s*)?(?:인수|합병)")

@@ -106,8 +106,11 @@ def same_name(a: str, b: str) -> bool:
     (True, True)
     >>> same_name("Korea Zinc", "Korea"), same_name("LS Electric", "LS Cable")
     (False, False)
+    >>> same_name("스마트 글로벌 홀딩스(SGH)", "스마트 글로벌 홀딩스")
+    True
     """
     def key(name: str) -> str:
+        name = re.sub(r"\s*\([^()]*\)$", "", name)   # a gloss in brackets: "스마트 글로벌 홀딩스(SGH)"
         return " ".join(re.sub(r"[,.'’]", " ", _LEGAL_FORM.sub(" ", name)).casefold().split())
     return bool(key(a)) and key(a) == key(b)
 

@@ -959,3 +959,11 @@ def test_a_korean_acquisition_between_two_companies_the_dataset_lacks(index):
     (c,) = extract(text, index, "ko")
     assert (c.new_entities[c.source], c.type, c.new_entities[c.target]) == ("머크", "acquires", "유니티SC")
     assert (c.amount, c.currency) == (155000000.0, "EUR")
+
+
+def test_a_quoted_korean_name_before_its_deal_is_a_party(index):
+    text = ("SK텔레콤은 미국의 인공지능(AI) 데이터센터 설계·구축 기업인 ‘스마트 글로벌 홀딩스’(SGH)에 2억달러(약 "
+            "2800억원)를 투자해 지분 10%를 확보하기로 했다고 16일 밝혔다.")
+    (c,) = extract(text, index, "ko")
+    assert (c.new_entities[c.source], c.type, c.new_entities[c.target], c.amount) == (
+        "SK텔레콤", "invests_in", "스마트 글로벌 홀딩스", 200000000.0)
