@@ -400,10 +400,17 @@ def _product(sentence: str, lang: str, path: str | None) -> tuple[str | None, st
         for hit in rx.finditer(sentence):
             if lang == "en" and _ROLE_NOUN_AFTER.match(sentence, hit.end()):
                 continue   # "AI cloud firm CoreWeave": it describes a party, it is not what is sold
+            if lang == "en" and hit.group(0)[:1].isupper() and _IN_TITLE.search(sentence, 0, hit.start()) \
+                    and _TITLE_AFTER.match(sentence, hit.end()):
+                continue   # "Joule's High Performance Compute Data Center Campus": part of a name
             return rtype, label, hit.group(0)
     return None, None, None
 
 
+#: a product word standing between capitalised words is part of a name ("High Performance Compute
+#: Data Center Campus")
+_IN_TITLE = re.compile(r"[A-Z][a-z]+\s+$")
+_TITLE_AFTER = re.compile(r"\s+[A-Z][a-z]+")
 #: a role noun right after a product word makes the phrase a description of a company
 _ROLE_NOUN_AFTER = re.compile(r"\s+(?:firm|company|provider|operator|startup|specialist|giant|player)s?\b")
 
@@ -1123,6 +1130,8 @@ def _en_trade(f: _Frame) -> list[Pair]:
     if patient is None and cls == "supply":
         # "deliver 120 MW to host CoreWeave's GPUs": whose data centers, servers ... are supplied
         patient = f.pick([m for m in f.own_after if m is not agent], ("POSS",), kw.end)
+        if patient is not None and re.search(r"[.!?][”\"’']?\s+[A-Z“\"]", s.text[kw.end:patient.start]):
+            patient = None   # a possessor in the next sentence of a quote is not what is supplied
         if patient is not None and not patient.new and not re.search(r"\b(?:for|into)\s+$", s.text[:patient.start]):
             # (not "supply HBM4 for AMD's MI450 accelerators": what it is supplied for is AMD's)
             # "access to Nvidia's GB300 processors": a maker's own product is a brand, not a customer's
@@ -1250,7 +1259,7 @@ def _joint_subject(s: "_Sentence", before: list[Mention], kw: Keyword | None = N
         if re.search(r"\b(?:including|such as|like)\s+$", s.text[max(0, first.start - 12):first.start]) or \
                 kw is not None and re.fullmatch(r"(?:agreements|deals|contracts|partnerships)", kw.text, re.I):
             continue   # "companies including Amazon and Meta have signed agreements": examples, not a pair
-        if first.entity != second.entity and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|&)\s*",
+        if first.entity != second.entity and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,\s*and|,|and|&)\s*",
                                                           s.text[first.end:second.start]) \
                 and (JOINT_VERB.match(s.text[second.end:]) or
                      kw is not None and _JOINT_AUX.fullmatch(s.text, second.end, kw.start)):

@@ -967,3 +967,10 @@ def test_a_quoted_korean_name_before_its_deal_is_a_party(index):
     (c,) = extract(text, index, "ko")
     assert (c.new_entities[c.source], c.type, c.new_entities[c.target], c.amount) == (
         "SK텔레콤", "invests_in", "스마트 글로벌 홀딩스", 200000000.0)
+
+
+def test_a_product_word_inside_a_name_or_a_possessor_in_the_next_quoted_sentence_says_nothing(index):
+    assert triples("Caterpillar agreed to supply generators for Joule's High Performance Compute Data Center "
+                   "Campus.", index, "en") == {("caterpillar", "supplies", "joule_capital")}
+    assert triples("Gray said: “We deliver AI ready compute capacity to tenants. By combining Caterpillar’s "
+                   "advanced energy systems we move faster.”", index, "en") == set()
