@@ -11,6 +11,8 @@ filled only when the stated currency is the US dollar.
 [(17400000000.0, 'USD')]
 >>> [(m.value, m.currency) for m in find_amounts("22조7648억원 규모 계약")]
 [(22764800000000.0, 'KRW')]
+>>> [(m.value, m.currency) for m in find_amounts("a new $725MM credit facility")]
+[(725000000.0, 'USD')]
 >>> [(m.value, m.currency) for m in find_amounts("인수 금액은 1억5천500만유로")]
 [(155000000.0, 'EUR')]
 >>> [(m.value, m.currency) for m in find_amounts("3천억 달러(약 417조원) 규모")][0]
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 KO_UNITS = {"만": 1e4, "억": 1e8, "조": 1e12}
 KO_DIGIT_UNITS = {"천": 1e3, "백": 1e2, "십": 10}
 EN_UNITS = {"trillion": 1e12, "tn": 1e12, "t": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9,
-            "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3}
+            "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3}
 CURRENCY_WORDS = {
     "달러": "USD", "불": "USD", "usd": "USD", "us$": "USD", "$": "USD", "dollars": "USD", "dollar": "USD",
     "원": "KRW", "krw": "KRW", "₩": "KRW", "won": "KRW",
@@ -62,7 +64,7 @@ _KO = re.compile(
 # English and symbols: $6 billion, USD 9.7 billion, €1.3bn, 6B dollars, 500 million euros.
 _EN = re.compile(
     r"(?P<sym>US\$|NT\$|A\$|C\$|S\$|\$|€|£|¥|₩|\b(?:USD|EUR|KRW|JPY|GBP|CNY|RMB|TWD|AUD|CAD|SGD)\b)\s?"
-    r"(?P<num>" + _NUM + r")\s*(?P<unit>trillion|billion|million|thousand|tn|bn|mln|mn|[TBMK]\b)?"
+    r"(?P<num>" + _NUM + r")\s*(?P<unit>trillion|billion|million|thousand|tn|bn|mln|mn|MM\b|[TBMK]\b)?"
     r"|(?P<num2>" + _NUM + r")\s*(?P<unit2>trillion|billion|million|tn|bn|mn)\s+"
     r"(?P<cur2>dollars|euros|yen|won|yuan|pounds|USD|EUR|KRW|JPY|GBP|CNY)\b"
     r"|(?P<num3>" + _NUM + r")\s*(?P<unit3>[조억만])\s*(?P<cur3>달러|원)"

@@ -73,7 +73,8 @@ NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?(?:" + APPOSITI
                               r"supply|supplies|supplied|provide|provides|provided|deliver|delivers|delivered|"
                               r"invest|invests|invested|acquire|acquires|acquired|buy|buys|bought|purchased|"
                               r"lease|leases|leased|lend|lends|lent|license|licenses|licensed|raised|raises|"
-                              r"ordered|build|builds|built|awarded|awards)\b")
+                              r"ordered|build|builds|built|awarded|awards|established|establishes|obtained|obtains|"
+                              r"completed|completes|expanded|expands)\b")
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
@@ -714,7 +715,8 @@ def spec_frame(path: str | None, cls: str) -> str:
 #: how many sentences after the one that names it a round's raiser or a loan's borrower is remembered
 JOIN_MEMORY = {"round": 4, "loan": 10, "acquire": 8}
 _JOIN_BEFORE = re.compile(r"\s*(?:,\s*)?(?:also\s+|have\s+|has\s+|had\s+|was\s+|were\s+|are\s+|is\s+|will\s+|"
-                          r"the\s+|an?\s+|joint\s+|lead\s+|sole\s+|co-)*$")
+                          r"(?:engaged|acting|serving|joining)\s+as\s+|as\s+|co-|"   # "TD Securities engaged as the Administrative Agent"
+                          r"the\s+|an?\s+|joint\s+|lead\s+|sole\s+|co-)*$", re.IGNORECASE)   # "were Joint Lead Arrangers"
 #: what may stand between a joining word and the first name it lists: "led by the", "led by
 #: investment firm Neuberger Berman"
 _JOIN_AFTER = re.compile(r"^\s*(?:the\s+)?(?:(?:[a-z-]+\s+){0,2}(?:firm|fund|company|manager|giant)\s+)?$")

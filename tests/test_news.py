@@ -974,3 +974,16 @@ def test_a_product_word_inside_a_name_or_a_possessor_in_the_next_quoted_sentence
                    "Campus.", index, "en") == {("caterpillar", "supplies", "joule_capital")}
     assert triples("Gray said: “We deliver AI ready compute capacity to tenants. By combining Caterpillar’s "
                    "advanced energy systems we move faster.”", index, "en") == set()
+
+
+def test_the_banks_of_a_syndicated_loan_lend_to_its_borrower(index):
+    """A borrower after an appositive and "established" a facility; banks by the titles they take
+    ("engaged as the Administrative Agent", "were Joint Lead Arrangers", "joining as", "Co-Documentation
+    Agents", "supported the transaction"); the titles themselves are no names; "$725MM" is $725 million."""
+    text = ("DataBank, a provider of colocation, established a new $725MM credit facility. TD Securities was "
+            "the Administrative Agent in the transaction. Citizens Bank, CoBank and First Citizens were Joint Lead Arrangers "
+            "for the transaction with Nomura Securities joining as Joint Lead Arrangers. Goldman Sachs was a "
+            "Co-Documentation Agent. Cadence Bank supported the transaction as well.")
+    got = {(c.source, c.target): c for c in extract(text, index, "en") if c.type == "lends"}
+    assert {s for s, t in got if t == "databank"} == {"td_securities", "citizens_bank", "cobank", "first_citizens",
+                                                       "nomura_securities", "goldman_sachs", "cadence_bank"}
