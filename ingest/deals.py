@@ -1503,7 +1503,9 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
     """Names of companies the dataset does not have, where a deal needs a counterparty."""
     rules = _matchers(path)
     not_names, name_endings, legal_forms = rules["not_names"], rules["name_endings"], rules["legal_forms"]
-    taken = [(m.start, m.stop) for m in known]
+    # a place the dataset has ("United States", "Taiwan") is no new company either
+    taken = [(m.start, m.stop) for m in known] + [
+        (m.start, m.stop) for m in idx.find(sentence) if idx.kind(m.entity) != "company"]
     out: list[Mention] = []
     if lang == "en":
         for m in _DIGIT_NAME.finditer(sentence):

@@ -987,3 +987,15 @@ def test_the_banks_of_a_syndicated_loan_lend_to_its_borrower(index):
     got = {(c.source, c.target): c for c in extract(text, index, "en") if c.type == "lends"}
     assert {s for s, t in got if t == "databank"} == {"td_securities", "citizens_bank", "cobank", "first_citizens",
                                                        "nomura_securities", "goldman_sachs", "cadence_bank"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the companies a buyer's acquisitions include are each acquired
+    ("Legrand made four acquisitions this year, including Avtron Power Solutions and Computer Room Solutions.",
+     {("legrand", "acquires", "avtron_power_solutions"), ("legrand", "acquires", "computer_room_solutions")}),
+    # a place the dataset has and a number word are no new companies
+    ("Chevron and GE Vernova agreed to partner on power plants in the United States.",
+     {("ge_vernova", "partners_with", "chevron")}),
+])
+def test_acquisitions_listed_and_places_that_are_no_companies(index, text, expected):
+    assert triples(text, index, "en") == expected
