@@ -57,6 +57,9 @@ LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?"
                        r"(?:[·,/、]|,?\s*(?i:and|or)|및|&|또는|그리고)\s*"
                        r"(?:the\s+)?(?:[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?['’]s\s+)?$")
 MAX_SPAN = 160   # characters between a name and its deal word
+#: the endings of a word that describes the name it stands before ("Nvidia-backed Ayar Labs",
+#: "Seattle-based Acme"): such a word is no name, and the name it is made of is no party
+DESCRIBED_BY = "based|headquartered|owned|backed|listed|born|led|funded|controlled|affiliated"
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
 #: English: an appositive or a relative clause after a name, "Ecolab, a company whose identity rested
@@ -294,7 +297,7 @@ def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
     after = sentence[m.end:m.end + 2]
     if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
         return "POSS"
-    if re.match(r"-(?:backed|based|owned|led|funded|controlled|affiliated)\b", sentence[m.end:m.end + 14]):
+    if re.match(r"-(?:" + DESCRIBED_BY + r")\b", sentence[m.end:m.end + 16]):
         return "MOD"           # "Nvidia-backed Ayar Labs raised ...": a description of the next name
     if re.match(r"\s+(?:co-)?founders?\s+[A-Z]", sentence[m.end:m.end + 16]):
         return "MOD"           # "Citadel founder Ken Griffin": the founder invests, not the firm
@@ -549,8 +552,11 @@ class _Sentence:
         m = _matchers(path)
         # a ticker that is also a common word of the trade is not the company ("SMR", NuScale's
         # ticker, is a small modular reactor; `not_names` in the rules)
-        found = [x for x in idx.find(text) if idx.kind(x.entity) == "company"
+        every = idx.find(text)
+        found = [x for x in every if idx.kind(x.entity) == "company"
                  and not (x.text.isupper() and x.text in m["not_names"])]
+        # where a place the dataset has stands ("United States"): no new company is proposed there
+        self.places = [(x.start, x.stop) for x in every if idx.kind(x.entity) != "company"]
         # "AMD (AMD)", "엔비디아(NVDA)": a repeat in brackets is the same mention
         self.mentions = [x for i, x in enumerate(found)
                          if not (i and found[i - 1].entity == x.entity
@@ -1457,7 +1463,7 @@ _DIGIT_NAME = re.compile(r"(?<![\w$.,])\d+[A-Z][A-Za-z\d]*\b")
 _BEATEN = re.compile(r"\b(?:beat|beaten|beating|outbid|outbidding|edged out|ousted)\s+"
                      r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s*(?:,|and)\s+)?$")
 #: a word that describes the name after it: "Nvidia-backed", "Seattle-based"
-_DESCRIBED_BY = re.compile(r"-(?:based|headquartered|owned|backed|listed|born|led|funded|controlled)$")
+_DESCRIBED_BY = re.compile(r"-(?:" + DESCRIBED_BY + r")$")
 #: a digit-led name of a fund, a name wherever it stands ("1789 Capital", "3M Ventures")
 _DIGIT_FUND = re.compile(r"(?<![\w$.,])\d+[A-Z]?[A-Za-z\d]*\s+(?:Ventures|Capital|Partners)\b")
 
@@ -1499,24 +1505,24 @@ def _ticker_like(name: str) -> bool:
 
 
 def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Mention],
-                    path: str | None) -> list[Mention]:
-    """Names of companies the dataset does not have, where a deal needs a counterparty."""
+                    path: str | None, places: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Names of companies the dataset does not have, where a deal needs a counterparty. `places`:
+    where the dataset's places stand in the sentence (found with `known` when not given)."""
     rules = _matchers(path)
     not_names, name_endings, legal_forms = rules["not_names"], rules["name_endings"], rules["legal_forms"]
     # a place the dataset has ("United States", "Taiwan") is no new company either
-    taken = [(m.start, m.stop) for m in known] + [
-        (m.start, m.stop) for m in idx.find(sentence) if idx.kind(m.entity) != "company"]
+    if places is None:
+        places = [(m.start, m.stop) for m in idx.find(sentence) if idx.kind(m.entity) != "company"]
+    taken = [(m.start, m.stop) for m in known] + places
     out: list[Mention] = []
     if lang == "en":
-        for m in _DIGIT_NAME.finditer(sentence):
-            if _in_name_list(sentence, m.start(), m.end()) and \
-                    not any(a < m.end() and m.start() < b for a, b in taken):
-                out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
-        taken += [(x.start, x.stop) for x in out]
-        for m in _DIGIT_FUND.finditer(sentence):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
-        taken += [(x.start, x.stop) for x in out]
+        # digit-led names: an item of a list of names ("07B"), or a fund's name wherever it stands
+        for rx, listed_only in ((_DIGIT_NAME, True), (_DIGIT_FUND, False)):
+            for m in rx.finditer(sentence):
+                if (not listed_only or _in_name_list(sentence, m.start(), m.end())) and \
+                        not any(a < m.end() and m.start() < b for a, b in taken):
+                    out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
+            taken += [(x.start, x.stop) for x in out]
         for m in _EN_NAME.finditer(sentence):
             words = m.group(0).split()
             while words and (words[0] in not_names or words[0].rstrip(".,") in not_names
@@ -1551,7 +1557,7 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             party_slot = len(words) > 1 and re.search(
                 r"\b(?:with|from|between|acquire|acquires|acquired|acquiring|acquisition of)\s+$",
                 sentence[:start]) and re.search(_COMPANY_ENDING, name)
-            if re.search(r"[A-Z]+-[a-z]|-(?:based|headquartered|owned|backed|listed|born)\b", name) or \
+            if re.search(r"[A-Z]+-[a-z]|-(?:" + DESCRIBED_BY + r")\b", name) or \
                     re.search(PRODUCTISH, name) and not party_slot:
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
                 #               (but "an agreement with Lumina Cloud": the party a deal is with)
@@ -1589,17 +1595,14 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             out.append(Mention(slug(word), start, end, word, particle, True))
         # "‘스마트 글로벌 홀딩스’(SGH)에 2억달러를 투자": a name in quotes, with its particle, right
         # before the deal (quotes mark a name the reader may not know)
-        for m in _KO_QUOTED_PARTY.finditer(sentence):
-            word, start = m.group(1), m.start(1)
-            if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
-                    and not _KO_GENERIC.search(word):
-                out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
-        # "머크가 ... 유니티SC를 인수": the object of an acquisition named right before the word
-        for m in _KO_ACQUIRED.finditer(sentence):
-            word, start = m.group(1), m.start(1)
-            if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
-                    and not _KO_GENERIC.search(word) and (HANGUL.search(word) or word[0].isupper()):
-                out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
+        # and "머크가 ... 유니티SC를 인수": the object of an acquisition named right before the word
+        for rx, name_start in ((_KO_QUOTED_PARTY, False), (_KO_ACQUIRED, True)):
+            for m in rx.finditer(sentence):
+                word, start = m.group(1), m.start(1)
+                if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
+                        and not _KO_GENERIC.search(word) \
+                        and (not name_start or HANGUL.search(word) or word[0].isupper()):
+                    out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
         # "삼성전자, SK, 현대차그룹, 네이버클라우드 등이 엔비디아 GPU를 공급받아": the items of a
         # comma list closed by 등 (and others) are names, each one a party the deal's list shares
         for lst in _KO_LIST_ANYWHERE.finditer(sentence):
@@ -1802,7 +1805,7 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
         if not s.keywords and propose_new and lang == "en" and not s.mentions:
             _opening_new_subject(s, idx, path)
         if s.keywords and propose_new:
-            unknown = propose_unknown(sent, lang, idx, s.mentions, path)
+            unknown = propose_unknown(sent, lang, idx, s.mentions, path, s.places)
             if unknown:
                 s.mentions = sorted(s.mentions + unknown, key=lambda x: x.start)
                 s.groups = _groups(sent, s.mentions)

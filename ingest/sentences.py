@@ -16,7 +16,6 @@ Kiwi takes most of a second to load, so it loads once, on the first Korean text.
 from __future__ import annotations
 
 import re
-
 import warnings
 from functools import lru_cache
 from typing import Any
