@@ -358,6 +358,9 @@ EXPLAIN_WORDS = {
     "en": {"score": "score", "direct": "direct", "propagated": "propagated", "channels": "channels",
            "hit": "direct hit on the {channel} channel", "transmits": "transmits only: not counted in its own score",
            "own": "passes all of it on; {share} of it counts in its own score",
+           "inputs": "supply inputs (complements: the scarcest sets the supply loss, the others are not added)",
+           "counted": "counted", "more": "more", "sites": "its sites in the shocked place",
+           "unclassified": "unclassified inputs",
            "paths": "Strongest paths from the shock's seeds", "cover": "cover {share} of the {what}",
            "direct_path": "direct hit", "incoming": "Incoming contributions",
            "sum": "they sum to the propagated part, {value}", "sources": "Relationships and sources",
@@ -366,6 +369,9 @@ EXPLAIN_WORDS = {
     "ko": {"score": "노출도", "direct": "직접", "propagated": "전파", "channels": "경로별",
            "hit": "{channel} 경로 직접 충격", "transmits": "전달만 함: 자기 점수에는 넣지 않음",
            "own": "전부 전달함; 자기 점수에는 {share}만 넣음",
+           "inputs": "공급 투입물(보완재: 가장 부족한 투입물이 공급 손실을 정하고 나머지는 더하지 않음)",
+           "counted": "반영", "more": "개 더", "sites": "충격 지역 내 사업장",
+           "unclassified": "분류 없는 투입물",
            "paths": "충격 기점에서 오는 주요 경로", "cover": "{what}의 {share} 설명",
            "direct_path": "직접 충격", "incoming": "유입 기여",
            "sum": "합계 = 전파분 {value}", "sources": "관계와 출처",
@@ -385,7 +391,8 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
             paths = ex.top_paths(node, k, side=side)
             incoming = ex.incoming(node, side)
             block = {"direct": float(ex.side(side).direct[i]), "channels": ex.channel_scores(i, side),
-                     "incoming": incoming, "propagated": ex.propagated(node, side), "paths": paths,
+                     "incoming": incoming, "supply_inputs": ex.supply_inputs(node, side),
+                     "propagated": ex.propagated(node, side), "paths": paths,
                      "paths_cover": ex.coverage(node, paths, side), "sources": _sources(g, incoming)}
             if side == "loss":
                 out.update(block)
@@ -408,6 +415,12 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
         print()
         print(f"{b}{what}{b} {sd.scores[i]:.3f} = {X['direct']} {sd.direct[i]:.3f} + {X['propagated']} "
               f"{ex.propagated(node, side) if sd.scores[i] > 0 else 0.0:.3f}; {X['channels']}: {ch}")
+        groups = ex.supply_inputs(node, side) if sd.scores[i] > 0 else []
+        if len(groups) > 1:
+            more = f"; +{len(groups) - 4} {X['more']}" if len(groups) > 4 else ""
+            print(f"{'- ' if md else '  '}{X['inputs']}: " + "; ".join(
+                f"{_input_label(gr['input'], view)} {gr['loss']:.3f}" + (f" [{X['counted']}]" if gr["counted"] else "")
+                for gr in groups[:4]) + more)
         for s in sd.seeds:
             if s.node == node:
                 print(f"{'- ' if md else '  '}{X['hit'].format(channel=H.get(s.channel, s.channel))}: "
@@ -444,6 +457,18 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
             for s_ in srcs:
                 print(f"{'- ' if md else '  '}{s_['relationship']}: {s_['publisher']} [{s_['tier']}], "
                       f"\"{s_['title']}\", {s_['date']}, {s_['url']}")
+
+
+def _input_label(group: str, view: View) -> str:
+    """A supply input group as the reader knows it: a product class, or a place's sites."""
+    from capexgraph.queries.layers import ANY, SITES
+
+    X = EXPLAIN_WORDS[view.lang]
+    if group == SITES:
+        return X["sites"]
+    if group == ANY:
+        return X["unclassified"]
+    return view.schema.class_label(group, view.lang) if view.lang == "ko" and view.schema else group
 
 
 def _sources(g: nx.MultiDiGraph | None, incoming: list[dict]) -> list[dict]:
@@ -557,14 +582,14 @@ def run(args: argparse.Namespace) -> int:
         weights.tol = args.tol
         g = None
         if len(scenarios) > 1:
-            return print_batch(run_many(weights, [(edge_list_seeds(sc, weights.index, args.magnitude), sc.channels, sc.cap)
+            return print_batch(run_many(weights, [(edge_list_seeds(sc, weights.index, args.magnitude), sc.channels, sc.cap, sc.scarcest)
                                                   for sc in scenarios]), weights, scenarios, View(None, args.lang),
                                args.format, args.top)
         sc = scenarios[0]
         seeds = edge_list_seeds(sc, weights.index, args.magnitude)
         view = View(None, args.lang)
         channels = [c for c in CHANNELS if c in sc.channels]
-        ex = run_exposure(weights, seeds, channels, cap=sc.cap)
+        ex = run_exposure(weights, seeds, channels, cap=sc.cap, scarcest=sc.scarcest)
         published = None
     else:
         lib = _library(args)
@@ -572,7 +597,7 @@ def run(args: argparse.Namespace) -> int:
         records, g, weights = prepared(args.data, args.as_of)
         weights.tol = args.tol
         if args.each or (args.scenario and len(scenarios) > 1 and not args.shock):
-            runs = [(resolve_seeds(sc, g, args.magnitude, weights), sc.channels, sc.cap) for sc in scenarios]
+            runs = [(resolve_seeds(sc, g, args.magnitude, weights), sc.channels, sc.cap, sc.scarcest) for sc in scenarios]
             return print_batch(run_many(weights, runs), weights, scenarios, View(g, args.lang, records.schema),
                                args.format, args.top)
         ex = run_scenarios(g, weights, scenarios, args.magnitude)

@@ -223,7 +223,8 @@ def cmd_exposure(args: argparse.Namespace) -> int:
     try:
         loader = Neo4jLoader(driver, args.database)
         print(f"running {sc.name} in {args.uri} ...", file=sys.stderr)
-        res = run_in_database(loader.run, weights, sc.name, seeds, sc.channels, sc.cap)
+        res = run_in_database(loader.run, weights, sc.name, seeds, sc.channels, sc.cap,
+                              scarcest=sc.scarcest)
         names = {r["id"]: r["name"] for r in loader.run(
             "MATCH (n:CapexGraph) WHERE n.id IN $ids RETURN n.id AS id, n.name AS name",
             ids=sorted(set(res.loss) | set(res.gain)))}

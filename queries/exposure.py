@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .layers import SupplyLayer
+from .layers import SupplyLayer, input_group
 from .paths import LARGE, PathGraph
 from .propagation import fixed_point, scale_columns
 from .scenarios import Seed
@@ -40,11 +40,12 @@ PARALLEL = 200_000
 
 
 def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], cap: bool = True,
-          reach: dict[int, set[str]] | None = None) -> tuple[Solution, np.ndarray | None]:
+          reach: dict[int, set[str]] | None = None, scarcest: bool = True) -> tuple[Solution, np.ndarray | None]:
     """The channel combination, shared by single runs and batches: psi[c] is (n,) or (n, k);
     ops["supply"] is a SupplyLayer, the other channels' W^T matrices; every fixed point stops at
     the layer's weights' `tol`. Returns the solution and the supply output states' losses (single
-    runs)."""
+    runs). `scarcest`: a company's inputs of different classes are complements (a shortfall), else
+    they add up (a cost shock, a tariff): queries/layers.py."""
     tol = ops["supply"].weights.tol
     h: dict[str, np.ndarray] = {}
     iterations: dict[str, int] = {}
@@ -55,9 +56,9 @@ def solve(ops: dict[str, Any], psi: dict[str, np.ndarray], channels: list[str], 
         if "supply" not in channels:
             h["supply"] = psi["supply"].copy()
         elif psi["supply"].ndim == 2:
-            h["supply"] = ops["supply"].run_many(psi["supply"], cap)
+            h["supply"] = ops["supply"].run_many(psi["supply"], cap, scarcest)
         else:
-            h["supply"], x, iterations["supply"] = ops["supply"].run(psi["supply"], cap, reach)
+            h["supply"], x, iterations["supply"] = ops["supply"].run(psi["supply"], cap, reach, scarcest)
 
     def demand() -> None:
         if "demand" not in channels:
@@ -116,6 +117,7 @@ class Side:
     index: dict[str, int]
     x: np.ndarray | None = None         # loss carried by each supply output state
     x0: np.ndarray | None = None        # its direct part
+    scarcest: bool = True               # inputs of different classes are complements (layers.py)
     paths: Any = None                   # a path graph being built while the side is solved
 
     @property
@@ -209,20 +211,22 @@ def cut_links(seeds: list[Seed]) -> frozenset[tuple[str, str]]:
 
 
 def _side(weights: ChannelWeights, seeds: list[Seed], channels: list[str], cap: bool,
-          ahead: ThreadPoolExecutor | None = None, cut: frozenset[tuple[str, str]] = frozenset()) -> Side:
+          ahead: ThreadPoolExecutor | None = None, cut: frozenset[tuple[str, str]] = frozenset(),
+          scarcest: bool = True) -> Side:
     psi, discount = seed_vectors(weights, seeds, channels, cap)
     layer, reach = _supply_layer(weights, seeds)
     wt = {c: weights.matrix_t(c) for c in CHANNELS}
     if cut:
         wt["demand"] = weights.without_parts("demand", lambda e, p: (e.u, e.v) in cut)
     x0 = None if layer.plain else layer.seed_states(psi["supply"], reach)
-    side = Side(seeds, psi, wt, layer, None, discount, weights.index, None, x0)   # type: ignore[arg-type]
+    side = Side(seeds, psi, wt, layer, None, discount, weights.index, None, x0,   # type: ignore[arg-type]
+                scarcest=scarcest)
     if ahead is not None and seeds:
         # the path graph and its first search need no scores: on a large graph they are built on
         # the core the fixed points leave idle (the supply and demand solves end at different
         # times, the financial one runs alone), so explaining the shown rows costs little more
         side.paths = ahead.submit(_paths_ahead, side, channels, len(weights.nodes))
-    side.sol, side.x = solve({**wt, "supply": layer}, psi, channels, cap, reach)
+    side.sol, side.x = solve({**wt, "supply": layer}, psi, channels, cap, reach, scarcest)
     return side
 
 
@@ -236,6 +240,7 @@ class Exposure:
     loss: Side
     gain: Side
     cap: bool = True
+    scarcest: bool = True
 
     @property
     def nodes(self) -> list[str]:
@@ -327,8 +332,11 @@ class Exposure:
             if c not in self.channels:
                 continue
             base = sd.sol.operational if c == "financial" else sd.psi[c]
+            binding = None
             if c == "supply":
-                raw = sd.layer.incoming(v, sd.x, sd.sol.h["supply"])
+                groups = sd.layer.inputs(v, sd.x, sd.sol.h["supply"])
+                binding = groups[0][0] if groups and sd.scarcest and not sd.layer.plain else None
+                raw = sd.layer.incoming(v, sd.x, sd.sol.h["supply"], sd.scarcest)
                 col = sp.csc_matrix((list(raw.values()), (list(raw.keys()), [0] * len(raw))),
                                     shape=(len(self.nodes), 1))
             else:  # row v of W^T = column v of W: only node v's inputs
@@ -339,12 +347,27 @@ class Exposure:
                     continue
                 src = self.nodes[u]
                 e = self.weights.weight(c, src, node)
+                parts = [p for p in e.parts if p.w > 0]
+                if c == "supply" and binding is not None:   # only the scarcest input's parts count
+                    parts = [p for p in parts if input_group(p) == binding]
                 # a supply input counts in the node's own score at its lines' share (Part.own)
-                w = sum(p.own_w for p in e.parts) if c == "supply" else e.w
+                w = sum(p.own_w for p in parts) if c == "supply" else e.w
                 rows.append({"from": src, "channel": c, "contribution": float(val), "weight": w,
                              "estimated": e.estimated, "rule": e.rule, "relationships": list(e.rels),
-                             "parts": [_part_dict(p) for p in e.parts if p.w > 0]})
+                             "parts": [_part_dict(p) for p in parts]})
         return sorted(rows, key=lambda r: -r["contribution"])
+
+    def supply_inputs(self, node: str, side: str = "loss") -> list[dict[str, Any]]:
+        """Node's supply inputs by class, largest first, each with the loss it alone would pass
+        (before the cap) and whether it is the one counted: the scarcest where inputs are
+        complements, every one where they add up."""
+        sd = self.side(side)
+        if "supply" not in self.channels or sd.layer.plain:
+            return []
+        v = self.weights.index[node]
+        groups = sd.layer.inputs(v, sd.x, sd.sol.h["supply"])
+        return [{"input": g, "loss": val, "counted": (k == 0) or not sd.scarcest}
+                for k, (g, val, _) in enumerate(groups) if val > 0]
 
     def propagated(self, node: str, side: str = "loss") -> float:
         """Score minus the direct hit: what the incoming contributions add up to."""
@@ -401,23 +424,23 @@ def _part_dict(p: Part) -> dict[str, Any]:
 
 
 def run_exposure(weights: ChannelWeights, seeds: list[Seed], channels: list[str] | None = None,
-                 cap: bool = True) -> Exposure:
+                 cap: bool = True, scarcest: bool = True) -> Exposure:
     """Propagate the loss seeds and the gain seeds on each channel and combine them."""
     channels = [c for c in CHANNELS if c in (channels or CHANNELS)]
     large = len(weights.nodes) >= PARALLEL and (os.cpu_count() or 1) > 1
     ahead = ThreadPoolExecutor(1) if large else None   # path graphs built beside the solves
     try:
-        loss = _side(weights, [s for s in seeds if not s.gain], channels, cap, ahead)
-        gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead, cut_links(seeds))
+        loss = _side(weights, [s for s in seeds if not s.gain], channels, cap, ahead, scarcest=scarcest)
+        gain = _side(weights, [s for s in seeds if s.gain], channels, cap, ahead, cut_links(seeds), scarcest)
     finally:
         if ahead is not None:
             ahead.shutdown(wait=False)
-    return Exposure(weights, seeds, channels, loss, gain, cap)
+    return Exposure(weights, seeds, channels, loss, gain, cap, scarcest)
 
 
 def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: list[str] | None = None,
               cap: bool = True, chunk: int = 10, discount: np.ndarray | None = None,
-              workers: int | None = None) -> np.ndarray:
+              workers: int | None = None, scarcest: bool = True) -> np.ndarray:
     """Many scenarios in one pass: psi[channel] is (n, k), dense or scipy.sparse (seeds are usually
     sparse: a 1M x 100 dense seed matrix alone is 800 MB); returns the score of each node in each
     scenario (n, k), exactly as `run_exposure` combines them (`solve`); `discount` (n, k) holds the
@@ -438,7 +461,7 @@ def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: lis
         def block(j: int) -> None:
             d = None if discount is None else discount[:, j:j + chunk]
             out[:, j:j + chunk] = run_batch(weights, {c: p[:, j:j + chunk] for c, p in psi.items()},
-                                            channels, cap, chunk, d)
+                                            channels, cap, chunk, d, scarcest=scarcest)
 
         # blocks are independent and SciPy's sparse products and NumPy's array loops release the
         # GIL, so threads use every core on shared matrices (1.7x on 2 cores; the same numbers)
@@ -455,7 +478,7 @@ def run_batch(weights: ChannelWeights, psi: dict[str, np.ndarray], channels: lis
     zero = np.zeros(shape)
     full = {c: (np.minimum(dense[c], 1.0) if cap else dense[c]) if c in dense else zero for c in CHANNELS}
     sol, _ = solve({**{c: weights.matrix_t(c) for c in CHANNELS}, "supply": weights.supply_layer()},
-                   full, channels, cap)
+                   full, channels, cap, scarcest=scarcest)
     if discount is None:
         return sol.total
     d = discount.toarray() if sp.issparse(discount) else np.asarray(discount, dtype=float)
@@ -475,9 +498,10 @@ def _columns(cols: list[tuple[np.ndarray, np.ndarray]], n: int) -> sp.csc_matrix
     return sp.csc_matrix((vals, (rows, which)), shape=(n, len(cols)))
 
 
-def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bool]], chunk: int = 10
+def run_many(weights: ChannelWeights, runs: list[tuple], chunk: int = 10
              ) -> tuple[np.ndarray, np.ndarray]:
-    """Many scenarios at once: runs[j] = (seeds, channels, cap) of scenario j; returns the loss and
+    """Many scenarios at once: runs[j] = (seeds, channels, cap[, scarcest]) of scenario j (scarcest:
+    True unless given, `Scenario.scarcest`); returns the loss and
     the gain of every node in every scenario, (n, k) each, equal to what `run_exposure` gives one
     by one. Scenarios that share channels and cap go through `run_batch` together; one whose seeds
     reach only some sites or classes needs its own supply layer and runs alone, through the same
@@ -485,7 +509,8 @@ def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bo
     n, k = len(weights.nodes), len(runs)
     out = {False: np.zeros((n, k)), True: np.zeros((n, k))}
     groups: dict[tuple, list[tuple[int, dict, np.ndarray]]] = {}
-    for j, (seeds, channels, cap) in enumerate(runs):
+    for j, (seeds, channels, cap, *rest) in enumerate(runs):
+        scarcest = bool(rest[0]) if rest else True
         channels = [c for c in CHANNELS if c in channels]
         cut = cut_links(seeds)
         for gain in (False, True):
@@ -494,16 +519,17 @@ def run_many(weights: ChannelWeights, runs: list[tuple[list[Seed], list[str], bo
                 continue
             if any(s.reaches is not None or s.buyers_in is not None or s.node in weights.places
                    for s in mine) or (gain and cut):
-                out[gain][:, j] = _side(weights, mine, channels, cap, cut=cut if gain else frozenset()).scores
+                out[gain][:, j] = _side(weights, mine, channels, cap, cut=cut if gain else frozenset(),
+                                        scarcest=scarcest).scores
                 continue
             psi, discount = seed_vectors(weights, mine, channels, cap)   # kept sparse: a few seeds each
-            groups.setdefault((gain, tuple(channels), cap), []).append(
+            groups.setdefault((gain, tuple(channels), cap, scarcest), []).append(
                 (j, {c: _nonzero(v) for c, v in psi.items()}, _nonzero(discount)))
-    for (gain, channels, cap), members in groups.items():
+    for (gain, channels, cap, scarcest), members in groups.items():
         cols = [j for j, _, _ in members]
         psi = {c: _columns([m[1][c] for m in members], n) for c in CHANNELS}
         discount = _columns([m[2] for m in members], n)
-        scores = run_batch(weights, psi, list(channels), cap, chunk, discount)
+        scores = run_batch(weights, psi, list(channels), cap, chunk, discount, scarcest=scarcest)
         if cols == list(range(k)):
             out[gain] = scores   # the usual case: no copy of an (n, k) block
         else:

@@ -10,12 +10,15 @@ list) every output needs every input and this is the plain fixed point on W.
 
 The system has one state per (node, output class) the node sells:
 
-    x = min(1, psi_S + M^T x)     the loss carried by each output (a bounded fixed point)
-    h = min(1, psi + C^T x)       each node's supply exposure, from all its inputs
+    x = min(1, psi_S + max_k M_k^T x)     the loss carried by each output (a bounded fixed point)
+    h = min(1, psi + max_k C_k^T x)       each node's supply exposure, from its scarcest input
 
-with M[(w, k), (u, l)] = W_k[w, u] when output l of u needs input k, and C[(w, k), v] = W_k[w, v].
-Both are monotone and bounded, so every invariant of the design note holds, and the contributions
-C[(w, k), v] x[(w, k)] (scaled where the cap binds) sum to h_v - psi_v.
+with M_k[(w, k), (u, l)] = W_k[w, u] when output l of u needs input k, and C_k[(w, k), v] = W_k[w, v]:
+suppliers of one input class add up (substitutes), and the classes are complements, so the
+scarcest sets the loss (a Leontief production function; `input_group`). A cost shock adds every
+input (`scarcest=False`: the sums M^T x and C^T x). Both are monotone and bounded, so every
+invariant of the design note holds, and the contributions of the counted input's suppliers
+(scaled where the cap binds) sum to h_v - psi_v.
 
 >>> import numpy as np
 >>> from capexgraph.queries.weights import ChannelWeights, Part, Weight
@@ -30,6 +33,7 @@ C[(w, k), v] x[(w, k)] (scaled where the cap binds) sum to h_v - psi_v.
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -39,6 +43,7 @@ from .propagation import fixed_point
 from .weights import ChannelWeights, Part, Weight
 
 ANY = "*"   # the output state of a place (or of a part with no class): it feeds every input kind
+SITES = "@sites"   # the input group of a place's parts (plants in two places add up)
 
 
 def _input_kinds(p: Part) -> tuple[str, ...]:
@@ -77,8 +82,33 @@ def supply_entries(weights: ChannelWeights, needs: dict[str, set[str]], drop=Non
     return states, entries
 
 
+def input_group(p: Part) -> str:
+    """Which input a part is, for combining inputs: its product class, one slot per class.
+
+    Suppliers of one class are substitutes and add up (their shares of the buyer's need sum to at
+    most 1); different classes are complements, so the scarcest one sets the loss. A place's parts
+    are one input, the sites: a company's plants in two places add up like two suppliers."""
+    return SITES if p.sites else (p.product_class or ANY)
+
+
+def _slots(keys: dict[tuple[int, str], list[tuple[int, float]]], targets: int, sources: int
+           ) -> tuple[sp.csr_matrix, np.ndarray, list[tuple[int, str]]]:
+    """(slot x source) matrix, each target's first slot, and the slots' (target, input group):
+    one slot per (target, input group), every target one slot at least (an empty one if it has no
+    input), ordered by target, as `fixed_point(groups=...)` reads them."""
+    order = sorted(keys)
+    have = {t for t, _ in order}
+    order = sorted(order + [(t, "") for t in range(targets) if t not in have])
+    rows, cols, data = [], [], []
+    for k, key in enumerate(order):
+        for src, w in keys.get(key, ()):
+            rows.append(k); cols.append(src); data.append(w)
+    starts = np.searchsorted(np.array([t for t, _ in order], dtype=np.int64), np.arange(targets))
+    return sp.csr_matrix((data, (rows, cols)), shape=(len(order), sources)), starts, order
+
+
 class SupplyLayer:
-    """The (node, output class) states of the supply channel and their two matrices."""
+    """The (node, output class) states of the supply channel and their matrices."""
 
     def __init__(self, weights: ChannelWeights, needs: dict[str, set[str]] | None,
                  drop: Callable[[Weight, Part], bool] | None = None):
@@ -94,19 +124,23 @@ class SupplyLayer:
         states, entries = supply_entries(weights, self.needs, drop)
         self.states = list(states)
         self.state_index = states
+        s = len(states)
         m_rows, m_cols, m_data, c_rows, c_cols, c_data = [], [], [], [], [], []
-        for src, t, v, w, _, _ in entries:
+        m_keys: dict[tuple[int, str], list[tuple[int, float]]] = {}
+        c_keys: dict[tuple[int, str], list[tuple[int, float]]] = {}
+        for src, t, v, w, _, p in entries:
+            g = input_group(p)
             if t is None:
                 c_rows.append(src); c_cols.append(v); c_data.append(w)
+                c_keys.setdefault((v, g), []).append((src, w))
             else:
                 m_rows.append(src); m_cols.append(t); m_data.append(w)
-        s = len(states)
-        M = sp.csr_matrix((m_data, (m_rows, m_cols)), shape=(s, s))
-        C = sp.csr_matrix((c_data, (c_rows, c_cols)), shape=(s, n))
-        self.MT = M.T.tocsr()
-        self.CT = C.T.tocsr()   # (n, s): row v lists the output states feeding v
-        self.C = C.tocsr()
-        self.M = M.tocsr()
+                m_keys.setdefault((t, g), []).append((src, w))
+        # the sums over every input (the path graph's arcs), and the slot matrices the engine runs
+        self.M = sp.csr_matrix((m_data, (m_rows, m_cols)), shape=(s, s))
+        self.C = sp.csr_matrix((c_data, (c_rows, c_cols)), shape=(s, n))
+        self.MS, self.state_starts, _ = _slots(m_keys, s, s)
+        self.CS, self.node_starts, self.node_slots = _slots(c_keys, n, s)
         self.node_of = np.array([i for i, _ in self.states], dtype=np.int64)
         self.class_of = [c for _, c in self.states]
 
@@ -120,35 +154,67 @@ class SupplyLayer:
                     x0[s] = 0.0
         return x0
 
-    def run(self, psi: np.ndarray, cap: bool = True, reach: dict[int, set[str]] | None = None
-            ) -> tuple[np.ndarray, np.ndarray | None, int]:
+    @cached_property
+    def MT(self) -> sp.csr_matrix:
+        """M^T: every input summed (inputs that add up)."""
+        return self.M.T.tocsr()
+
+    @cached_property
+    def CT(self) -> sp.csr_matrix:
+        return self.C.T.tocsr()
+
+    def _states(self, x0: np.ndarray, cap: bool, scarcest: bool):
+        if scarcest:
+            return fixed_point(None, x0, cap=cap, WT=self.MS, tol=self.weights.tol, groups=self.state_starts)
+        return fixed_point(None, x0, cap=cap, WT=self.MT, tol=self.weights.tol)
+
+    def _nodes(self, psi: np.ndarray, x: np.ndarray, cap: bool, scarcest: bool) -> np.ndarray:
+        """Each node's supply exposure: its direct hit plus its scarcest input (or every input)."""
+        h = psi + (np.maximum.reduceat(self.CS @ x, self.node_starts, axis=0) if scarcest else self.CT @ x)
+        return np.minimum(h, 1.0) if cap else h
+
+    def run(self, psi: np.ndarray, cap: bool = True, reach: dict[int, set[str]] | None = None,
+            scarcest: bool = True) -> tuple[np.ndarray, np.ndarray | None, int]:
         """(h per node, x per output state, iterations)."""
         if self.plain:
             res = fixed_point(None, psi, cap=cap, WT=self.WT, tol=self.weights.tol)
             return res.h, None, res.iterations
-        x0 = self.seed_states(psi, reach)
-        res = fixed_point(None, x0, cap=cap, WT=self.MT, tol=self.weights.tol)
-        h = psi + self.CT @ res.h
-        if cap:
-            np.minimum(h, 1.0, out=h)
-        return h, res.h, res.iterations
+        res = self._states(self.seed_states(psi, reach), cap, scarcest)
+        return self._nodes(psi, res.h, cap, scarcest), res.h, res.iterations
 
-    def run_many(self, psi: np.ndarray, cap: bool = True) -> np.ndarray:
+    def run_many(self, psi: np.ndarray, cap: bool = True, scarcest: bool = True) -> np.ndarray:
         """psi (n, k): the node exposure of k scenarios at once."""
         if self.plain:
             return fixed_point(None, psi, cap=cap, WT=self.WT, tol=self.weights.tol).h
-        x = fixed_point(None, psi[self.node_of], cap=cap, WT=self.MT, tol=self.weights.tol).h
-        h = psi + self.CT @ x
-        return np.minimum(h, 1.0) if cap else h
+        return self._nodes(psi, self._states(psi[self.node_of], cap, scarcest).h, cap, scarcest)
 
-    def incoming(self, v: int, x: np.ndarray | None, h: np.ndarray) -> dict[int, float]:
-        """Raw contributions to node v by supplier node: sum over its output states of C x."""
+    def inputs(self, v: int, x: np.ndarray | None, h: np.ndarray) -> list[tuple[str, float, dict[int, float]]]:
+        """Node v's inputs, largest first: (input group, its loss, raw contributions by supplier
+        node). The first one sets v's supply exposure; the others are complements, not added."""
         if self.plain:
             row = self.WT[v].tocoo()
-            return {int(u): float(w * h[u]) for u, w in zip(row.col, row.data)}
-        row = self.CT[v].tocoo()
+            raw = {int(u): float(w * h[u]) for u, w in zip(row.col, row.data)}
+            return [(ANY, sum(raw.values()), raw)] if raw else []
+        out = []
+        end = self.node_starts[v + 1] if v + 1 < len(self.node_starts) else self.CS.shape[0]
+        for k in range(int(self.node_starts[v]), int(end)):
+            row = self.CS[k].tocoo()
+            raw: dict[int, float] = {}
+            for s, w in zip(row.col.tolist(), row.data.tolist()):
+                u = int(self.node_of[s])
+                raw[u] = raw.get(u, 0.0) + w * float(x[s])
+            if raw:
+                out.append((self.node_slots[k][1], sum(raw.values()), raw))
+        return sorted(out, key=lambda g: -g[1])
+
+    def incoming(self, v: int, x: np.ndarray | None, h: np.ndarray, scarcest: bool = True) -> dict[int, float]:
+        """Raw contributions to node v by supplier node: those of its scarcest input (of every
+        input, where inputs add up)."""
+        found = self.inputs(v, x, h)
+        if scarcest:
+            return found[0][2] if found else {}
         out: dict[int, float] = {}
-        for s, w in zip(row.col.tolist(), row.data.tolist()):
-            u = int(self.node_of[s])
-            out[u] = out.get(u, 0.0) + w * float(x[s])
+        for _, _, raw in found:
+            for u, c in raw.items():
+                out[u] = out.get(u, 0.0) + c
         return out

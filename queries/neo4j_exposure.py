@@ -6,7 +6,8 @@ each iteration is one aggregation query, `h <- min(1, psi + W^T h)` over every n
 Jacobi step, as queries/propagation.py takes), until the largest change is below `tol` relative to
 the largest value. Python only sends the seeds (a few rows) and reads back the result. The channels
 combine as queries/exposure.py `solve` combines them: supply (over the (company, output class)
-states where the weights have product classes, else over SUPPLY_EXPOSURE), demand, their maximum
+states where the weights have product classes, each input group summed and the scarcest one
+counted unless the scenario's inputs add up; else over SUPPLY_EXPOSURE), demand, their maximum
 with the financial seeds, then the financial channel seeded with it; the own hit of seeds that only
 transmit is taken off; gains run the same way and net = loss - gain.
 
@@ -68,15 +69,21 @@ def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], c
 
 
 def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float = TOL,
-                max_iter: int = 10_000, where: str = "", params: dict | None = None) -> tuple[str, int]:
+                max_iter: int = 10_000, where: str = "", params: dict | None = None,
+                scarcest: bool = False) -> tuple[str, int]:
     """Iterate `x <- min(1, seed + sum(w x over incoming rel))` on every `label` node; the result
-    lands in the returned property (cg_a or cg_b, alternating so each step reads the last)."""
+    lands in the returned property (cg_a or cg_b, alternating so each step reads the last).
+    `scarcest`: the sum runs per input group (`r.g`) and the largest group counts, as
+    queries/layers.py combines complementary inputs."""
     params = params or {}
     run(f"MATCH (n:{label}) SET n.cg_a = coalesce(n.{seed}, 0.0)")
 
     def step(old: str, new: str) -> str:
-        return (f"MATCH (t:{label}) OPTIONAL MATCH (s:{label})-[r:{rel}]->(t) {where} "
-                f"WITH t, coalesce(t.{seed}, 0.0) + coalesce(sum(r.w * s.{old}), 0.0) AS v "
+        incoming = (f"WITH t, r.g AS g, coalesce(sum(r.w * s.{old}), 0.0) AS part "
+                    f"WITH t, max(part) AS m " if scarcest else
+                    f"WITH t, coalesce(sum(r.w * s.{old}), 0.0) AS m ")
+        return (f"MATCH (t:{label}) OPTIONAL MATCH (s:{label})-[r:{rel}]->(t) {where} " + incoming +
+                f"WITH t, coalesce(t.{seed}, 0.0) + m AS v "
                 f"WITH t, CASE WHEN $cap AND v > 1.0 THEN 1.0 ELSE v END AS v "
                 f"SET t.{new} = v RETURN max(abs(v - t.{old})) AS delta, max(v) AS top, min(v) AS low")
 
@@ -100,7 +107,8 @@ def has_weights(run: Run) -> bool:
 
 def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]], channels: list[str],
              cap: bool = True, tol: float = TOL, states: bool | None = None,
-             buyers: list[str] | None = None, cut: list[list[str]] | None = None) -> SideRun:
+             buyers: list[str] | None = None, cut: list[list[str]] | None = None,
+             scarcest: bool = True) -> SideRun:
     """One side's fixed points in the database; its scores by node id (only nonzero ones). `cut`:
     the (buyer, supplier) demand links the scenario's loss seeds cut, which its gains do not take
     (queries/exposure.py `cut_links`)."""
@@ -122,9 +130,11 @@ def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]],
             rows=[r for r in rows if r["supply"]], any=ANY)
         x, out.iterations["supply"] = fixed_point(run, STATE_LABEL, STATE_TYPES["feeds"], "cg_x0", cap, tol,
                                                   where=_PLACE_FILTER,
-                                                  params={"masked": masked, "buyers": buyers})
+                                                  params={"masked": masked, "buyers": buyers}, scarcest=scarcest)
+        into = (f"WITH v, r.g AS g, coalesce(sum(r.w * s.{x}), 0.0) AS part WITH v, max(part) AS m "
+                if scarcest else f"WITH v, coalesce(sum(r.w * s.{x}), 0.0) AS m ")
         run(f"MATCH (v:{BASE_LABEL}) OPTIONAL MATCH (s:{STATE_LABEL})-[r:{STATE_TYPES['into']}]->(v) "
-            f"{_PLACE_FILTER} WITH v, v.cg_psi_supply + coalesce(sum(r.w * s.{x}), 0.0) AS h "
+            f"{_PLACE_FILTER} " + into + "WITH v, v.cg_psi_supply + m AS h "
             f"SET v.cg_h_supply = CASE WHEN $cap AND h > 1.0 THEN 1.0 ELSE h END", masked=masked,
             buyers=buyers, cap=cap)
         run(f"MATCH (s:{STATE_LABEL}) REMOVE s.cg_x0, s.cg_a, s.cg_b")
@@ -178,7 +188,7 @@ class DatabaseExposure:
 
 
 def run_in_database(run: Run, weights: ChannelWeights, name: str, seeds: list[Seed], channels: list[str],
-                    cap: bool = True, tol: float = TOL, write: bool = True) -> DatabaseExposure:
+                    cap: bool = True, tol: float = TOL, write: bool = True, scarcest: bool = True) -> DatabaseExposure:
     """Run one scenario's loss and gain fixed points in Neo4j; with `write`, store the results as
     `exposure_<name>` (and `gain_<name>`, `net_<name>` when it names gainers), the properties
     `load-neo4j --with-exposure` writes from the Python engine."""
@@ -195,7 +205,8 @@ def run_in_database(run: Run, weights: ChannelWeights, name: str, seeds: list[Se
         cut = sorted([b, s] for b, s in cut_links(seeds))
         for side, chosen in (("loss", [s for s in seeds if not s.gain]), ("gain", [s for s in seeds if s.gain])):
             rows, masked, buyers = seed_rows(weights, chosen, channels, cap)
-            res = run_side(run, rows, masked, channels, cap, tol, states, buyers, cut if side == "gain" else None)
+            res = run_side(run, rows, masked, channels, cap, tol, states, buyers, cut if side == "gain" else None,
+                           scarcest)
             sides[side], iterations[side] = res.scores, res.iterations
     finally:
         run(f"MATCH (n:{BASE_LABEL}) REMOVE " + ", ".join(f"n.{p}" for p in _WORK))

@@ -179,7 +179,7 @@ class Neo4jLoader:
 
     def _load_states(self, weights) -> int:
         """Replace the supply output states (derived data, rewritten whole on each load)."""
-        from .layers import supply_entries
+        from .layers import input_group, supply_entries
 
         self._delete_label(STATE_LABEL)
         self.run(f"CREATE CONSTRAINT capexgraph_state_id IF NOT EXISTS FOR (s:{STATE_LABEL}) REQUIRE s.id IS UNIQUE")
@@ -192,7 +192,8 @@ class Neo4jLoader:
         feeds, into = [], []
         for src, t, v, w, e, p in entries:
             row = {"source": sid[src], "w": w, "country": weights.countries.get(nodes[v]),
-                   "place": e.u if e.u in weights.places else None, "sites": list(p.sites)}
+                   "place": e.u if e.u in weights.places else None, "sites": list(p.sites),
+                   "g": input_group(p)}
             if t is None:
                 into.append({**row, "target": nodes[v]})
             else:
@@ -202,7 +203,7 @@ class Neo4jLoader:
             for batch in _batches(rows, self.batch_size):
                 self.write(f"UNWIND $rows AS row MATCH (a:{STATE_LABEL} {{id: row.source}}) MATCH {target[kind]} "
                            f"CREATE (a)-[r:{STATE_TYPES[kind]}]->(b) SET r.w = row.w, r.place = row.place, "
-                           f"r.sites = row.sites, r.country = row.country", rows=batch)
+                           f"r.sites = row.sites, r.country = row.country, r.g = row.g", rows=batch)
         return len(feeds) + len(into)
 
     def _delete_label(self, label: str) -> int:

@@ -38,11 +38,25 @@ class Propagation:
 
 
 def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: float = TOL,
-                max_iter: int = 100_000, WT: sp.csr_matrix | None = None) -> Propagation:
+                max_iter: int = 100_000, WT: sp.csr_matrix | None = None,
+                groups: np.ndarray | None = None) -> Propagation:
     """Iterate h <- min(1, psi + W^T h) from h = psi until the largest change is below `tol`.
 
     With `cap=False` the iteration is the Neumann series of (I - W^T)^-1 psi; it converges when
     the spectral radius of W is below 1 (an input-output table's is).
+
+    With `groups`, the rows of WT are slots, not nodes: slot rows of node i start at `groups[i]`
+    (increasing, one slot at least per node) and node i takes the largest of its slots,
+    h <- min(1, psi + max over i's slots of WT h). Inputs that complement each other (a lab needs
+    both its GPUs and its power) are separate slots: the scarcest one sets the loss, as in a
+    Leontief production function, where the sum would count one shortfall once per input.
+
+    Node 1 needs two inputs from node 0 (slots 1 and 2, weights 0.5 and 0.3); node 0 has one empty
+    slot. Node 0 stops: node 1 loses 0.5, not 0.8.
+
+    >>> WT = sp.csr_matrix(np.array([[0.0, 0.0], [0.5, 0.0], [0.3, 0.0]]))
+    >>> fixed_point(None, np.array([1.0, 0.0]), WT=WT, groups=np.array([0, 1])).h.tolist()
+    [1.0, 0.5]
     """
     psi = np.asarray(psi, dtype=float)
     if WT is None:  # callers running many scenarios pass the transpose once
@@ -50,6 +64,7 @@ def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: f
     h = np.ascontiguousarray(psi, dtype=float).copy()
     if not h.size:
         return Propagation(h, 1, True)
+    slots = None if groups is None else np.empty((WT.shape[0],) + h.shape[1:])
     # With no negative weight or seed (every shipped and generated network) the iterates only grow
     # from h = psi, so the change needs no absolute value; capped, they also stay in [0, 1], so the
     # convergence scale is 1. Each skipped pass is a full read of an (n, k) block.
@@ -59,7 +74,11 @@ def fixed_point(W: sp.spmatrix | None, psi: np.ndarray, cap: bool = True, tol: f
     for it in range(1, max_iter + 1):
         # into a buffer kept across iterations: at a million nodes x 10 scenarios each temporary
         # is 80 MB, and allocating it every iteration cost more than the arithmetic
-        _product(WT, h, nxt)
+        if slots is None:
+            _product(WT, h, nxt)
+        else:
+            _product(WT, h, slots)
+            np.maximum.reduceat(slots, groups, axis=0, out=nxt)
         nxt += psi
         if cap:
             np.minimum(nxt, 1.0, out=nxt)

@@ -32,7 +32,10 @@ RULE_KEYS = {"select", "channel", "magnitude", "why", "why_ko", "reaches", "via"
 VIA_KEYS = {"from", "classes"}
 MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
-            "cap", "seeds_transmit_only"}
+            "cap", "seeds_transmit_only", "inputs"}
+#: how a company's supply inputs of different classes combine (queries/layers.py): a shortfall stops
+#: output at the scarcest input (complements, the default); a cost shock adds every input's cost
+INPUTS = ("complements", "additive")
 
 
 class ScenarioError(ValueError):
@@ -79,6 +82,12 @@ class Scenario:
     seeds_transmit_only: bool = False
     path: str | None = None
     gain_rules: list[dict[str, Any]] = field(default_factory=list)
+    inputs: str = "complements"
+
+    @property
+    def scarcest(self) -> bool:
+        """A company's inputs of different classes are complements: the scarcest sets the loss."""
+        return self.inputs == "complements"
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description.strip(),
@@ -196,6 +205,8 @@ def parse_scenario(raw: Any, path: str) -> Scenario:
     for key in ("cap", "seeds_transmit_only"):
         if key in raw and not isinstance(raw[key], bool):
             raise _fail(path, f"field '{key}': use true or false, not {raw[key]!r}")
+    if raw.get("inputs", INPUTS[0]) not in INPUTS:
+        raise _fail(path, f"field 'inputs': use {' or '.join(INPUTS)}, not {raw['inputs']!r}")
     if not isinstance(raw.get("evidence", []), (list, type(None))):
         raise _fail(path, "field 'evidence': a list of {text, source} items")
     name = str(raw.get("name") or Path(path).stem)
@@ -203,7 +214,8 @@ def parse_scenario(raw: Any, path: str) -> Scenario:
         name=name, title=str(raw.get("title", name)), title_ko=raw.get("title_ko"),
         description=str(raw.get("description", "")), channels=list(channels), seed_rules=rules,
         evidence=list(raw.get("evidence") or []), cap=bool(raw.get("cap", True)),
-        seeds_transmit_only=bool(raw.get("seeds_transmit_only", False)), path=path, gain_rules=gains)
+        seeds_transmit_only=bool(raw.get("seeds_transmit_only", False)), path=path, gain_rules=gains,
+        inputs=str(raw.get("inputs", INPUTS[0])))
 
 
 def load_scenario_file(path: Path | str) -> Scenario:

@@ -284,7 +284,7 @@ def test_every_shipped_scenario_gives_the_same_scores_in_a_batch_as_alone(cli):
     w = derive_weights(g, records.schema)
     lib = scenario_library([])
     assert len(lib) >= 6
-    loss, gain = run_many(w, [(resolve_seeds(sc, g, 1.0, w), sc.channels, sc.cap) for sc in lib.values()])
+    loss, gain = run_many(w, [(resolve_seeds(sc, g, 1.0, w), sc.channels, sc.cap, sc.scarcest) for sc in lib.values()])
     for j, sc in enumerate(lib.values()):
         alone = run_scenarios(g, w, [sc])
         assert np.abs(loss[:, j] - alone.scores).max() <= 1e-12, sc.name

@@ -33,11 +33,45 @@ def classed_networks(draw, max_n: int = 8):
 
 @settings(max_examples=80, deadline=None)
 @given(classed_networks())
-def test_every_output_needing_everything_is_the_plain_fixed_point(net):
+def test_every_output_needing_everything_and_inputs_adding_up_is_the_plain_fixed_point(net):
     w, _, psi = net
-    layered = SupplyLayer(w, needs=None).run(psi)[0]
+    layered = SupplyLayer(w, needs=None).run(psi, scarcest=False)[0]
     plain = fixed_point(w.matrix("supply"), psi).h
     assert np.allclose(layered, plain, atol=1e-10)
+
+
+@settings(max_examples=80, deadline=None)
+@given(classed_networks())
+def test_complements_never_above_inputs_adding_up_and_equal_with_one_class(net):
+    w, needs, psi = net
+    layer = SupplyLayer(w, needs)
+    scarcest, added = layer.run(psi)[0], layer.run(psi, scarcest=False)[0]
+    assert np.all(scarcest <= added + 1e-9)
+    # one class everywhere: every input is a substitute of every other, so nothing changes
+    one = {k: Weight(e.u, e.v, [Part(p.w, p.basis, p.rule, p.cites, "a") for p in e.parts])
+           for k, e in w.edges["supply"].items()}
+    w1 = ChannelWeights(w.nodes, w.index, {"supply": one, "demand": {}, "financial": {}})
+    layer1 = SupplyLayer(w1, {"a": {"a"}})
+    assert np.allclose(layer1.run(psi)[0], layer1.run(psi, scarcest=False)[0], atol=1e-10)
+
+
+def test_complementary_inputs_the_scarcest_sets_the_loss():
+    """Known answer: a lab buys GPUs (weight 0.6) and power (weight 0.3); a shock stops half of
+    both suppliers. Without either input it cannot run, so it loses what the scarcer one costs it,
+    0.6 x 0.5 = 0.3, not 0.3 + 0.15; a second GPU maker (a substitute) adds to the GPU input."""
+    part = lambda w, cls: [Part(w, "t", "", [], cls)]  # noqa: E731
+    e = {("gpu", "lab"): Weight("gpu", "lab", part(0.6, "gpus")),
+         ("gpu2", "lab"): Weight("gpu2", "lab", part(0.2, "gpus")),
+         ("power", "lab"): Weight("power", "lab", part(0.3, "electricity"))}
+    nodes = ["gpu", "gpu2", "power", "lab"]
+    w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}})
+    layer = SupplyLayer(w, None)
+    assert layer.run(np.array([0.5, 0, 0.5, 0]))[0][3] == 0.3
+    assert abs(layer.run(np.array([0.5, 0, 0.5, 0]), scarcest=False)[0][3] - 0.45) < 1e-12
+    assert abs(layer.run(np.array([0.5, 0.5, 0.5, 0]))[0][3] - 0.4) < 1e-12   # 0.3 + 0.1 of GPUs
+    h, x, _ = layer.run(np.array([0.5, 0.5, 0.5, 0]))
+    groups = layer.inputs(3, x, h)
+    assert [(g, round(v, 6)) for g, v, _ in groups] == [("gpus", 0.4), ("electricity", 0.15)]
 
 
 @settings(max_examples=120, deadline=None)
@@ -114,7 +148,8 @@ def test_a_border_shock_enters_only_buyers_in_its_countries():
                        countries={"fab": "TW", "chip": "US", "fr_lab": "FR", "us_lab": "US"})
 
     def scores(buyers):
-        ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=buyers)], ["supply"])
+        ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=buyers)], ["supply"],
+                          scarcest=False)   # a tariff: costs add up
         return dict(zip(nodes, np.round(ex.side("loss").scores, 6).tolist()))
 
     assert scores(("US",)) == {"fab": 0.1, "chip": 0.08, "fr_lab": 0.0, "us_lab": 0.048}
@@ -134,7 +169,8 @@ def test_a_border_shock_costs_the_exporter_only_its_sales_into_that_country():
     nodes = ["fab", "chip", "us_lab"]
     w = ChannelWeights(nodes, {n: i for i, n in enumerate(nodes)}, {"supply": e, "demand": {}, "financial": {}},
                        countries={"fab": "TW", "chip": "US", "us_lab": "US"})
-    ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=("US",), own=0.3)], ["supply"])
+    ex = run_exposure(w, [Seed("fab", "supply", 0.1, "tariff", buyers_in=("US",), own=0.3)], ["supply"],
+                      scarcest=False)   # a tariff: costs add up
     scores = dict(zip(nodes, np.round(ex.side("loss").scores, 6).tolist()))
     assert scores == {"fab": 0.03, "chip": 0.08, "us_lab": 0.048}
     assert round(float(ex.direct[0]), 6) == 0.03

@@ -190,7 +190,7 @@ def test_in_database_exposure_matches_the_engine_for_every_shipped_scenario(load
     weights, expected = engine["weights"], engine["properties"]
     for name, sc in scenario_library().items():
         seeds = resolve_seeds(sc, graph, 1.0, weights)
-        res = run_in_database(loaded.run, weights, name, seeds, sc.channels, sc.cap)
+        res = run_in_database(loaded.run, weights, name, seeds, sc.channels, sc.cap, scarcest=sc.scarcest)
         want = expected[f"exposure_{name}"]
         assert any(v > 0.05 for v in want.values()), name
         for node in graph:

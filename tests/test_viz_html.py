@@ -428,7 +428,7 @@ def _run_shock(g, sc, weights):
     from capexgraph.queries.exposure import run_exposure
     from capexgraph.queries.scenarios import resolve_seeds
 
-    return run_exposure(weights, resolve_seeds(sc, g, weights=weights), sc.channels, cap=sc.cap)
+    return run_exposure(weights, resolve_seeds(sc, g, weights=weights), sc.channels, cap=sc.cap, scarcest=sc.scarcest)
 
 
 def _shock_for(g):
