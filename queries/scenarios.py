@@ -30,7 +30,7 @@ SELECTOR_KEYS = {"id", "not_id", "category", "country", "not_country", "kind", "
 RULE_KEYS = {"select", "channel", "magnitude", "why", "why_ko", "reaches", "via", "transmit_only",
              "buyers_in", "own_share"}
 VIA_KEYS = {"from", "classes"}
-MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded"}
+MAGNITUDE_KEYS = {"fact", "counterparty", "segment", "default", "times", "required", "unrecorded", "otherwise"}
 TOP_KEYS = {"name", "title", "title_ko", "description", "channels", "seeds", "gainers", "evidence",
             "cap", "seeds_transmit_only", "inputs"}
 #: how a company's supply inputs of different classes combine (queries/layers.py): a shortfall stops
@@ -141,6 +141,14 @@ def _check_magnitude(mag: Any, path: str, where: str) -> None:
         raise _fail(path, f"{where}: with 'unrecorded: true', times must be a number in [0, 1]")
     if "times" in mag:
         _check_magnitude(mag["times"], path, f"{where}, times")
+    if "otherwise" in mag:
+        if not isinstance(mag["otherwise"], dict) or "fact" not in mag["otherwise"]:
+            raise _fail(path, f"{where}: 'otherwise' is the {{fact: ...}} read where the company "
+                              f"publishes no {mag['fact']}")
+        _check_magnitude(mag["otherwise"], path, f"{where}, otherwise")
+    seg = mag.get("segment")
+    if isinstance(seg, list) and not (seg and all(isinstance(x, str) for x in seg)):
+        raise _fail(path, f"{where}: segment is a name or a list of names")
 
 
 def _rules(raw_rules: Any, path: str, field_name: str, channels: list[str]) -> list[dict[str, Any]]:
@@ -308,27 +316,38 @@ def _unrecorded_value(node: str, weights) -> tuple[float, str] | None:
 def _fact_value(data: dict, mag: dict, node: str | None = None, weights=None) -> tuple[float, str] | None:
     """A magnitude read from the company's figures, as the graph summarises them (latest actual
     period), times any further figure it names; None when a needed figure is missing."""
-    best = None if mag.get("unrecorded") else latest_fact(
-        data.get("facts", []), mag["fact"], mag.get("counterparty"), mag.get("segment"),
-        bounds=True)   # "at most x%" sizes a seed where no exact share is published
+    # a list of segments reads each one the company publishes and adds them (its accelerator line
+    # and its HBM line are both what a ban on accelerators and HBM covers)
+    segments = mag.get("segment")
+    segments = segments if isinstance(segments, list) else [segments]
+    found_facts = [] if mag.get("unrecorded") else [f for f in (latest_fact(
+        data.get("facts", []), mag["fact"], mag.get("counterparty"), seg,
+        bounds=True) for seg in segments) if f is not None]   # "at most x%" sizes a seed where no exact share is published
     if mag.get("unrecorded"):
         found = _unrecorded_value(node, weights)
         if found is None:
             return None
         value, why = found
-    elif best is None:
+    elif not found_facts:
+        if "otherwise" in mag:   # the wider figure, where the company publishes no narrower one
+            return _fact_value(data, {**mag["otherwise"], **({"times": mag["times"]} if "times" in mag
+                                                              and "times" not in mag["otherwise"] else {})},
+                               node, weights)
         if "default" not in mag:
             return None
         value, why = float(mag["default"]), f"assumed {float(mag['default']):g} (no {mag['fact']} in the data)"
     else:
-        s = best["source"]
-        where = f" {mag['counterparty']}" if mag.get("counterparty") else ""
-        seg = f" ({best['segment']})" if best.get("segment") else ""
-        basis = f", {best['basis']} basis" if best.get("basis") else ""
-        value = best["value"]
-        most = "at most " if best.get("qualifier") == "up_to" else ""
-        why = (f"{mag['fact']}{where}{seg} {most}{value:.1%} ({best['period']}{basis}; {s['publisher']}, "
-               f"{s['date']})")
+        value, whys = 0.0, []
+        for best in found_facts:
+            s = best["source"]
+            where = f" {mag['counterparty']}" if mag.get("counterparty") else ""
+            seg = f" ({best['segment']})" if best.get("segment") else ""
+            basis = f", {best['basis']} basis" if best.get("basis") else ""
+            value += best["value"]
+            most = {"up_to": "at most ", "at_least": "at least "}.get(best.get("qualifier") or "", "")
+            whys.append(f"{mag['fact']}{where}{seg} {most}{best['value']:.1%} ({best['period']}{basis}; "
+                        f"{s['publisher']}, {s['date']})")
+        why = " + ".join(whys)
     if "times" in mag:
         if _number(mag["times"]):  # a share the scenario assumes (its `why` says which)
             return value * mag["times"], f"{why} x {mag['times']:g} (scenario assumption)"

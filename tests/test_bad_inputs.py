@@ -92,6 +92,8 @@ BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
     ("name: t\ntitle: t\nchannels: [supply]\nseeds: {}\n", "field 'seeds'"),
     (SCENARIO + 'cap: "false"\n', "field 'cap': use true or false"),
     (SCENARIO + "inputs: sometimes\n", "field 'inputs': use complements or additive"),
+    (SCENARIO.replace("magnitude: 0.5", "magnitude: {fact: revenue_share_region, otherwise: 0.3}"),
+     "'otherwise' is the {fact: ...} read"),
     (SCENARIO + "evidence: 5\n", "field 'evidence'"),
     ("name: t\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", "maximum nesting depth"),
         ("name: t\ntitle: " + "[" * 150 + "]" * 150 + "\n", "maximum nesting depth (100 levels)"),

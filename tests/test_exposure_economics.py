@@ -83,10 +83,16 @@ def test_export_controls_ranks_the_vendors_by_their_china_shares(g, runs):
     china = {t: g.nodes[t]["china_revenue_share"] for t in tools}
     shares = [china[t] for t in top if t in tools]
     assert shares == sorted(shares, reverse=True)   # equal shares may come in either order
-    assert {"nvidia", "amd"} <= set(top[:10])       # the bar: both among the ten most exposed
+    assert "nvidia" in top[:10] and "amd" in top
     for vendor in ("nvidia", "amd"):
         seeds = [s for s in ex.loss.seeds if s.node == vendor]
         assert seeds and "revenue_share_region jur_cn" in seeds[0].why
+    # the controls cover AMD's Instinct line, not its EPYC CPUs: AMD put the 2025 cost of the MI308
+    # rule at about $1.5B (Fudzilla, 2025-05-07, in the scenario's evidence) of $34.6B revenue; the
+    # seed comes within half of that again, where the whole data-center share had made it 2.7x
+    amd = next(s for s in ex.loss.seeds if s.node == "amd").magnitude
+    assert 1.5 / 34.6 / 1.5 <= amd <= 1.5 / 34.6 * 1.5
+    assert amd < next(s for s in ex.loss.seeds if s.node == "nvidia").magnitude
 
 
 def test_chinese_chipmakers_gain_and_never_lose_under_export_controls(g, runs):

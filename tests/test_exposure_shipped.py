@@ -59,9 +59,10 @@ def test_scenario_runs_and_is_explained_by_data(cli, g, name):
 
 
 def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
-    """Every vendor's direct hit is its disclosed China share (times its data-center share for a
-    chip vendor, times the share of tools the controls cover, as the scenario file assumes, for a
-    toolmaker), as the graph picks the figure, and says which filing it comes from."""
+    """Every vendor's direct hit is its disclosed China share (times the revenue share of its
+    accelerator and HBM lines for a chip vendor, its data-center share where it publishes neither;
+    times the share of tools the controls cover, as the scenario file assumes, for a toolmaker), as
+    the graph picks the figure, and says which filing it comes from."""
     from capexgraph.graph.build import latest_fact
     from capexgraph.queries.scenarios import scenario_library
 
@@ -78,7 +79,10 @@ def test_export_controls_seeds_are_disclosed_china_shares(cli, g):
         china = latest_fact(facts, "revenue_share_region", "jur_cn")
         expected = china["value"]
         if "semi_equipment" not in g.nodes[node]["category"]:
-            expected *= latest_fact(facts, "revenue_share_datacenter", bounds=True)["value"]
+            lines = [f for f in (latest_fact(facts, "revenue_share_product", segment=c, bounds=True)
+                                 for c in ("accelerators", "hbm")) if f is not None]
+            expected *= (sum(f["value"] for f in lines) if lines
+                         else latest_fact(facts, "revenue_share_datacenter", bounds=True)["value"])
         else:
             expected *= covered
             assert "scenario assumption" in seed["why"]
