@@ -359,6 +359,7 @@ EXPLAIN_WORDS = {
            "hit": "direct hit on the {channel} channel", "transmits": "transmits only: not counted in its own score",
            "own": "passes all of it on; {share} of it counts in its own score",
            "inputs": "supply inputs (complements: the scarcest sets the supply loss, the others are not added)",
+           "inputs_add": "supply inputs (a cost shock: every input's cost adds up)",
            "counted": "counted", "more": "more", "sites": "its sites in the shocked place",
            "unclassified": "unclassified inputs",
            "paths": "Strongest paths from the shock's seeds", "cover": "cover {share} of the {what}",
@@ -370,6 +371,7 @@ EXPLAIN_WORDS = {
            "hit": "{channel} 경로 직접 충격", "transmits": "전달만 함: 자기 점수에는 넣지 않음",
            "own": "전부 전달함; 자기 점수에는 {share}만 넣음",
            "inputs": "공급 투입물(보완재: 가장 부족한 투입물이 공급 손실을 정하고 나머지는 더하지 않음)",
+           "inputs_add": "공급 투입물(비용 충격: 모든 투입물의 비용을 더함)",
            "counted": "반영", "more": "개 더", "sites": "충격 지역 내 사업장",
            "unclassified": "분류 없는 투입물",
            "paths": "충격 기점에서 오는 주요 경로", "cover": "{what}의 {share} 설명",
@@ -418,8 +420,9 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
         groups = ex.supply_inputs(node, side) if sd.scores[i] > 0 else []
         if len(groups) > 1:
             more = f"; +{len(groups) - 4} {X['more']}" if len(groups) > 4 else ""
-            print(f"{'- ' if md else '  '}{X['inputs']}: " + "; ".join(
-                f"{_input_label(gr['input'], view)} {gr['loss']:.3f}" + (f" [{X['counted']}]" if gr["counted"] else "")
+            print(f"{'- ' if md else '  '}{X['inputs' if ex.scarcest else 'inputs_add']}: " + "; ".join(
+                f"{_input_label(gr['input'], view)} {gr['loss']:.3f}"
+                + (f" [{X['counted']}]" if gr["counted"] and ex.scarcest else "")
                 for gr in groups[:4]) + more)
         for s in sd.seeds:
             if s.node == node:

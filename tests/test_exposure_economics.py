@@ -842,3 +842,18 @@ def test_the_json_output_carries_each_seeds_own_share(cli):
     capex = run_json(cli, "--shock", "capex_cut", "--top", "0")
     cutter = next(s for s in capex["shock"]["seeds"] if s["node"] == "microsoft")
     assert cutter["own_share"] == 0.0   # a hyperscaler cutting its spend only transmits
+
+
+def test_explain_lists_a_companys_inputs_and_counts_only_the_scarcest(cli):
+    """xAI buys Nvidia's GPUs, Dell's and Super Micro's racks of them and Oracle's cloud: an HBM
+    shortage reaches it through all three, and `--explain` shows each input's loss, with the
+    scarcest the one its supply score is; under a tariff (a cost shock) every input counts."""
+    out = run_json(cli, "--shock", "hbm_shortage", "--explain", "xai")
+    inputs = out["supply_inputs"]
+    assert len(inputs) >= 2 and inputs[0]["counted"] and not any(i["counted"] for i in inputs[1:])
+    assert inputs[0]["input"] == "accelerators"
+    assert out["channels"]["supply"] == pytest.approx(inputs[0]["loss"])
+    assert {r["from"] for r in out["incoming"] if r["channel"] == "supply"} == {"nvidia"}
+    tariff = run_json(cli, "--shock", "tariffs", "--explain", "xai")
+    assert all(i["counted"] for i in tariff["supply_inputs"])
+    assert tariff["channels"]["supply"] == pytest.approx(min(1.0, sum(i["loss"] for i in tariff["supply_inputs"])))
