@@ -18,66 +18,19 @@ paired with each other. Precision comes first: when no rule gives the roles, not
 """
 from __future__ import annotations
 
-import bisect
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
-
-
-from .yamlio import safe_load as _yaml_load
 
 from .amounts import Money, find_amounts
 from .mentions import _PARTICLE, HANGUL, EntityIndex, Mention
-from .ko_names import NameSpan, name_spans
-from .sentences import pieces, split as split_sentences
+from .ko_names import name_spans
+from .deal_words import Keyword, MAX_SPAN, _matchers, find_keywords, sentences
+from .deal_roles import ROLE_OF_PARTICLE, _BEFORE_PARTICIPLE, _groups, en_role, ko_role
+from .new_names import (APPOSITIVE, GENERIC_WORDS, NEW_SUBJECT_VERB, PRODUCTISH, _EN_NAME, _KO_GENERIC, _NOT_IN_NP,
+                        _ko_list_item, _list_items, _ticker_like, propose_unknown, slug)
 
-ROLE_OF_PARTICLE = {
-    "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
-    "사가": "SUBJ", "의": "POSS", "사의": "POSS", "사도": "SUBJ",
-    "사와": "WITH", "사와의": "WITH", "사와도": "WITH", "사에": "TO", "사에게": "TO", "사로부터": "FROM", "사를": "OBJ",
-    "와": "WITH", "과": "WITH", "와의": "WITH", "과의": "WITH", "와는": "WITH", "과는": "WITH",
-    "와도": "WITH", "과도": "WITH", "랑": "WITH", "이랑": "WITH",
-    "에": "TO", "에게": "TO", "에는": "TO", "에도": "TO", "에의": "TO", "향": "TO",
-    "을": "OBJ", "를": "OBJ",
-    "로부터": "FROM", "으로부터": "FROM", "에게서": "FROM", "에서": "FROM",
-}
-EN_PREPOSITIONS = {"in": "IN", "into": "IN", "with": "WITH", "to": "TO", "from": "FROM", "of": "OF",
-                   "by": "BY", "for": "FOR", "between": "BETWEEN", "and": "AND"}
-#: What joins names of one list: punctuation or "and", after a bracketed repeat ("(KIA)"), before
-#: "the" or a place's possessive ("..., and Singapore's Temasek", "Abu Dhabi's MGX").
-LIST_GLUE = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?"
-                       # a company's venture arm or foundry stands for it in a list ("AMD Ventures, Intel
-                       # Capital, and NVIDIA")
-                       r"(?:(?:Ventures|Capital|Foundry)\b\s*)?"
-                       r"(?:[·,/、]|,?\s*(?i:and|or)|및|&|또는|그리고)\s*"
-                       r"(?:the\s+)?(?:[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?['’]s\s+)?$")
-MAX_SPAN = 160   # characters between a name and its deal word
-#: the endings of a word that describes the name it stands before ("Nvidia-backed Ayar Labs",
-#: "Seattle-based Acme"): such a word is no name, and the name it is made of is no party
-DESCRIBED_BY = "based|headquartered|owned|backed|listed|born|led|funded|controlled|affiliated"
-#: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
-#: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
-#: English: an appositive or a relative clause after a name, "Ecolab, a company whose identity rested
-#: on water treatment, hygiene services and infection prevention, announced ...", "Ayar Labs, which
-#: develops chips that transmit data using light, said ...": it stands between the name
-#: and its verb, and does not take the name farther from its deal word
-APPOSITIVE = re.compile(r",\s+(?:a|an|the|which|who)\s[^;.]{1,160}?,(?=\s)")
-NEW_SUBJECT_VERB = re.compile(r"^(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?(?:" + APPOSITIVE.pattern + r")?"
-                              r"\s+(?:has |have |had |will |also |on \w+ |was |were |is |are |been )*"
-                              r"(?:(?:this|last) week |today |(?:on|in) \w+ )?"
-                              r"(?:announced|announce|announces|said|says|signed|signs|agreed|agrees|struck|"
-                              r"inked|secured|secures|won|wins|reached|entered|formed|plans|placed|closed|led|co-led|leads|"
-                              # the deal verbs themselves: "Fluxon Energy will supply", "Acme acquired"
-                              r"supply|supplies|supplied|provide|provides|provided|deliver|delivers|delivered|"
-                              r"invest|invests|invested|acquire|acquires|acquired|buy|buys|bought|purchased|"
-                              r"lease|leases|leased|lend|lends|lent|license|licenses|licensed|raised|raises|"
-                              r"ordered|build|builds|built|awarded|awards|established|establishes|obtained|obtains|"
-                              r"completed|completes|expanded|expands)\b")
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")
@@ -90,16 +43,6 @@ JOINT_VERB = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:have |has |will |also |officially |jointly |today |on \w+ )*"
     r"(?:announced|announce|signed|sign|agreed|agree|struck|strike|inked|ink|formed|form|entered|enter|"
     r"said|unveiled|unveil|reached|launched|launch|expanded|expand|extended|extend|plan|plans|are|were)\b")
-
-
-def rules_path() -> Path:
-    return Path(str(resources.files("capexgraph.data").joinpath("news_rules.yaml")))
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> dict[str, Any]:
-    with open(path or rules_path(), encoding="utf-8") as fh:
-        return _yaml_load(fh)
 
 
 @dataclass
@@ -136,254 +79,6 @@ class Candidate:
     def key(self) -> tuple:
         ends = tuple(sorted((self.source, self.target))) if self.type == "partners_with" else (self.source, self.target)
         return (*ends, self.type)
-
-
-# --- sentences -------------------------------------------------------------------------------
-#: Longest stretch of text read as one sentence. Every rule looks at most MAX_SPAN characters from
-#: its deal word, so a longer "sentence" (a table flattened into one line, a list of names) is read
-#: in overlapping windows: the work per window is bounded and a long input costs linear time.
-MAX_SENTENCE = 1200
-
-
-def _windows(sentence: str) -> list[str]:
-    """Overlapping pieces of at most MAX_SENTENCE characters, cut at spaces; each overlap is wide
-    enough (2 x MAX_SPAN) that a deal word and both its names fall inside one piece."""
-    return pieces(sentence, MAX_SENTENCE, 2 * MAX_SPAN)
-
-
-def sentences(text: str, lang: str) -> list[str]:
-    """The text's sentences (ingest/sentences.py: Kiwi for Korean, pySBD for English); a sentence
-    longer than MAX_SENTENCE is read in overlapping windows.
-
-    >>> sentences("Nvidia Corp. said so. U.S. rules apply.", "en")
-    ['Nvidia Corp. said so.', 'U.S. rules apply.']
-    >>> long = " ".join(["Nvidia and Meta"] * 200)
-    >>> all(len(w) <= MAX_SENTENCE for w in sentences(long, "en")), len(sentences(long, "en")) > 2
-    (True, True)
-    """
-    return [w for s in split_sentences(text, lang) for w in _windows(s)]
-
-
-# --- keywords --------------------------------------------------------------------------------
-@dataclass
-class Keyword:
-    cls: str
-    start: int
-    end: int
-    text: str
-
-
-def _compile_terms(terms: list[str], lang: str, word_start: bool = False) -> re.Pattern:
-    """One pattern for a word list; English words match whole; Korean ones anywhere (particles and
-    endings follow them), or with `word_start` only where a word begins ("클라우드 계약", not the
-    company name "네이버클라우드")."""
-    parts = sorted({str(t) for t in terms}, key=len, reverse=True)
-    body = "|".join(re.escape(p) for p in parts)
-    if lang == "en":
-        return re.compile(r"(?<![A-Za-z])(?:" + body + r")(?![A-Za-z])", re.IGNORECASE)
-    return re.compile(("(?<![\uac00-\ud7a3])" if word_start else "") + "(?:" + body + ")")
-
-
-def _compile_refs(terms: list[str], lang: str) -> re.Pattern:
-    """Words that refer back to a company; an English one may carry up to three modifiers after its
-    "the" ("the Santa Clara-based chipmaker", "the South Korean memory maker", "the Texas company")."""
-    if lang != "en":
-        return _compile_terms(terms, lang)
-    parts = []
-    for t in sorted({str(t) for t in terms}, key=len, reverse=True):
-        head, _, rest = t.partition(" ")
-        if head.lower() == "the" and rest:
-            # a modifier is not a function word: "the deal, with the company" is two phrases
-            parts.append(r"the\s+(?:(?!(?:the|an?|with|and|or|of|in|into|to|for|by|from|after|as|at|on)\b)"
-                         r"[\w.'’&-]+,?\s+){0,3}?" + re.escape(rest))
-        else:
-            parts.append(re.escape(t))
-    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(parts) + r")(?![A-Za-z])", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4)
-def _matchers(path: str | None) -> dict[str, Any]:
-    rules = load_rules(path)
-    out: dict[str, Any] = {"keywords": {}, "not_deal": {}, "reported": {}, "terminated": {}, "deal_reference": {},
-                           "products": {}, "coref": {}, "exploratory": {}, "debt": {}}
-    for lang in ("en", "ko"):
-        out["keywords"][lang] = [(cls, _compile_terms(spec.get(lang) or [], lang))
-                                 for cls, spec in rules["keywords"].items() if spec.get(lang)]
-        for key, name in (("not_deal", "not_deal"), ("reported", "reported"), ("terminated", "terminated"),
-                          ("coref", "coreference"), ("exploratory", "exploratory"),
-                          ("deal_reference", "deal_reference"), ("debt", "debt")):
-            out[key][lang] = (_compile_refs if key == "coref" else _compile_terms)(rules[name][lang], lang)
-        out["products"][lang] = [(p["type"], p["label"], _compile_terms(p.get(lang) or [], lang, True))
-                                 for p in rules["products"] if p.get(lang)]
-        out.setdefault("product_class", {})[lang] = [
-            (p.get("class"), _compile_terms(p.get(lang) or [], lang, True)) for p in rules["products"] if p.get(lang)]
-    out["not_names"] = set(rules["not_names"])
-    out["name_endings"] = set(rules.get("name_endings") or [])
-    out["legal_forms"] = set(rules.get("legal_forms") or [])
-    out["name_openings"] = set(rules.get("name_openings") or [])
-    out["not_names_ko"] = set(rules.get("not_names_ko") or [])
-    out["tiers"] = rules["tiers"]
-    out["amount_window"] = int(rules.get("amount_window", 0))
-    out["roles"] = {lang: [(set(r["categories"]), _compile_refs(r[lang], lang))
-                           for r in rules.get("coreference_roles", []) if r.get(lang)] for lang in ("en", "ko")}
-    out["frames"] = {cls: spec for cls, spec in rules["keywords"].items()}
-    jp = rules.get("joint_project") or {}
-    out["joint_project"] = {lang: re.compile(
-        r"(?<=[와과])\s*(" + "|".join(map(re.escape, spec["together"])) + r")\s[^.?!]{0,80}?(?:"
-        + "|".join(map(re.escape, spec["verbs"])) + r")") for lang, spec in jp.items() if spec}
-    # optional lists (a rules file written before them still loads)
-    for key in ("equity", "coreference_any", "participle_subject", "clause_break", "order_won", "round_words",
-                "consortium_words", "join_round_verbs", "sale_contracts", "pair_reference", "company_purchase"):
-        spec = rules.get(key) or {}
-        compile_ = _compile_refs if key == "coreference_any" else _compile_terms
-        out[key] = {lang: compile_(spec[lang], lang) if spec.get(lang) else None for lang in ("en", "ko")}
-    return out
-
-
-def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Keyword]:
-    m = _matchers(path)
-    blocked = [(x.start(), x.end()) for x in m["not_deal"][lang].finditer(sentence)]
-    found: list[Keyword] = []
-    for cls, rx in m["keywords"][lang]:
-        for k in rx.finditer(sentence):
-            if any(a <= k.start() < b and not (k.end() > b and cls.startswith("join")) for a, b in blocked):
-                continue   # (a joining phrase may open with a blocked word: "investors including")
-            if lang == "en" and sentence[k.start() - 1:k.start()] == "-" and k.group(0).lower() in ("backed", "led"):
-                continue   # "asset-backed securities", "GPU-backed capacity", "AI-led": adjectives, not deals
-            if lang == "ko":
-                after = sentence[k.end():k.end() + 3]
-                if cls == "invest" and re.match(r"(?:자|금|처|은행|심리|의견)", after):
-                    continue   # 투자자, 투자금 ... are nouns about investing, not a deal
-                if cls == "supply" and re.match(r"(?:망|업체|자|사\b|처)", after):
-                    continue
-            found.append(Keyword(cls, k.start(), k.end(), k.group(0)))
-    joint = m["joint_project"].get(lang)
-    if joint is not None:
-        # "SK텔레콤은 아마존웹서비스(AWS)와 함께 ... AI 전용 DC를 세워": building something together
-        # is a partnership (news_rules.yaml: joint_project)
-        for hit in joint.finditer(sentence):
-            if not any(a <= hit.start(1) < b for a, b in blocked):
-                found.append(Keyword("partner", hit.start(1), hit.end(1), hit.group(1)))
-    found.sort(key=lambda k: (k.start, -(k.end - k.start)))
-    kept: list[Keyword] = []
-    for k in found:  # a shorter keyword inside (or overlapping) a longer one ("investment from" vs
-        #              "investment", "controlling stake" vs "stake in") goes
-        if any(o.start < k.end and k.start < o.end and (o.end - o.start) > (k.end - k.start) for o in found):
-            continue
-        kept.append(k)
-    # "agreed to acquire", "합의해 인수": an agreement word right before another class's deal word is
-    # that deal's verb, not a second deal
-    # "제휴 계약을 체결", "partnership agreement": contract words right after a partnership word
-    # name and sign that partnership, not a sale
-    return [k for i, k in enumerate(kept)
-            if not (k.cls == "contract" and any(o.cls != "contract" and 0 <= o.start - k.end <= 2
-                                                for o in kept[i + 1:i + 3]))
-            and not (k.cls == "contract" and any(o.cls == "partner" and 0 <= k.start - o.end <= 8
-                                                 for o in kept[max(0, i - 3):i]))]
-
-
-# --- roles -----------------------------------------------------------------------------------
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\uac00-\ud7a3]+|\d[\d,.]*|[^\sA-Za-z\d\uac00-\ud7a3]")
-
-
-#: what may stand between a clause's subject and its participle ("with the company also entering")
-_BEFORE_PARTICIPLE = r"(?:also\s+|now\s+)?"
-
-
-def en_role(sentence: str, m: Mention, kw: Keyword, mentions: list[Mention],
-            stops: list[int] | None = None, path: str | None = None) -> str:
-    """The role of an English mention relative to a keyword: POSS, a preposition, SUBJ or OBJ.
-    `stops` (the mentions' sorted end positions) saves recomputing them for every call."""
-    after = sentence[m.end:m.end + 2]
-    if after in ("'s", "’s") or sentence[m.end:m.end + 1] in ("'", "’") and m.text.endswith("s"):
-        return "POSS"
-    if re.match(r"-(?:" + DESCRIBED_BY + r")\b", sentence[m.end:m.end + 16]):
-        return "MOD"           # "Nvidia-backed Ayar Labs raised ...": a description of the next name
-    if re.match(r"\s+(?:co-)?founders?\s+[A-Z]", sentence[m.end:m.end + 16]):
-        return "MOD"           # "Citadel founder Ken Griffin": the founder invests, not the firm
-    if re.search(r"\b(?:equipped|powered|built|fitted|loaded)\s+(?:with|by)\s+$", sentence[max(0, m.start - 20):m.start]):
-        return "MOD"           # "servers equipped with Nvidia GB200 chips": a component's maker, not a party
-    if _BEATEN.search(sentence, max(0, m.start - 60), m.start):
-        return "MOD"           # "HPE had beaten Supermicro and Dell to win the contract": rivals, not parties
-    rules = _matchers(path)
-    participle, brk = rules["participle_subject"]["en"], rules["clause_break"]["en"]
-    gap = re.match(r"(?:,?\s*(?:Inc|Corp|Ltd|Co)\.?)?\s+(?:\([^)]{0,30}\)\s*)?" + _BEFORE_PARTICIPLE, sentence[m.end:m.end + 50])
-    if participle is not None and gap and m.start < kw.start and participle.match(sentence, m.end + gap.end()):
-        return "SUBJ"          # "with Boom closing a round led by X": Boom is its clause's subject
-    # the nearest preposition within four words before the name, not across a comma or a name
-    stops = stops if stops is not None else sorted(o.stop for o in mentions)
-    i = bisect.bisect_right(stops, m.start)
-    window_start = stops[i - 1] if i else 0
-    if i and re.fullmatch(r"['’]s\s+", sentence[window_start:m.start]):
-        # "with Alphabet's Google": the owner's preposition is the name's
-        window_start = stops[i - 2] if i > 1 else 0
-    if m.start >= kw.end:
-        # a name after the deal word takes a preposition standing after it: in "agreed to acquire
-        # Aligned" the "to" is the verb's, Aligned is what is acquired
-        window_start = max(window_start, kw.start)
-    words = list(_WORD.finditer(sentence, window_start, m.start))[-5:]
-    for hit in reversed(words):
-        w = hit.group(0)
-        lw = w.lower()
-        if kw.start <= hit.start() and hit.end() < kw.end:
-            continue           # "agreed to buy Channell": the "to" inside the deal phrase is not Channell's
-        if lw == "and" and hit is not words[-1]:
-            break              # "owner and operator IREN said": an "and" inside a description, not a list
-        if lw in EN_PREPOSITIONS:
-            return EN_PREPOSITIONS[lw]
-        if lw in (",", ";", ":", "(", ")") or lw in ("said", "says", "and", "while", "that", "which"):
-            break
-        if brk is not None and brk.fullmatch(w):
-            break              # "financing for the plants using Westinghouse reactors"
-    return "SUBJ" if m.start < kw.start else "OBJ"
-
-
-def ko_role(sentence: str, m: Mention, mentions: list[Mention]) -> str:
-    wrapped = re.match(r"(?:\s*\([^()]{1,40}\)|['\"’”」』])([\uac00-\ud7a3]+)", sentence[m.end:m.end + 46])
-    if not m.particle and wrapped and _PARTICLE.fullmatch(wrapped.group(1)):
-        return ROLE_OF_PARTICLE.get(wrapped.group(1), "NONE")
-    quoted = re.match(r"[^‘’'\"“”]{0,20}[’'\"”]([\uac00-\ud7a3]+)", sentence[m.end:m.end + 26])
-    if not m.particle and quoted and m.start > 0 and sentence[m.start - 1] in "‘'\"“" \
-            and _PARTICLE.fullmatch(quoted.group(1)):
-        return ROLE_OF_PARTICLE.get(quoted.group(1), "NONE")   # "‘얼라인드 데이터 센터’를": the quoted full name's
-    if m.particle:
-        if m.particle == "에" and re.match(r"\s*대한", sentence[m.stop:]):
-            return "TO"
-        if m.particle in ("와", "과") and re.match(r"\s+[^\s,]{1,20},\s", sentence[m.stop:]):
-            return "AND"       # "삼성전자와 SK그룹, 현대차그룹이": 와 joins a list, it is no "with"
-        return ROLE_OF_PARTICLE.get(m.particle, "NONE")
-    glossed = re.match(r"\)([\uac00-\ud7a3]+)", sentence[m.end:m.end + 8])
-    if m.start > 0 and sentence[m.start - 1] == "(" and glossed and _PARTICLE.fullmatch(glossed.group(1)):
-        return ROLE_OF_PARTICLE.get(glossed.group(1), "NONE")   # "아마존웹서비스(AWS)와": the gloss's particle
-    tail = sentence[m.end:m.end + 30]
-    # "인텔 측과" (Intel's side), "JP모건 등이" (JPMorgan and others): the particle after the noun
-    etc = re.match(r"\s*(?:등|측|컨소시엄|연합)(과의|와의|과|와|에게|에|의|을|를|이|가|은|는|으로부터|로부터)"
-                   r"(?![\uac00-\ud7a3])", tail)   # "블랙록 컨소시엄이": the consortium it leads
-    if etc:
-        return ROLE_OF_PARTICLE.get(etc.group(1), "NONE")
-    if re.match(r"\s*(?:보통주|우선주|주식|지분|신주)\s*(?:[\d.,]+\s*%\s*)?(?:을|를|의)?(?![\uac00-\ud7a3])", tail):
-        return "STAKE"         # "인텔 주식을 취득", "인텔 지분 2%": the company whose shares are bought
-    if re.match(r"\s*(?:[\uac00-\ud7a3A-Za-z]+\s)?(?:최고경영자|최고재무책임자|CEO|CFO|대표|회장|사장|부사장)"
-                r"(?:\([A-Z]+\))?(?:는|은|가|이)\s", tail):
-        return "SUBJ"          # "코닝 최고경영자(CEO)는 ...": the company speaks through its chief
-    rest = sentence[m.end:m.end + 2]
-    if rest.startswith(",") and not any(o.start < m.start for o in mentions):
-        return "SUBJ"          # headline style: "LS일렉트릭, 美 데이터센터 수주"
-    if rest.startswith("(") or rest.startswith(" ") or rest == "":
-        return "BARE"
-    return "NONE"
-
-
-def _groups(sentence: str, mentions: list[Mention]) -> list[int]:
-    """A group number per mention: names joined only by list punctuation share a group."""
-    groups, g = [], 0
-    for i, m in enumerate(mentions):
-        if i and LIST_GLUE.match(sentence[mentions[i - 1].stop:m.start]) and not mentions[i - 1].particle:
-            groups.append(g)
-        else:
-            g += 1
-            groups.append(g)
-    return groups
 
 
 # --- type and direction ------------------------------------------------------------------------
@@ -810,20 +505,8 @@ _KO_OWN_TARGET = re.compile(r"[\uac00-\ud7a3A-Za-z0-9)]+(?<![일월년초말중�
 #: "A, B, C 등이" / "A, B 등은": a comma list of names right before an investing word
 _KO_LIST_BEFORE = re.compile(r"((?:[^\s,()]{2,20}(?:\([^()]{1,30}\))?\s*,\s*)+[^\s,()]{2,20}(?:\([^()]{1,30}\))?)"
                              r"\s*등(?:이|은|도)\s+$")
-#: a comma list of single words closed by 등 and a particle, anywhere in a sentence
-_KO_LIST_ANYWHERE = re.compile(r"((?:[^\s,()]{2,20}\s*,\s*)+[^\s,()]{2,20})\s*등(?:이|은|도|과|와|에|을|를|의)(?![\uac00-\ud7a3])")
 #: "라이온엑스벤처스(LionX Ventures)는 600만달러 투자를": a name glossed in brackets, as the clause's subject
 _KO_GLOSSED_SUBJECT = re.compile(r"(?:^|\s)([\uac00-\ud7a3A-Za-z0-9]{2,20})\(([A-Za-z][^()]{1,40})\)(?:은|는|이|가)\s")
-
-
-def _list_items(listed: re.Match) -> list[tuple[int, str]]:
-    """The items of the comma list a pattern's first group matched, each with where it starts."""
-    out, pos = [], listed.start(1)
-    for part in re.split(r"(\s*,\s*)", listed.group(1)):
-        if part.strip(" ,"):
-            out.append((pos, part))
-        pos += len(part)
-    return out
 
 
 def _ko_item(s: "_Sentence", start: int, end: int, path: str | None) -> Mention | None:
@@ -837,15 +520,6 @@ def _ko_item(s: "_Sentence", start: int, end: int, path: str | None) -> Mention 
     if known is not None:
         return known
     return _ko_list_item(word, start, path)
-
-
-def _ko_list_item(word: str, start: int, path: str | None) -> Mention | None:
-    """A listed word as a new company: one word, not a common noun (기관, 투자자들, 정부)."""
-    if len(word) < 2 or _KO_GENERIC.fullmatch(word.removesuffix("들")) or word in ("VC", "IB", "PE") or \
-            word.endswith(("투자자", "투자자들")) or word in _matchers(path)["not_names_ko"] or \
-            not (HANGUL.search(word) or word[:1].isupper()) or re.search(r"\d", word):
-        return None
-    return Mention(slug(word), start, start + len(word), word, "", True)
 
 
 def _ko_joined_round(f: _Frame) -> list[Pair]:
@@ -1166,11 +840,6 @@ def _en_trade(f: _Frame) -> list[Pair]:
     return [(agent, patient, 0.65 if sym else 0.85, f"en: X {said} Y{' (tiers)' if sym else ''}")]
 
 
-#: English: words that never stand inside a noun phrase "a $17.4 billion Microsoft deal"
-_NOT_IN_NP = re.compile(r"said|says|signed|signs|is|was|are|were|will|has|have|had|and|or|but|with|to|from|"
-                        r"in|by|for|that|which|who", re.IGNORECASE)
-
-
 def _attributive(f: _Frame, agent: Mention | None = None) -> tuple[Mention, Mention] | None:
     """"Nebius signs $17.4 billion Microsoft deal", "Oracle's OpenAI contract": a name standing in
     the noun phrase the deal noun ends (at most two words between, no verb or preposition) is the
@@ -1427,236 +1096,6 @@ def _qualify(cand: Candidate, s: _Sentence, kw: Keyword, agent: Mention, patient
     if max(abs(agent.start - kw.start), abs(patient.start - kw.start)) > 100:
         cand.confidence -= 0.1
     cand.confidence = round(min(0.95, max(0.05, cand.confidence)), 2)
-
-
-# --- unknown companies ----------------------------------------------------------------------------
-#: An English name: capitalised words (any alphabet's capitals: "Société Générale"), or a word whose
-#: lower-case first letter runs into a capital ("nVision Energy", "xAI").
-_NAME_WORD = r"(?:[^\W\d_a-z]|[a-z](?=[A-Z]))[\w&.\-]*"
-_EN_NAME = re.compile(r"\b" + _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + r"|&|of))*")
-_KO_GENERIC = re.compile(r"(?:기업|업체|회사|고객사|고객|정부|당국|기관|사업|시장|공장|센터|그룹사|협력사|"
-                         r"투자사|운영사|제조사|기업들|업계|양사|자사|당사|대형|글로벌|미국|중국|대만|일본|한국|"
-                         r"유럽|현지|국내|해외|발주처|상대방|빅테크|스타트업|파트너|거래처|전문기업|"
-                         r"최고경영자|대표|회장|관계자|정부와|주주|은행|증권|지역|주|시|국|팀|부문)$")
-_KO_PARTICLE_ROLE = re.compile(r"([\uac00-\ud7a3A-Za-z0-9]{2,12}?)(?:\(이하\s*[‘'\"“]?[^()]{1,20}?[’'\"”]?\))?"
-                               r"(와의|과의|와|과|에게|로부터|으로부터)(?=\s)")
-_SLUG = re.compile(r"[^a-z0-9]+")
-GENERIC_WORDS = {"Energy", "Power", "Capital", "Group", "Holdings", "Partners", "Technologies", "Systems",
-                 "Networks", "Labs", "Cloud", "Data", "Global", "International", "Ventures", "Fund", "Bank",
-                 "Ethernet", "PCIe", "NVLink", "InfiniBand", "Nuclear", "Solar", "Wind", "Gas", "Grid"}
-PRODUCTISH = (r"\b(?:Units?|Processing|Processors?|Chips?|GPUs?|TPUs?|Platform|Systems?|Servers?|"
-              r"Superchips?|Models?|Cloud|Services?|Data Centers?|Campus|Plant|Act|Program|Fund)$")
-#: endings that products and companies share ("Azure Cloud" / "Lumina Cloud"): in the slot of a deal's
-#: other party ("an agreement with ...") they end a company's name
-_COMPANY_ENDING = r"\b(?:Cloud|Systems|Services|Data Centers)$"
-
-
-#: a list of names after a sentence's first word ("Greylock, Blackbird and IVP also ..."): that word
-#: is the list's first name, not a capitalised opening word
-_NAME_LIST_AFTER = re.compile(r",\s+" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")*(?:,\s+[^,]{1,40}?)*,?\s+(?:and|&)\s+"
-                              + _NAME_WORD)
-
-
-#: a name item of a list that starts with a digit ("Greylock, 01A, Blackbird"): _EN_NAME skips it
-_DIGIT_NAME = re.compile(r"(?<![\w$.,])\d+[A-Z][A-Za-z\d]*\b")
-#: the rivals a winner beat, named right after it (one list item may come first)
-_BEATEN = re.compile(r"\b(?:beat|beaten|beating|outbid|outbidding|edged out|ousted)\s+"
-                     r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s*(?:,|and)\s+)?$")
-#: a word that describes the name after it: "Nvidia-backed", "Seattle-based"
-_DESCRIBED_BY = re.compile(r"-(?:" + DESCRIBED_BY + r")$")
-#: a digit-led name of a fund, a name wherever it stands ("1789 Capital", "3M Ventures")
-_DIGIT_FUND = re.compile(r"(?<![\w$.,])\d+[A-Z]?[A-Za-z\d]*\s+(?:Ventures|Capital|Partners)\b")
-
-
-def _in_name_list(sentence: str, start: int, end: int) -> bool:
-    """The name stands as an item of a list of names: another capitalised name follows after a comma
-    or "and", and one precedes the same way (or the list opens the sentence): "IVP, Greylock, 01A,
-    Blackbird and Battery Ventures". Acronyms and digit-led names count as names there."""
-    if not re.match(r"(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:" + _NAME_WORD + r"|\d+[A-Z])", sentence[end:end + 40]):
-        return False
-    before = sentence[max(0, start - 60):start]
-    return not before.strip() or bool(re.search(r"(?:" + _NAME_WORD + r"|\d+[A-Z]\w*),\s*(?:and\s+)?$", before))
-
-
-def slug(name: str) -> str:
-    """An id for a proposed company: lowercase ASCII words joined by '_'. A name with Hangul in it
-    gets 'new_' and a digest of the whole name, so that "퓨리오사AI" is not "ai" and "한국투자증권"
-    is not "한국투자파트너스".
-
-    >>> slug("Société Générale"), slug("D.E. Shaw")
-    ('societe_generale', 'de_shaw')
-    >>> slug("퓨리오사AI") == slug("퓨리오사"), slug("한국투자증권") == slug("한국투자파트너스")
-    (False, False)
-    """
-    if HANGUL.search(name):
-        return "new_" + hashlib.sha1(name.strip().encode()).hexdigest()[:12]
-    # "Société Générale" -> societe_generale, "D.E. Shaw" -> de_shaw: accents dropped, initials joined
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    ascii_ = re.sub(r"(?<![A-Za-z])([A-Za-z])\.(?=[A-Za-z]\.)", r"\1", ascii_)
-    s = _SLUG.sub("_", ascii_.lower()).strip("_")
-    if not s:
-        s = "new_" + hashlib.sha1(name.strip().encode()).hexdigest()[:12]
-    return s
-
-
-def _ticker_like(name: str) -> bool:
-    """Too short for a name, or a ticker or acronym (AVGO, NASDAQ): not taken as a new company."""
-    return len(name) < 3 or name.isupper() and len(name) <= 6
-
-
-def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Mention],
-                    path: str | None, places: list[tuple[int, int]] | None = None) -> list[Mention]:
-    """Names of companies the dataset does not have, where a deal needs a counterparty. `places`:
-    where the dataset's places stand in the sentence (found with `known` when not given)."""
-    rules = _matchers(path)
-    not_names, name_endings, legal_forms = rules["not_names"], rules["name_endings"], rules["legal_forms"]
-    # a place the dataset has ("United States", "Taiwan") is no new company either
-    if places is None:
-        places = [(m.start, m.stop) for m in idx.find(sentence) if idx.kind(m.entity) != "company"]
-    taken = [(m.start, m.stop) for m in known] + places
-    out: list[Mention] = []
-    if lang == "en":
-        # digit-led names: an item of a list of names ("07B"), or a fund's name wherever it stands
-        for rx, listed_only in ((_DIGIT_NAME, True), (_DIGIT_FUND, False)):
-            for m in rx.finditer(sentence):
-                if (not listed_only or _in_name_list(sentence, m.start(), m.end())) and \
-                        not any(a < m.end() and m.start() < b for a, b in taken):
-                    out.append(Mention(slug(m.group(0)), m.start(), m.end(), m.group(0), "", True))
-            taken += [(x.start, x.stop) for x in out]
-        for m in _EN_NAME.finditer(sentence):
-            words = m.group(0).split()
-            while words and (words[0] in not_names or words[0].rstrip(".,") in not_names
-                             or _DESCRIBED_BY.search(words[0])):
-                if words[0] in rules["name_openings"] and len(words) >= 3 and not set(words[1:]) & not_names:
-                    break            # "New Legacy Ventures", "New Enterprise Associates": a name
-                words = words[1:]    # "Nvidia-backed Ayar Labs": the name is Ayar Labs
-            while words and (words[-1] in not_names - name_endings or words[-1] in ("&", "of")
-                             or words[-1].rstrip(".,") in legal_forms):
-                words = words[:-1]   # "Proseware Robotics Inc." is Proseware Robotics; "Mistral AI" stays
-            if not words:
-                continue
-            name = " ".join(words).rstrip(".,")
-            start = sentence.find(name, m.start())
-            end = start + len(name)
-            if len(words) == 1 and (start == 0 and not NEW_SUBJECT_VERB.match(sentence[end:])
-                                    and not _NAME_LIST_AFTER.match(sentence, end)
-                                    or words[0] in GENERIC_WORDS):
-                continue      # a capitalised first word (unless its verb follows: "Tenstorrent
-                #               announced"), or "Energy", "Cloud": not a name on its own
-            listed = _in_name_list(sentence, start, end)
-            if any(a < end and start < b for a, b in taken) or len(name) < 2 or \
-                    not listed and _ticker_like(name):
-                continue      # tickers and acronyms (AVGO, NASDAQ) are not new companies, unless
-                #               they stand as items of a list of names ("IVP, Greylock and Blackbird")
-            if re.search(r"\(\s*(?:[A-Za-z]+\s*:\s*)?$", sentence[:start]):
-                continue      # "(NASDAQ: AVGO)" after a name
-            if re.search(r"\d", name) and not re.search(r"[A-Za-z]{3}", name) and not listed:
-                continue
-            # the slot of a deal's other party ("an agreement with ...") or of what is acquired
-            # ("to acquire CoolIT Systems")
-            party_slot = len(words) > 1 and re.search(
-                r"\b(?:with|from|between|acquire|acquires|acquired|acquiring|acquisition of)\s+$",
-                sentence[:start]) and re.search(_COMPANY_ENDING, name)
-            if re.search(r"[A-Z]+-[a-z]|-(?:" + DESCRIBED_BY + r")\b", name) or \
-                    re.search(PRODUCTISH, name) and not party_slot:
-                continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
-                #               (but "an agreement with Lumina Cloud": the party a deal is with)
-            if re.search(r"\b(?:its|their|our|his|her)\s+$", sentence[max(0, start - 8):start]):
-                continue      # "to expand its Helios data center": the company's own site or product
-            if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
-                continue      # "Singapore's Temasek", "Abu Dhabi's MGX": the owner or place of a name
-            if any(0 <= k.start - end <= 40 and len(sentence[end:k.start].split()) <= 3
-                   and not re.search(r"[,;&]|\band\b|\bor\b", sentence[end:k.start])
-                   and not any(_NOT_IN_NP.fullmatch(w) for w in sentence[end:k.start].split()) for k in known):
-                continue      # "chipmaker Intel", "AI-cloud operator IREN": it describes the next name
-                #               (not "Rivos was acquired by Meta": a verb stands between)
-            # a name whose id the dataset already has is that company, not a new one
-            out.append(Mention(slug(name), start, end, name, "", slug(name) not in idx.by_id))
-    else:
-        for m in _KO_PARTICLE_ROLE.finditer(sentence):
-            word = m.group(1)
-            start, end = m.start(1), m.end(1)
-            if any(a < end and start < b for a, b in taken) or _KO_GENERIC.search(word):
-                continue
-            # only a counterparty right before the deal itself ("테슬라와 23조원 규모 ... 계약"):
-            # Korean nouns and names look alike, so the deal must follow within a few words
-            if not re.match(r"\s*(?:다년간\s*|향후\s*|총\s*|약\s*|최대\s*)?(?:[\d.,]+\s*[조억만천]|"
-                            r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자|"
-                            # "리벨리온에게 HBM3E를 공급": goods and their supply verb right after
-                            r"(?:[\uac00-\ud7a3A-Za-z0-9]+\s){0,3}[\uac00-\ud7a3A-Za-z0-9]+[을를]\s?(?:공급|납품))",
-                            sentence[m.end():m.end() + 30]):
-                continue
-            if not HANGUL.search(word) and not word[0].isupper():
-                continue
-            particle = m.group(2)
-            if len(word) >= 3 and word.endswith("사") and HANGUL.match(word[-2]):
-                # "파워링크사와": 사 (company) is the suffix a name takes, not part of the name
-                word, end, particle = word[:-1], end - 1, "사" + particle
-            out.append(Mention(slug(word), start, end, word, particle, True))
-        # "‘스마트 글로벌 홀딩스’(SGH)에 2억달러를 투자": a name in quotes, with its particle, right
-        # before the deal (quotes mark a name the reader may not know)
-        # and "머크가 ... 유니티SC를 인수": the object of an acquisition named right before the word
-        for rx, name_start in ((_KO_QUOTED_PARTY, False), (_KO_ACQUIRED, True)):
-            for m in rx.finditer(sentence):
-                word, start = m.group(1), m.start(1)
-                if not any(a < m.end(1) and start < b for a, b in taken + [(x.start, x.stop) for x in out]) \
-                        and not _KO_GENERIC.search(word) \
-                        and (not name_start or HANGUL.search(word) or word[0].isupper()):
-                    out.append(Mention(slug(word), start, m.end(1), word, m.group(2), True))
-        # "삼성전자, SK, 현대차그룹, 네이버클라우드 등이 엔비디아 GPU를 공급받아": the items of a
-        # comma list closed by 등 (and others) are names, each one a party the deal's list shares
-        for lst in _KO_LIST_ANYWHERE.finditer(sentence):
-            spans = taken + [(x.start, x.stop) for x in out]
-            for start, word in _list_items(lst):
-                if not any(a < start + len(word) and start < b for a, b in spans):
-                    item = _ko_list_item(word, start, path)
-                    if item is not None:
-                        out.append(item)
-        # the opening subject may face a counterparty the dataset lacks too ("동부건설이
-        # 앰코테크놀로지코리아(이하 '앰코코리아')와 1,729억원 규모 ... 계약")
-        out.extend(_ko_opening_subject(sentence, known + out, taken + [(x.start, x.stop) for x in out],
-                                       _matchers(path)["not_names_ko"]))
-    return out
-
-
-#: Korean: a quoted name (its gloss in brackets may follow) with a particle, right before a deal
-_KO_QUOTED_PARTY = re.compile(r"[‘'\"“]([\uac00-\ud7a3A-Za-z0-9 ]{2,24})[’'\"”](?:\([A-Za-z0-9 ]{2,20}\))?"
-                              r"(에|에게|와|과|을|를|로부터|으로부터)\s*"
-                              r"(?=(?:[\d.,]+\s*[조억만천]|[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?계약|인수|합병|투자))")
-#: Korean: a name with an object particle right before an acquisition word ("유니티SC를 인수할")
-_KO_ACQUIRED = re.compile(r"(?<![\uac00-\ud7a3A-Za-z0-9])([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(을|를)\s*"
-                          r"(?:[\d.,]+\s*[조억만천][^\s]*\s*(?:원|유로|달러)?에\s*)?(?:인수|합병)")
-#: Korean: a description that opens a sentence before its subject's name, ending in a role noun
-#: ("반도체 후공정 장비 전문기업 ", "독일의 과학기술기업 ")
-_KO_DESCRIBED_SUBJECT = re.compile(r"(?:\([^()]{1,20}\)\s*[\uac00-\ud7a3]{2,4}\s*기자\s*=\s*)?"   # "(서울=연합뉴스) 강태우 기자 = "
-                                   r"(?:[\uac00-\ud7a3A-Za-z0-9·]+\s){0,5}[\uac00-\ud7a3A-Za-z]*"
-                                   r"(?:기업|업체|회사|제조사|스타트업)\s([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(이|가|은|는)\s")
-
-
-def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[int, int]],
-                        not_names: set[str]) -> list[Mention]:
-    """The sentence's opening word when Kiwi tags it a proper noun with a subject particle and a
-    known company follows as the other party ("카카오가 오픈AI와 전략적 제휴", "KT가 ... MS와 동맹"):
-    the subject of a deal sentence is its first party."""
-    # the cheap tests first: Kiwi tags the sentence only when a known party could follow the
-    # opening word and no name already stands at the start
-    if any(a == 0 for a, _ in taken) or not any(
-            k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
-        return []
-    # "반도체 후공정 장비 전문기업 미래산업이 ...": after a description ending in a role noun, the
-    # word with the subject particle is the subject's name, whatever Kiwi tags it
-    described = _KO_DESCRIBED_SUBJECT.match(sentence)
-    spans = [NameSpan(described.start(1), described.end(1), described.group(1), described.group(2))] \
-        if described else name_spans(sentence)
-    if not spans or spans[0].start != 0 and not described or ROLE_OF_PARTICLE.get(spans[0].particle) != "SUBJ":
-        return []
-    first = spans[0]
-    if any(a < first.end and first.start < b for a, b in taken) or _KO_GENERIC.search(first.text) \
-            or len(first.text) < 2 or first.text in not_names:
-        return []
-    if not any(k.start > first.end and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
-        return []
-    return [Mention(slug(first.text), first.start, first.end, first.text, first.particle, True)]
 
 
 # --- frames across sentences ------------------------------------------------------------------------
