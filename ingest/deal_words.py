@@ -132,8 +132,10 @@ def find_keywords(sentence: str, lang: str, path: str | None = None) -> list[Key
     found: list[Keyword] = []
     for cls, rx in m["keywords"][lang]:
         for k in rx.finditer(sentence):
-            if any(a <= k.start() < b and not (k.end() > b and cls.startswith("join")) for a, b in blocked):
-                continue   # (a joining phrase may open with a blocked word: "investors including")
+            if any(a <= k.start() < b and not (k.end() > b and (cls.startswith("join") or cls == "supply"))
+                   for a, b in blocked):
+                continue   # (a joining phrase may open with a blocked word: "investors including"; a
+                #            supplier noun said of a company may too: "공급사로 자리매김")
             if lang == "en" and sentence[k.start() - 1:k.start()] == "-" and k.group(0).lower() in ("backed", "led"):
                 continue   # "asset-backed securities", "GPU-backed capacity", "AI-led": adjectives, not deals
             if lang == "ko":

@@ -624,7 +624,7 @@ def _among(f: _Frame) -> list[Pair]:
 
 
 #: Korean: the particle roles a deal's second party takes, by keyword class.
-_KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "grant": ("TO",), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
+_KO_PATIENT = {"invest": ("TO", "STAKE"), "lend": ("TO",), "grant": ("TO", "FROM"), "acquire": ("OBJ",), "supply": ("TO", "WITH", "FROM"),
                "buy": ("FROM", "WITH", "POSS"), "raise": ("FROM",),
                # "Y로부터 ... 임차", "Y에 ... 임대": a lease's other party; the tiers give the direction
                "lease": ("WITH", "FROM", "TO")}
@@ -670,8 +670,18 @@ def _ko_pairs(f: _Frame) -> list[Pair]:
         patient = next((m for m in pool if agent.start < m.start < kw.start and f.role(m) == "BARE"
                         and f.group[id(m)] != f.group[id(agent)]
                         and _product(s.plain[m.end:m.end + 20], "ko", s.path)[0]), None)
+    if patient is None and cls == "supply" and f.role(agent) == "SUBJ" and \
+            re.search(r"(?:사|업체)(?:로|다|이다|인)$", kw.text) and \
+            not re.match(r"\s*\S*(?:한|된|하는|되는|던)\s", s.text[agent.stop:]):   # not "TVA가 발표한 ..."
+        # "두산에너빌리티가 뉴스케일의 ... 핵심 공급사로": the supplier of the owner named before
+        patient = next((m for m in reversed(rest) if agent.start < m.start < kw.start and f.role(m) == "POSS"), None)
+        if patient is not None:
+            return [(agent, patient, 0.75, f"ko: X{agent.particle} Y의 ... {kw.text} (its supplier)")]
     if patient is None:
         return []
+    if cls == "grant" and f.role(patient) == "FROM":
+        # "앱솔릭스가 미국 정부로부터 ... 보조금을 받게": the receiver is the subject, the grantor gives
+        return [(patient, agent, 0.8, f"ko: X{agent.particle} Y{patient.particle} {kw.text} (received)")]
     if cls == "supply" and f.role(patient) == "WITH":
         sale = _matchers(s.path)["sale_contracts"]["ko"]
         if sale is not None and sale.match(s.text, kw.start):
@@ -1060,9 +1070,8 @@ def _decide(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, base: f
             rtype = sells
     if src.entity == dst.entity:
         return None
-    if rtype == "grants" and not (s.idx.sells.get(src.entity, {}).get("grants") or _GRANTOR.search(src.text)) \
-            or rtype == "grants" and dst.new:
-        return None      # a grant comes from a government or agency (the data's grantors), to a company it knows
+    if rtype == "grants" and not (s.idx.sells.get(src.entity, {}).get("grants") or _GRANTOR.search(src.text)):
+        return None      # a grant comes from a government or agency (the data's grantors)
     cand = Candidate(source=src.entity, target=dst.entity, type=rtype, evidence=s.text,
                      confidence=conf, rule=f"{kw.cls}: {rule}", keyword_class=kw.cls,
                      product=product_label if rtype not in ("invests_in", "acquires", "lends",
@@ -1252,12 +1261,16 @@ def extract(text: str, idx: EntityIndex, lang: str, path: str | None = None,
         new = {m.entity for m in s.mentions if m.new} | {x.entity for x in s.join_memory.values() if x.new}
         found = [c for kw in s.keywords for agent, patient, base, rule in _frame_pairs(s, kw, kw.cls)
                  if (c := _decide(s, kw, agent, patient, base, rule, new)) is not None]
-        # "invests $2B in Intel under a contract signed with Intel": the contract IS the investment
+        # "invests $2B in Intel under a contract signed with Intel": the contract IS the investment;
+        # "X가 Y와 전력구매계약을 체결": the contract IS the purchase, and the purchase says who sells
         money_pairs = {frozenset((c.source, c.target)) for c in found
                        if c.keyword_class in MONEY_FRAMES + ("license",)}
+        directed = {c.key for c in found if c.keyword_class not in ("contract", "partner")}
+        directed_pairs = {frozenset(k[:2]) for k in directed}
         for cand in found:
-            if cand.keyword_class in ("contract", "partner") and \
-                    frozenset((cand.source, cand.target)) in money_pairs:
+            if cand.keyword_class in ("contract", "partner") and (
+                    frozenset((cand.source, cand.target)) in money_pairs
+                    or frozenset((cand.source, cand.target)) in directed_pairs and cand.key not in directed):
                 continue
             old = best.get(cand.key)
             if old is None or (cand.confidence, cand.amount is not None) > (old.confidence, old.amount is not None):

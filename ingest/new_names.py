@@ -206,7 +206,9 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
             # only a counterparty right before the deal itself ("테슬라와 23조원 규모 ... 계약"):
             # Korean nouns and names look alike, so the deal must follow within a few words
             if not re.match(r"\s*(?:다년간\s*|향후\s*|총\s*|약\s*|최대\s*)?(?:[\d.,]+\s*[조억만천]|"
-                            r"[\d.,]+\s*(?:달러|원)|[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|[\uac00-\ud7a3]{0,4}\s?투자|"
+                            # "GS건설과 재생에너지 전력구매계약(PPA)을": one or two words end in 계약
+                            r"[\d.,]+\s*(?:달러|원)|(?:[\uac00-\ud7a3]{1,6}\s)?[\uac00-\ud7a3]{0,6}\s?(?:공급\s?)?계약|"
+                            r"[\uac00-\ud7a3]{0,4}\s?투자|"
                             # "리벨리온에게 HBM3E를 공급": goods and their supply verb right after
                             r"(?:[\uac00-\ud7a3A-Za-z0-9]+\s){0,3}[\uac00-\ud7a3A-Za-z0-9]+[을를]\s?(?:공급|납품))",
                             sentence[m.end():m.end() + 30]):
@@ -255,7 +257,14 @@ _KO_ACQUIRED = re.compile(r"(?<![\uac00-\ud7a3A-Za-z0-9])([\uac00-\ud7a3A-Za-z0-
 #: ("반도체 후공정 장비 전문기업 ", "독일의 과학기술기업 ")
 _KO_DESCRIBED_SUBJECT = re.compile(r"(?:\([^()]{1,20}\)\s*[\uac00-\ud7a3]{2,4}\s*기자\s*=\s*)?"   # "(서울=연합뉴스) 강태우 기자 = "
                                    r"(?:[\uac00-\ud7a3A-Za-z0-9·]+\s){0,5}[\uac00-\ud7a3A-Za-z]*"
-                                   r"(?:기업|업체|회사|제조사|스타트업)\s([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(이|가|은|는)\s")
+                                   # "SKC의 ... 계열사 앱솔릭스가", "한화솔루션의 태양광 사업 부문인 한화큐셀은"
+                                   r"(?:기업|업체|회사|제조사|스타트업|계열사|자회사|사업\s?부문)(?:인)?\s"
+                                   r"([\uac00-\ud7a3A-Za-z0-9]{2,15}?)(이|가|은|는)\s")
+
+
+#: the roles of a deal's other party after a Korean opening subject: with (와), to (에), from (로부터),
+#: the object (을), the owner (의: "X가 Y의 핵심 공급사로", "X가 Y의 지분을 인수")
+OTHER_PARTY = ("WITH", "TO", "FROM", "OBJ", "POSS")
 
 
 def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[int, int]],
@@ -266,7 +275,7 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     # the cheap tests first: Kiwi tags the sentence only when a known party could follow the
     # opening word and no name already stands at the start
     if any(a == 0 for a, _ in taken) or not any(
-            k.start > 0 and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
+            k.start > 0 and ko_role(sentence, k, known) in OTHER_PARTY for k in known):
         return []
     # "반도체 후공정 장비 전문기업 미래산업이 ...": after a description ending in a role noun, the
     # word with the subject particle is the subject's name, whatever Kiwi tags it
@@ -279,6 +288,6 @@ def _ko_opening_subject(sentence: str, known: list[Mention], taken: list[tuple[i
     if any(a < first.end and first.start < b for a, b in taken) or _KO_GENERIC.search(first.text) \
             or len(first.text) < 2 or first.text in not_names:
         return []
-    if not any(k.start > first.end and ko_role(sentence, k, known) in ("WITH", "TO", "FROM", "OBJ") for k in known):
+    if not any(k.start > first.end and ko_role(sentence, k, known) in OTHER_PARTY for k in known):
         return []
     return [Mention(slug(first.text), first.start, first.end, first.text, first.particle, True)]
