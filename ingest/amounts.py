@@ -117,9 +117,16 @@ def _qualifier(text: str, start: int, end: int) -> str:
     return ""
 
 
+#: an amount that sizes the firm it stands before ("TWG Global, a $40 billion investment firm") or a
+#: fund ("a $1.5 billion fund"): the size of a party, not the value of the deal
+SIZE_OF_A_FIRM = re.compile(r"\s+(?:(?:investment|asset[- ]management|private[- ]equity|venture|hedge|"
+                            r"infrastructure|technology|tech)\s+)?(?:firm|fund|manager|conglomerate)s?\b",
+                            re.IGNORECASE)
+
+
 def _context_ok(text: str, start: int, end: int) -> bool:
     window = text[max(0, start - 30):min(len(text), end + 30)]
-    return not NOT_A_DEAL.search(window)
+    return not NOT_A_DEAL.search(window) and not SIZE_OF_A_FIRM.match(text, end)
 
 
 def find_amounts(text: str) -> list[Money]:

@@ -108,6 +108,10 @@ def _matchers(path: str | None) -> dict[str, Any]:
     out["legal_forms"] = set(rules.get("legal_forms") or [])
     out["name_openings"] = set(rules.get("name_openings") or [])
     out["not_names_ko"] = set(rules.get("not_names_ko") or [])
+    # "West Lafayette, Indiana": a name a comma and a region follow is a town there
+    regions = rules.get("regions") or []
+    out["town_of"] = re.compile(r",\s+(?:" + "|".join(map(re.escape, regions)) + r")\b(?!\s+[A-Z])") \
+        if regions else None   # (not ", Qatar Investment Authority": a name in a list)
     out["tiers"] = rules["tiers"]
     out["amount_window"] = int(rules.get("amount_window", 0))
     out["roles"] = {lang: [(set(r["categories"]), _compile_refs(r[lang], lang))

@@ -732,6 +732,9 @@ def _en_raise(f: _Frame) -> list[Pair]:
     if f.kw.text.lower() == "led by" and not money and not (rounds is not None and rounds.search(f.s.text)):
         return []      # "The firm, led by Mike Novogratz, ...": who runs a company, not a round
     found = _subject_and(f, f.near, ("FROM", "BY"))      # "Y raised $N from X", "a round led by X"
+    if found and f.kw.text.lower() == "raised" and re.fullmatch(
+            r"(?:\s+(?:previously|already|recently|earlier|also))?\s+by\s+", f.s.text[f.kw.end:found[1].start]):
+        return []      # "the debt of $9.9 billion previously raised by CoreWeave": the money X raised itself
     if found and re.search(r",\s+(?:which|who)\b", f.s.text[f.kw.end:found[1].start]):
         return []      # "Celestial AI, which raised $250 million, as well as Coherent, which received ... from
         #               Nvidia": the party after "from" belongs to another clause
@@ -999,6 +1002,8 @@ def _by_tiers(s: _Sentence, kw: Keyword, agent: Mention, patient: Mention, rtype
         rtype = "partners_with"      # "agreed to explore", a memorandum: not yet a sale
     elif kw.cls == "contract":
         rtype = product_type or seller_sells or ("supplies" if (ta or 0) != (tb or 0) else "partners_with")
+        if rtype == "supplies" and seller_sells == "cloud_capacity":
+            rtype = "cloud_capacity"   # a cloud seller's "GPUs" are GPU capacity it rents (Lambda to Microsoft)
     else:
         rtype = rtype or product_type or "supplies"
     if ta == tb and rtype in _SOLD_BY_RECORD:

@@ -108,6 +108,17 @@ class Mention:
         return self.end + len(self.particle)
 
 
+#: an all-capitals word right after a company's name that makes it another company's name ("Samsung
+#: SDI", "LG CNS", "SK IET", "Samsung C&T"), unless it is a word news puts after any name: a product,
+#: a market, a legal form or a title
+_SUB_COMPANY = re.compile(r" ([A-Z][A-Z&]{1,4})(?![A-Za-z&])")
+GENERIC_CAPS = frozenset({"AI", "GPU", "GPUS", "HBM", "CPU", "TPU", "NPU", "ASIC", "DRAM", "NAND", "SSD", "ESS", "EV",
+                          "CEO", "CFO", "CTO", "COO", "IR", "PR", "US", "USA", "UK", "EU", "IPO", "M&A", "R&D",
+                          "AG", "SE", "NV", "SA", "AB", "ASA", "PLC", "LLC", "LP", "INC", "CO", "LTD", "DC", "IDC",
+                          "IT", "PPA", "MW", "GW", "OEM", "ODM", "HPC", "LLM", "API", "EUV", "DUV", "AR", "VR",
+                          "CHIPS", "ETF", "NYSE", "KRX", "TSE", "OTC", "ADR", "AND", "OR", "TO", "IN", "ON", "AT"})
+
+
 @dataclass
 class EntityIndex:
     """All the ways the dataset's entities can be written, compiled into one matcher."""
@@ -216,6 +227,8 @@ class EntityIndex:
                 return None          # 메타버스 is not 메타; a Latin name may run into Hangul (TSMC공장)
         elif latin_end and (after.isascii() and after.isalnum()):
             return None
+        if latin_end and (sub := _SUB_COMPANY.match(text, end)) and sub.group(1) not in GENERIC_CAPS:
+            return None              # "Samsung SDI", "LG CNS", "Samsung C&T": another company of the group
         if len(found) == 1 and not particle:
             return None              # a one-syllable name (델 = Dell) only with its particle: "델에서"
         return Mention(eid, start, end, found, particle)

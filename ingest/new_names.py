@@ -186,6 +186,8 @@ def propose_unknown(sentence: str, lang: str, idx: EntityIndex, known: list[Ment
                     re.search(PRODUCTISH, name) and not party_slot:
                 continue      # "AI-cloud operator", "Tensor Processing Units": descriptors, products
                 #               (but "an agreement with Lumina Cloud": the party a deal is with)
+            if rules["town_of"] is not None and rules["town_of"].match(sentence, end):
+                continue      # "in West Lafayette, Indiana": a town
             if re.search(r"\b(?:its|their|our|his|her)\s+$", sentence[max(0, start - 8):start]):
                 continue      # "to expand its Helios data center": the company's own site or product
             if re.match(r"['’]s\s+[A-Z]", sentence[end:end + 4]) and not any(k.start == start for k in known):
