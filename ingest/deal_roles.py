@@ -8,6 +8,7 @@ import re
 from .mentions import _PARTICLE, Mention
 from .deal_words import Keyword, _matchers
 
+
 ROLE_OF_PARTICLE = {
     "가": "SUBJ", "이": "SUBJ", "은": "SUBJ", "는": "SUBJ", "도": "SUBJ", "측은": "SUBJ", "사는": "SUBJ",
     "사가": "SUBJ", "의": "POSS", "사의": "POSS", "사도": "SUBJ",

@@ -11,6 +11,8 @@ from typing import Any
 
 from .yamlio import safe_load as _yaml_load
 from .sentences import pieces, split as split_sentences
+
+
 MAX_SPAN = 160   # characters between a name and its deal word
 
 

@@ -31,6 +31,7 @@ from .deal_roles import ROLE_OF_PARTICLE, _BEFORE_PARTICIPLE, _groups, en_role, 
 from .new_names import (APPOSITIVE, GENERIC_WORDS, NEW_SUBJECT_VERB, PRODUCTISH, _EN_NAME, _KO_GENERIC, _NOT_IN_NP,
                         _ko_list_item, _list_items, _ticker_like, propose_unknown, slug)
 
+
 #: Korean: what lies between a deal word and the subject its verb phrase describes ("계약까지 체결한 X는")
 RELATIVE_CLAUSE = re.compile(r"[\uac00-\ud7a3\s]{0,16}?(?:한|된|맺은|받은|따낸|낸|얻은)\s+")
 #: Korean: nouns without a particle between a name and the deal word ("오라클 데이터센터 자금 조달")

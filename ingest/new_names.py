@@ -11,6 +11,8 @@ from .mentions import HANGUL, EntityIndex, Mention
 from .ko_names import NameSpan, name_spans
 from .deal_words import _matchers
 from .deal_roles import DESCRIBED_BY, ROLE_OF_PARTICLE, ko_role
+
+
 #: A name the dataset lacks is a deal's first party only as a clause's subject: Kiwi's tagged opening
 #: subject in Korean; in English, a name its verb follows ("TotalEnergies announced ... signed").
 #: English: an appositive or a relative clause after a name, "Ecolab, a company whose identity rested
