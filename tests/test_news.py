@@ -999,3 +999,48 @@ def test_the_banks_of_a_syndicated_loan_lend_to_its_borrower(index):
 ])
 def test_acquisitions_listed_and_places_that_are_no_companies(index, text, expected):
     assert triples(text, index, "en") == expected
+
+
+# --- rules written on dev_4/ and dev_5/ (2026-12-08, fourth session) -------------------------------
+def _new_names(text: str, index, lang: str) -> set[tuple[str, str, str]]:
+    """(source name, type, target name): a proposed company by the name written, a known one by id."""
+    out = set()
+    for c in extract(text, index, lang):
+        out.add((c.new_entities.get(c.source, c.source), c.type, c.new_entities.get(c.target, c.target)))
+    return out
+
+
+def test_korean_deals_between_companies_the_dataset_lacks_and_received_grants(index):
+    # a counterparty before a two-word contract noun; the purchase, not the contract, says who sells
+    assert _new_names("LG유플러스가 GS건설과 재생에너지 전력구매계약(PPA)을 체결했다.", index, "ko") == {
+        ("GS건설", "power_supply", "LG유플러스")}
+    # a grant received from a government, by a company the dataset lacks, after 계열사
+    assert _new_names("SKC의 반도체 유리 기판 계열사 앱솔릭스가 미국 정부로부터 7천500만달러 상당의 보조금을 "
+                      "받게 됐다.", index, "ko") == {("us_government", "grants", "앱솔릭스")}
+    # "X는 Y의 ... 공급사다": X is Y's supplier; the noun alone ("Y의 공급사들") is none
+    assert triples("SK하이닉스는 엔비디아의 HBM 공급사다.", index, "ko") == {("sk_hynix", "supplies", "nvidia")}
+    assert triples("엔비디아의 공급사들이 주목받는다.", index, "ko") == set()
+
+
+def test_a_group_company_a_region_a_town_and_the_size_of_a_firm(index):
+    # "Samsung SDI" is not Samsung; "ENGIE North America" keeps its region
+    assert not any("samsung" in t for t in triples(
+        "Samsung SDI signed a battery supply contract with Tesla.", index, "en"))
+    assert any(t[0] == "ENGIE North America" and t[2] == "meta" for t in _new_names(
+        "Meta has expanded its partnership with ENGIE North America through new power purchase agreements.",
+        index, "en"))
+    # "West Lafayette, Indiana" is a town, not a company invested in
+    assert not any(t[2] == "West Lafayette" for t in _new_names(
+        "SK hynix's investment of approximately $3.87 billion in West Lafayette, Indiana, builds a plant.",
+        index, "en"))
+    # "a $40 billion investment firm" sizes the investor; it is not the round
+    amounts = find_amounts("led by TWG Global, a $40 billion investment firm, and others")
+    assert [a.context_ok for a in amounts] == [False]
+    assert [a.context_ok for a in find_amounts("a $2 billion investment in the company")] == [True]
+
+
+def test_money_raised_by_a_company_is_its_own_and_a_cloud_sellers_gpus_are_capacity(index):
+    assert triples("Fluidstack's borrowing exceeds the $9.9 billion of debt previously raised by CoreWeave.",
+                   index, "en") == set()
+    assert triples("Lambda signed a multibillion-dollar agreement with Microsoft to deploy Nvidia GPUs.",
+                   index, "en") == {("lambda", "cloud_capacity", "microsoft")}
