@@ -576,12 +576,33 @@ def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
         for kind in ("jurisdiction", "grid_region"):
             here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
             if here:
-                _place_parts(g, company, here, sup, facts, edges, hq.get(company))
+                _place_parts(g, company, here, sup, facts, edges, hq.get(company),
+                             _country_part(g, company, here, edges, sup) if kind == "grid_region" else None)
+
+
+def _country_part(g, company: str, grids: dict, edges: _Edges, sup: dict) -> tuple[float, str] | None:
+    """The share of a company's capacity in the country its grid regions lie in, where its
+    countries are placed (a published capacity share, or the home-share rule over its recorded
+    countries): its grid regions share that part, not the whole company. Meta's published 88% of
+    capacity in the US is what its PJM and ERCOT campuses divide; with no country placed, the grids
+    stand for the whole company, as before."""
+    countries = {(g.nodes[p].get("country") or "").upper() for p in grids}
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    place = next((n for n, d in g.nodes(data=True) if d.get("kind") == "jurisdiction"
+                  and (d.get("country") or "").upper() == country), None)
+    e = edges.by_channel["supply"].get((place, company)) if place else None
+    if e is None:
+        return None
+    share = sum(p.w for p in e.parts) / sup["located_in"]
+    return (share, place) if 0 < share < 1 else None
 
 
 def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _Edges,
-                 hq_home: str | None = None) -> None:
-    budget = sup["located_in"]
+                 hq_home: str | None = None, within: tuple[float, str] | None = None) -> None:
+    budget = sup["located_in"] * (within[0] if within else 1.0)
+    inside = f", sharing the {within[0]:.0%} of it in {within[1]}" if within else ""
     # hq_home: the home country a company operates in through its headquarters, its only recorded
     # site there being an announced one (which itself carries none)
     here = {p: ([] if p == hq_home else r) for p, r in here.items()}
@@ -634,7 +655,7 @@ def _place_parts(g, company: str, here: dict, sup: dict, facts: _Facts, edges: _
         left = " of the capacity not published by place" if published else ""
         for p in rest:
             part(p, room / len(rest), "place rule" if len(rest) > 1 or published else "sole place",
-                 f"operates in {len(rest)} recorded {kind.replace('_', ' ')}(s){left}: "
+                 f"operates in {len(rest)} recorded {kind.replace('_', ' ')}(s){left}{inside}: "
                  f"{_pct(room)}/{len(rest)}")
 
 

@@ -857,3 +857,14 @@ def test_explain_lists_a_companys_inputs_and_counts_only_the_scarcest(cli):
     tariff = run_json(cli, "--shock", "tariffs", "--explain", "xai")
     assert all(i["counted"] for i in tariff["supply_inputs"])
     assert tariff["channels"]["supply"] == pytest.approx(min(1.0, sum(i["loss"] for i in tariff["supply_inputs"])))
+
+
+def test_a_grid_region_shares_its_countrys_part_of_the_company(weights):
+    """Alphabet publishes 74.6% of its capacity in the US: its US grid regions divide that part, not
+    the whole company, so a PJM shortfall cannot reach more of Alphabet than that."""
+    sup = weights.edges["supply"]
+    us = sum(p.w for p in sup[("jur_us", "alphabet")].parts)
+    grids = sum(p.w for (u, v), e in sup.items() if v == "alphabet" and u.startswith("grid_") for p in e.parts)
+    assert grids == pytest.approx(us)
+    assert any("of it in jur_us" in p.rule for (u, v), e in sup.items() if v == "alphabet" and u.startswith("grid_")
+               for p in e.parts)
