@@ -15,6 +15,7 @@ import numpy as np
 from capexgraph.queries.analysis import run_scenarios
 from capexgraph.queries.prepared import prepared
 from capexgraph.queries.propagation import TOL
+from capexgraph.queries.layers import ANY, SITES
 from capexgraph.queries.exposure import (Exposure, order_nodes, place_mask, run_exposure, run_many,
                                          weights_from_frame)
 from capexgraph.queries.scenarios import (Scenario, ScenarioError, edge_list_seeds, load_scenario_file,
@@ -464,8 +465,6 @@ def explain(ex: Exposure, node: str, view: View, fmt: str, g: nx.MultiDiGraph | 
 
 def _input_label(group: str, view: View) -> str:
     """A supply input group as the reader knows it: a product class, or a place's sites."""
-    from capexgraph.queries.layers import ANY, SITES
-
     X = EXPLAIN_WORDS[view.lang]
     if group == SITES:
         return X["sites"]

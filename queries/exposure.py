@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .layers import SupplyLayer, input_group
+from .layers import SupplyLayer, counted, input_group
 from .paths import LARGE, PathGraph
 from .propagation import fixed_point, scale_columns
 from .scenarios import Seed
@@ -336,7 +336,7 @@ class Exposure:
             if c == "supply":
                 groups = sd.layer.inputs(v, sd.x, sd.sol.h["supply"])
                 binding = groups[0][0] if groups and sd.scarcest and not sd.layer.plain else None
-                raw = sd.layer.incoming(v, sd.x, sd.sol.h["supply"], sd.scarcest)
+                raw = counted(groups, sd.scarcest)
                 col = sp.csc_matrix((list(raw.values()), (list(raw.keys()), [0] * len(raw))),
                                     shape=(len(self.nodes), 1))
             else:  # row v of W^T = column v of W: only node v's inputs

@@ -210,11 +210,16 @@ class SupplyLayer:
     def incoming(self, v: int, x: np.ndarray | None, h: np.ndarray, scarcest: bool = True) -> dict[int, float]:
         """Raw contributions to node v by supplier node: those of its scarcest input (of every
         input, where inputs add up)."""
-        found = self.inputs(v, x, h)
-        if scarcest:
-            return found[0][2] if found else {}
-        out: dict[int, float] = {}
-        for _, _, raw in found:
-            for u, c in raw.items():
-                out[u] = out.get(u, 0.0) + c
-        return out
+        return counted(self.inputs(v, x, h), scarcest)
+
+
+def counted(inputs: list[tuple[str, float, dict[int, float]]], scarcest: bool) -> dict[int, float]:
+    """What a node's inputs (`SupplyLayer.inputs`, largest first) pass on, by supplier node: the
+    scarcest one's where inputs are complements, all of them added where they add up."""
+    if scarcest:
+        return inputs[0][2] if inputs else {}
+    out: dict[int, float] = {}
+    for _, _, raw in inputs:
+        for u, c in raw.items():
+            out[u] = out.get(u, 0.0) + c
+    return out

@@ -68,6 +68,15 @@ def seed_rows(weights: ChannelWeights, seeds: list[Seed], channels: list[str], c
     return rows, {p: sorted(k) for p, k in masked.items()}, sorted(buyers) if buyers is not None else None
 
 
+def _inputs_into(node: str, prop: str, scarcest: bool) -> str:
+    """`m`, what node's incoming `r` relationships pass (w x the source's `prop`): summed, or with
+    `scarcest` summed per input group (`r.g`) and the largest taken, as queries/layers.py does."""
+    if scarcest:
+        return (f"WITH {node}, r.g AS g, coalesce(sum(r.w * s.{prop}), 0.0) AS part "
+                f"WITH {node}, max(part) AS m ")
+    return f"WITH {node}, coalesce(sum(r.w * s.{prop}), 0.0) AS m "
+
+
 def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float = TOL,
                 max_iter: int = 10_000, where: str = "", params: dict | None = None,
                 scarcest: bool = False) -> tuple[str, int]:
@@ -79,10 +88,8 @@ def fixed_point(run: Run, label: str, rel: str, seed: str, cap: bool, tol: float
     run(f"MATCH (n:{label}) SET n.cg_a = coalesce(n.{seed}, 0.0)")
 
     def step(old: str, new: str) -> str:
-        incoming = (f"WITH t, r.g AS g, coalesce(sum(r.w * s.{old}), 0.0) AS part "
-                    f"WITH t, max(part) AS m " if scarcest else
-                    f"WITH t, coalesce(sum(r.w * s.{old}), 0.0) AS m ")
-        return (f"MATCH (t:{label}) OPTIONAL MATCH (s:{label})-[r:{rel}]->(t) {where} " + incoming +
+        return (f"MATCH (t:{label}) OPTIONAL MATCH (s:{label})-[r:{rel}]->(t) {where} " +
+                _inputs_into("t", old, scarcest) +
                 f"WITH t, coalesce(t.{seed}, 0.0) + m AS v "
                 f"WITH t, CASE WHEN $cap AND v > 1.0 THEN 1.0 ELSE v END AS v "
                 f"SET t.{new} = v RETURN max(abs(v - t.{old})) AS delta, max(v) AS top, min(v) AS low")
@@ -131,10 +138,8 @@ def run_side(run: Run, rows: list[dict[str, Any]], masked: dict[str, list[str]],
         x, out.iterations["supply"] = fixed_point(run, STATE_LABEL, STATE_TYPES["feeds"], "cg_x0", cap, tol,
                                                   where=_PLACE_FILTER,
                                                   params={"masked": masked, "buyers": buyers}, scarcest=scarcest)
-        into = (f"WITH v, r.g AS g, coalesce(sum(r.w * s.{x}), 0.0) AS part WITH v, max(part) AS m "
-                if scarcest else f"WITH v, coalesce(sum(r.w * s.{x}), 0.0) AS m ")
         run(f"MATCH (v:{BASE_LABEL}) OPTIONAL MATCH (s:{STATE_LABEL})-[r:{STATE_TYPES['into']}]->(v) "
-            f"{_PLACE_FILTER} " + into + "WITH v, v.cg_psi_supply + m AS h "
+            f"{_PLACE_FILTER} " + _inputs_into("v", x, scarcest) + "WITH v, v.cg_psi_supply + m AS h "
             f"SET v.cg_h_supply = CASE WHEN $cap AND h > 1.0 THEN 1.0 ELSE h END", masked=masked,
             buyers=buyers, cap=cap)
         run(f"MATCH (s:{STATE_LABEL}) REMOVE s.cg_x0, s.cg_a, s.cg_b")

@@ -330,9 +330,10 @@ def _fact_value(data: dict, mag: dict, node: str | None = None, weights=None) ->
         value, why = found
     elif not found_facts:
         if "otherwise" in mag:   # the wider figure, where the company publishes no narrower one
-            return _fact_value(data, {**mag["otherwise"], **({"times": mag["times"]} if "times" in mag
-                                                              and "times" not in mag["otherwise"] else {})},
-                               node, weights)
+            wider = dict(mag["otherwise"])
+            if "times" in mag:
+                wider.setdefault("times", mag["times"])
+            return _fact_value(data, wider, node, weights)
         if "default" not in mag:
             return None
         value, why = float(mag["default"]), f"assumed {float(mag['default']):g} (no {mag['fact']} in the data)"

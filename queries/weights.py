@@ -577,21 +577,18 @@ def _places(g, schema, live, cfg, facts: _Facts, edges: _Edges) -> None:
             here = {p: r for p, r in by_place.items() if g.nodes[p].get("kind") == kind}
             if here:
                 _place_parts(g, company, here, sup, facts, edges, hq.get(company),
-                             _country_part(g, company, here, edges, sup) if kind == "grid_region" else None)
+                             _country_part(g, company, here, edges, sup, home_of) if kind == "grid_region" else None)
 
 
-def _country_part(g, company: str, grids: dict, edges: _Edges, sup: dict) -> tuple[float, str] | None:
+def _country_part(g, company: str, grids: dict, edges: _Edges, sup: dict,
+                  place_of: dict[str, str]) -> tuple[float, str] | None:
     """The share of a company's capacity in the country its grid regions lie in, where its
     countries are placed (a published capacity share, or the home-share rule over its recorded
     countries): its grid regions share that part, not the whole company. Meta's published 88% of
     capacity in the US is what its PJM and ERCOT campuses divide; with no country placed, the grids
     stand for the whole company, as before."""
-    countries = {(g.nodes[p].get("country") or "").upper() for p in grids}
-    if len(countries) != 1:
-        return None
-    country = countries.pop()
-    place = next((n for n, d in g.nodes(data=True) if d.get("kind") == "jurisdiction"
-                  and (d.get("country") or "").upper() == country), None)
+    countries = {g.nodes[p].get("country") for p in grids}   # place_of: country -> its jurisdiction
+    place = place_of.get(countries.pop()) if len(countries) == 1 else None
     e = edges.by_channel["supply"].get((place, company)) if place else None
     if e is None:
         return None
